@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { JsonValueSchema } from './json.js';
+import { ModelNameSchema, ModelVersionSchema } from './names.js';
+
+/** A rate in [0, 1], or null when nothing was there to measure it on. */
+const Rate = z.number().nullable();
+
+export const AveragedScoresSchema = z.object({
+  precision: z.number(),
+  recall: z.number(),
+  f1_score: z.number(),
+});
+
+export const ClassScoresSchema = z.object({
+  /** The class label as it appears in ground truths and predictions. */
+  label: JsonValueSchema,
+  precision: z.number(),
+  recall: z.number(),
+  f1_score: z.number(),
+  false_positive_rate: z.number(),
+  /** Labeled predictions whose true label is this class. */
+  support: z.number().int(),
+});
+
+export const ConfusionMatrixSchema = z.object({
+  /** Row and column order: rows are true labels, columns predicted labels. */
+  labels: z.array(JsonValueSchema),
+  matrix: z.array(z.array(z.number().int())),
+  /** Per predicted label: predictions known to be wrong whose true label is unknown (`correct: false` alone). */
+  unknown_truth: z.array(z.number().int()),
+});
+
+export const WindowSchema = z.object({
+  kind: z.enum(['all', 'duration', 'count', 'range']),
+  /** As the caller wrote it: "all", "7d", "500", or null for since/until. */
+  spec: z.string().nullable(),
+  since: z.string().nullable(),
+  until: z.string().nullable(),
+});
+export type Window = z.infer<typeof WindowSchema>;
+
+/** The seed's ModelPerformance, computed on demand for one model version and window. */
+export const ModelPerformanceSchema = z.object({
+  model_name: ModelNameSchema,
+  model_version: ModelVersionSchema,
+  accuracy: Rate,
+  precision: Rate,
+  recall: Rate,
+  f1_score: Rate,
+  /** Mean confidence over every prediction in the window, labeled or not. */
+  confidence: Rate,
+  total_predictions: z.number().int(),
+  labeled_predictions: z.number().int(),
+  correct_predictions: z.number().int(),
+  incorrect_predictions: z.number().int(),
+  last_evaluated: z.string(),
+  task: z.enum(['binary', 'multiclass']),
+  positive_label: JsonValueSchema.nullable(),
+  accuracy_interval: z
+    .object({ lower: z.number(), upper: z.number(), confidence_level: z.number() })
+    .nullable(),
+  false_positive_rate: Rate,
+  /** Share of labeled predictions whose true label is the positive class (binary models). */
+  acceptance_rate: Rate,
+  micro: AveragedScoresSchema.nullable(),
+  macro: AveragedScoresSchema.nullable(),
+  weighted: AveragedScoresSchema.nullable(),
+  per_class: z.array(ClassScoresSchema),
+  confusion_matrix: ConfusionMatrixSchema,
+  window: WindowSchema,
+  /** Configured targets for this model (metric → threshold); false_positive_rate is a ceiling, the rest floors. */
+  targets: z.record(z.string(), z.number()),
+  versions: z.array(ModelVersionSchema),
+});
+export type ModelPerformance = z.infer<typeof ModelPerformanceSchema>;
+
+/** One line of `GET /models`. */
+export const ModelSummarySchema = z.object({
+  model_name: ModelNameSchema,
+  versions: z.array(ModelVersionSchema),
+  latest_version: ModelVersionSchema,
+  total_predictions: z.number().int(),
+  labeled_predictions: z.number().int(),
+  accuracy: Rate,
+  confidence: Rate,
+  last_prediction_at: z.string().nullable(),
+});
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
