@@ -1,0 +1,116 @@
+import type { BucketCounts, Contribution } from './bucket-counts.js';
+import { applyContribution, cellKey, emptyCounts, mergeCounts } from './bucket-counts.js';
+
+/** One model version's counts: all time, and per hour. */
+export interface VersionAggregates {
+  model_name: string;
+  model_version: string;
+  /** Sequence number of the version's first prediction: the newest version is the one first seen last. */
+  first_seq: number;
+  last_timestamp: string | null;
+  all_time: BucketCounts;
+  /** Start of hour (ms) → counts. */
+  hours: Map<number, BucketCounts>;
+}
+
+/** Hourly bucket counts of one model version, as stored in a segment summary. */
+export interface StoredGroup {
+  model_name: string;
+  model_version: string;
+  first_seq: number;
+  last_timestamp: string;
+  buckets: Array<{ hour: number; total: number; confidence_sum: number; labeled: number; correct: number; cells: Array<[string | null, string, number]> }>;
+}
+
+/**
+ * Running confusion counts per model, version and hour, so metrics never rescan raw records.
+ * Pure data: the store feeds it contributions and stored summaries.
+ */
+export class AggregateIndex {
+  readonly #models = new Map<string, Map<string, VersionAggregates>>();
+
+  #version(model: string, version: string, seq: number): VersionAggregates {
+    let versions = this.#models.get(model);
+    if (!versions) {
+      versions = new Map();
+      this.#models.set(model, versions);
+    }
+    let entry = versions.get(version);
+    if (!entry) {
+      entry = { model_name: model, model_version: version, first_seq: seq, last_timestamp: null, all_time: emptyCounts(), hours: new Map() };
+      versions.set(version, entry);
+    } else if (seq < entry.first_seq) {
+      entry.first_seq = seq;
+    }
+    return entry;
+  }
+
+  /** Adds (1) or removes (-1) one prediction. */
+  apply(contribution: Contribution, sign: 1 | -1, seq: number, timestamp: string): void {
+    const entry = this.#version(contribution.model_name, contribution.model_version, seq);
+    if (sign === 1 && (entry.last_timestamp === null || timestamp > entry.last_timestamp)) entry.last_timestamp = timestamp;
+    applyContribution(entry.all_time, contribution, sign);
+    let hour = entry.hours.get(contribution.hour);
+    if (!hour) {
+      hour = emptyCounts();
+      entry.hours.set(contribution.hour, hour);
+    }
+    applyContribution(hour, contribution, sign);
+  }
+
+  /** Adds a sealed segment's stored counts. */
+  addGroup(group: StoredGroup): void {
+    const entry = this.#version(group.model_name, group.model_version, group.first_seq);
+    if (entry.last_timestamp === null || group.last_timestamp > entry.last_timestamp) entry.last_timestamp = group.last_timestamp;
+    for (const bucket of group.buckets) {
+      const counts = bucketToCounts(bucket);
+      mergeCounts(entry.all_time, counts);
+      const hour = entry.hours.get(bucket.hour);
+      if (hour) mergeCounts(hour, counts);
+      else entry.hours.set(bucket.hour, counts);
+    }
+  }
+
+  clear(): void {
+    this.#models.clear();
+  }
+
+  models(): string[] {
+    return [...this.#models.keys()];
+  }
+
+  versions(model: string): VersionAggregates[] {
+    return [...(this.#models.get(model)?.values() ?? [])];
+  }
+
+  get(model: string, version: string): VersionAggregates | undefined {
+    return this.#models.get(model)?.get(version);
+  }
+
+  /** Counts of the hours that start in [fromHour, toHour]; all time when both are null. */
+  sum(model: string, version: string, fromHour: number | null, toHour: number | null): BucketCounts {
+    const entry = this.get(model, version);
+    const total = emptyCounts();
+    if (!entry) return total;
+    if (fromHour === null && toHour === null) {
+      mergeCounts(total, entry.all_time);
+      return total;
+    }
+    for (const [hour, counts] of entry.hours) {
+      if (fromHour !== null && hour < fromHour) continue;
+      if (toHour !== null && hour > toHour) continue;
+      mergeCounts(total, counts);
+    }
+    return total;
+  }
+}
+
+export function bucketToCounts(bucket: StoredGroup['buckets'][number]): BucketCounts {
+  const counts = emptyCounts();
+  counts.total = bucket.total;
+  counts.confidence_sum = bucket.confidence_sum;
+  counts.labeled = bucket.labeled;
+  counts.correct = bucket.correct;
+  for (const [truth, predicted, count] of bucket.cells) counts.cells.set(cellKey(truth, predicted), count);
+  return counts;
+}

@@ -1,0 +1,69 @@
+import { basename, dirname, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+import type { z } from 'zod';
+import type { FileSystem } from './file-system.js';
+import { nodeFileSystem } from './file-system.js';
+import { CorruptFileError } from './storage-errors.js';
+import { migrateStoredFile } from './stored-file-version.js';
+
+export interface DurableJsonFileOptions<T> {
+  /** Validates what is read back; a file that fails is reported, never overwritten. */
+  schema: z.ZodType<T>;
+  /** Text to write (default: JSON with two-space indentation). */
+  serialize?: (data: T) => string;
+  fs?: FileSystem;
+}
+
+/**
+ * A lowdb adapter that is durable, not only atomic: write a temp file, fsync it, rename it over the
+ * target, fsync the directory. (lowdb's own JSONFile, through steno, does not fsync.) Reads are
+ * parsed and validated; anything else is a CorruptFileError naming the file.
+ */
+export class DurableJsonFile<T> implements Adapter<T> {
+  readonly #fs: FileSystem;
+  readonly #schema: z.ZodType<T>;
+  readonly #serialize: (data: T) => string;
+  readonly #tempPath: string;
+
+  constructor(
+    readonly path: string,
+    options: DurableJsonFileOptions<T>,
+  ) {
+    this.#fs = options.fs ?? nodeFileSystem;
+    this.#schema = options.schema;
+    this.#serialize = options.serialize ?? ((data) => `${JSON.stringify(data, null, 2)}\n`);
+    this.#tempPath = join(dirname(path), `.${basename(path)}.tmp`);
+  }
+
+  async read(): Promise<T | null> {
+    const text = await this.#fs.readFile(this.path);
+    if (text === null) return null;
+    return parseStoredJson(this.path, text, this.#schema);
+  }
+
+  async write(data: T): Promise<void> {
+    await this.#fs.writeFileSynced(this.#tempPath, this.#serialize(data));
+    await this.#fs.rename(this.#tempPath, this.path);
+    await this.#fs.syncDirectory(dirname(this.path));
+  }
+}
+
+/** Parses and validates a stored file's text, or throws CorruptFileError naming the file. */
+export function parseStoredJson<T>(path: string, text: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const reason = text.trim() === '' ? 'the file is empty' : `not valid JSON: ${(error as Error).message}`;
+    throw new CorruptFileError(path, reason);
+  }
+  const migrated = migrateStoredFile(raw);
+  if ('reason' in migrated) throw new CorruptFileError(path, migrated.reason);
+  const result = schema.safeParse(migrated.value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : '(root)';
+    throw new CorruptFileError(path, `does not match the expected format at ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}

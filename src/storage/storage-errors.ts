@@ -1,0 +1,31 @@
+/** Base of the store's own errors. */
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
+/**
+ * A file that does not parse or validate. The store never overwrites it; the service refuses to
+ * start, naming the file and what to do.
+ */
+export class CorruptFileError extends StorageError {
+  override name = 'CorruptFileError';
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(
+      `${path} is unreadable (${reason}). It was left untouched. Restore it from a backup, ` +
+        `or move it out of the data directory and restart (its records will be missing).`,
+    );
+  }
+}
+
+/** Another process holds the data directory's write lock. */
+export class StoreLockedError extends StorageError {
+  override name = 'StoreLockedError';
+}
+
+/** A write did not reach the disk (disk full, read-only file system...). Nothing was acknowledged. */
+export class WriteFailedError extends StorageError {
+  override name = 'WriteFailedError';
+}
