@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Config } from './config-schema.js';
+import { ConfigSchema } from './config-schema.js';
+
+/** The defaults shipped in the package's top-level config/ folder. */
+export const DEFAULT_CONFIG_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'ml-metrics.json');
+
+/** A configuration that cannot be used; the message names the file and the field. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Overrides from the command line (`--port`...) and the environment (`ML_METRICS_PORT`...). */
+export interface ConfigOverrides {
+  port?: number | undefined;
+  host?: string | undefined;
+  dataDir?: string | undefined;
+  configPath?: string | undefined;
+}
+
+const PortSchema = z.coerce.number().int().min(0).max(65_535);
+
+/** Reads one config file and validates it; every problem names the file and the field. */
+export function readConfigFile(path: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`the config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return validateConfig(raw, path);
+}
+
+export function validateConfig(raw: unknown, source: string): Config {
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration in ${source}: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/**
+ * The configuration in force: the config file (`--config`, `ML_METRICS_CONFIG`, or the shipped
+ * defaults), then the environment, then command-line flags.
+ */
+export function loadConfig(flags: ConfigOverrides, env: NodeJS.ProcessEnv): Config {
+  const path = flags.configPath ?? env['ML_METRICS_CONFIG'] ?? DEFAULT_CONFIG_PATH;
+  const config = readConfigFile(resolve(path));
+  const port = flags.port ?? env['ML_METRICS_PORT'];
+  if (port !== undefined && port !== '') {
+    const parsed = PortSchema.safeParse(port);
+    if (!parsed.success) throw new ConfigError(`port must be a whole number from 0 to 65535, got "${port}"`);
+    config.api.port = parsed.data;
+  }
+  const host = flags.host ?? env['ML_METRICS_HOST'];
+  if (host) config.api.host = host;
+  const dataDir = flags.dataDir ?? env['ML_METRICS_DATA_DIR'];
+  if (dataDir) config.data_dir = dataDir;
+  return config;
+}

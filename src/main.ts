@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { runService } from './service/run-service.js';
+
+const USAGE = 'usage: npm start -- [--port P] [--host H] [--data-dir D] [--config FILE]';
+
+function parseFlags(argv: string[]): { port?: number; host?: string; dataDir?: string; configPath?: string } | string {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    let port: number | undefined;
+    if (values.port !== undefined) {
+      port = Number(values.port);
+      if (!/^\d+$/.test(values.port) || port > 65_535) return `--port must be a whole number from 0 to 65535, got "${values.port}"`;
+    }
+    return {
+      ...(port !== undefined ? { port } : {}),
+      ...(values.host !== undefined ? { host: values.host } : {}),
+      ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+      ...(values.config !== undefined ? { configPath: values.config } : {}),
+    };
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const flags = parseFlags(process.argv.slice(2));
+if (typeof flags === 'string') {
+  process.stderr.write(`hap-ml-metrics: ${flags}\n${USAGE}\n`);
+  process.exitCode = 2;
+} else {
+  process.exitCode = await runService(flags, process.env);
+}
