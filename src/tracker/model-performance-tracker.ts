@@ -44,6 +44,13 @@ export interface TrackerHealth {
   reason?: string;
 }
 
+/** Which model version a stored prediction or label changed. */
+export interface TrackerChange {
+  model_name: string;
+  model_version: string;
+  kind: 'prediction' | 'label';
+}
+
 export interface OpenTrackerOptions {
   dataDir: string;
   /** Parsed with ConfigSchema; defaults when omitted. */
@@ -82,6 +89,7 @@ export class ModelPerformanceTracker {
   readonly #now: () => Date;
   readonly #logger: Logger;
   readonly #dataDir: string;
+  readonly #listeners = new Set<(change: TrackerChange) => void>();
 
   private constructor(parts: {
     config: Config;
@@ -167,6 +175,7 @@ export class ModelPerformanceTracker {
     } catch (error) {
       throw storageError(error);
     }
+    this.#notify({ model_name: record.model_name, model_version: record.model_version, kind: 'prediction' });
     return { prediction_id: record.prediction_id, correct: record.correct };
   }
 
@@ -177,8 +186,9 @@ export class ModelPerformanceTracker {
     }
     const parsed = parse(GroundTruthInputSchema, input, 'ground truth');
     const labeledAt = parsed.labeled_at ?? this.#now().toISOString();
+    let updated: PredictionLog;
     try {
-      return await this.#store.label(predictionId, (record) => {
+      updated = await this.#store.label(predictionId, (record) => {
         let groundTruth = parsed.ground_truth ?? null;
         if (groundTruth) this.#checkGroundTruth(record.model_name, groundTruth, 'ground_truth');
         let correct = groundTruth ? LabelResolver.isCorrect(record.prediction, groundTruth) : parsed.correct!;
@@ -193,6 +203,24 @@ export class ModelPerformanceTracker {
       });
     } catch (error) {
       throw storageError(error);
+    }
+    this.#notify({ model_name: updated.model_name, model_version: updated.model_version, kind: 'label' });
+    return updated;
+  }
+
+  /** Calls `listener` after each stored prediction or label; returns the unsubscribe function. */
+  onChange(listener: (change: TrackerChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #notify(change: TrackerChange): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.#logger.error('a change listener failed', { error: (error as Error).message });
+      }
     }
   }
 
@@ -215,6 +243,30 @@ export class ModelPerformanceTracker {
       lastSeq = seq;
     }
     return { model_name: name, predictions, next_cursor: more && lastSeq !== null ? String(lastSeq) : null };
+  }
+
+  /**
+   * Stored predictions made at or after `since`, newest first, that pass `match` (at most
+   * `limit`). Reads back from the newest records and stops at the first one older than `since`
+   * by more than a minute (records are kept in arrival order).
+   */
+  async findRecent(since: string, match: (record: PredictionLog) => boolean, limit = 100): Promise<PredictionLog[]> {
+    const found: PredictionLog[] = [];
+    const sinceMs = Date.parse(since);
+    for await (const { record } of this.#store.newestFirst()) {
+      const at = Date.parse(record.timestamp);
+      if (at < sinceMs - 60_000) break;
+      if (at >= sinceMs && match(record)) {
+        found.push(record);
+        if (found.length >= limit) break;
+      }
+    }
+    return found;
+  }
+
+  /** The stored prediction with this id, or null. */
+  async getPrediction(predictionId: string): Promise<PredictionLog | null> {
+    return this.#store.get(predictionId);
   }
 
   // ---------------------------------------------------------------- metrics
