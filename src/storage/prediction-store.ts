@@ -336,6 +336,12 @@ export class PredictionStore {
         operation.reject(error as Error);
         continue;
       }
+      if (after === before) {
+        // Nothing to change (e.g. a label only wanted while unlabeled): answer without a write.
+        accepted.push(() => operation.resolve(before));
+        rejectAccepted.push(operation.reject);
+        continue;
+      }
       where.segment.data.records[where.index] = after;
       changes.push({ before, after, seq: where.segment.data.first_seq + where.index });
       if (where.sealed) {

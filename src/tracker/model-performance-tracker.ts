@@ -180,7 +180,11 @@ export class ModelPerformanceTracker {
   }
 
   /** Sets (or replaces) a prediction's ground truth; resolves with the updated record once on disk. */
-  async recordGroundTruth(predictionId: string, input: GroundTruthInput | unknown): Promise<PredictionLog> {
+  async recordGroundTruth(
+    predictionId: string,
+    input: GroundTruthInput | unknown,
+    options: { onlyIfUnlabeled?: boolean } = {},
+  ): Promise<PredictionLog> {
     if (typeof predictionId !== 'string' || predictionId.length === 0 || predictionId.length > 200) {
       throw new InvalidInputError('invalid prediction_id', [{ path: 'prediction_id', message: 'expected an id of 1 to 200 characters' }]);
     }
@@ -189,6 +193,7 @@ export class ModelPerformanceTracker {
     let updated: PredictionLog;
     try {
       updated = await this.#store.label(predictionId, (record) => {
+        if (options.onlyIfUnlabeled && record.correct !== null) return record;
         let groundTruth = parsed.ground_truth ?? null;
         if (groundTruth) this.#checkGroundTruth(record.model_name, groundTruth, 'ground_truth');
         let correct = groundTruth ? LabelResolver.isCorrect(record.prediction, groundTruth) : parsed.correct!;

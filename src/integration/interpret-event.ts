@@ -1,0 +1,196 @@
+import type { JsonObject } from '../domain/json.js';
+import { JsonObjectSchema, JsonValueSchema } from '../domain/json.js';
+import { ModelNameSchema, ModelVersionSchema, RecordIdSchema } from '../domain/names.js';
+import type { EventMapping, FeedbackMapping, LabelSource, PredictionMapping } from './event-mapping.js';
+import type { HubEvent } from './hub-schemas.js';
+import { readPath } from './read-path.js';
+
+/** What a hub event asks the tracker to do. */
+export type Interpretation =
+  | { kind: 'prediction'; input: CapturedPrediction; device_id: string | null }
+  | { kind: 'feedback'; feedback: CapturedFeedback }
+  | { kind: 'refused'; reason_kind: string; reason: string };
+
+/** A prediction read from an event: the body `tracker.logPrediction` takes. */
+export interface CapturedPrediction {
+  prediction_id: string;
+  model_name: string;
+  model_version?: string;
+  input_data: JsonObject;
+  prediction: JsonObject;
+  confidence: number;
+  ground_truth?: JsonObject;
+  context: JsonObject;
+  timestamp: string;
+}
+
+/** Feedback read from an event, before it is matched to a prediction. */
+export interface CapturedFeedback {
+  event_type: string;
+  model_name: string;
+  prediction_id: string | null;
+  /** The event's context.parent_id: the context of the event that caused it. */
+  parent_context_id: string | null;
+  device_id: string | null;
+  time: string;
+  label: { ground_truth: JsonObject } | { correct: boolean };
+  /** Set when unmatched feedback is logged as a self-labeled prediction. */
+  unmatched?: CapturedPrediction;
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function optionalString(data: unknown, path: string | undefined, what: string): string | null {
+  if (path === undefined) return null;
+  const value = readPath(data, path);
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new Refusal(`bad_${what}`, `${path} must be a string or a number`);
+}
+
+function modelName(mapping: EventMapping, data: unknown): string {
+  const name = mapping.model_name ?? readPath(data, mapping.model_name_path!);
+  const parsed = ModelNameSchema.safeParse(name);
+  if (!parsed.success) {
+    throw new Refusal('bad_model_name', `${mapping.model_name_path ?? 'model_name'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function readLabel(source: LabelSource, data: unknown, what: string): JsonObject {
+  if ('constant' in source) return source.constant;
+  if ('key' in source) {
+    const value = readPath(data, source.path);
+    if (value === undefined || value === null) throw new Refusal(`missing_${what}`, `${source.path} (the ${what}) is missing`);
+    const parsed = JsonValueSchema.safeParse(value);
+    if (!parsed.success) throw new Refusal(`bad_${what}`, `${source.path} is not a JSON value`);
+    return { [source.key]: parsed.data };
+  }
+  const value = readPath(data, source.object_path);
+  const parsed = JsonObjectSchema.safeParse(value);
+  if (!parsed.success || Object.keys(parsed.data).length === 0) {
+    throw new Refusal(`missing_${what}`, `${source.object_path} (the ${what}) must be a non-empty object`);
+  }
+  return parsed.data;
+}
+
+function readConfidence(data: unknown, path: string): number {
+  const value = readPath(data, path);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new Refusal('bad_confidence', `${path} (the confidence) must be a number from 0 to 1`);
+  }
+  return value;
+}
+
+function hubContext(event: HubEvent, deviceId: string | null): JsonObject {
+  return {
+    hub_event_type: event.event_type,
+    hub_context_id: event.context.id,
+    hub_parent_id: event.context.parent_id,
+    hub_user_id: event.context.user_id,
+    ...(deviceId !== null ? { device_id: deviceId } : {}),
+  };
+}
+
+function timestampOf(event: HubEvent): string {
+  const time = Date.parse(event.time_fired);
+  if (Number.isNaN(time)) throw new Refusal('bad_time_fired', 'time_fired is not a date');
+  return new Date(time).toISOString();
+}
+
+function predictionFrom(
+  event: HubEvent,
+  mapping: Pick<PredictionMapping, 'id_path' | 'version_path' | 'device_path'> & { input_fields?: string[] },
+  model: string,
+  prediction: JsonObject,
+  confidence: number,
+): { input: CapturedPrediction; device_id: string | null } {
+  const data = event.data;
+  const id = optionalString(data, mapping.id_path, 'id') ?? event.context.id;
+  if (!RecordIdSchema.safeParse(id).success) throw new Refusal('bad_id', 'the prediction id must be 1 to 200 printable characters');
+  const version = optionalString(data, mapping.version_path, 'version');
+  if (version !== null && !ModelVersionSchema.safeParse(version).success) {
+    throw new Refusal('bad_version', `${mapping.version_path}: not a valid model version`);
+  }
+  const deviceId = optionalString(data, mapping.device_path, 'device');
+  const inputData: JsonObject = {};
+  for (const field of mapping.input_fields ?? []) {
+    const value = JsonValueSchema.safeParse(readPath(data, field));
+    if (value.success && value.data !== undefined) inputData[field.split('.').at(-1)!] = value.data;
+  }
+  return {
+    input: {
+      prediction_id: id,
+      model_name: model,
+      ...(version !== null ? { model_version: version } : {}),
+      input_data: inputData,
+      prediction,
+      confidence,
+      context: hubContext(event, deviceId),
+      timestamp: timestampOf(event),
+    },
+    device_id: deviceId,
+  };
+}
+
+function interpretPrediction(event: HubEvent, mapping: PredictionMapping): Interpretation {
+  const model = modelName(mapping, event.data);
+  const prediction = readLabel(mapping.prediction, event.data, 'prediction');
+  const confidence = readConfidence(event.data, mapping.confidence_path);
+  return { kind: 'prediction', ...predictionFrom(event, mapping, model, prediction, confidence) };
+}
+
+function interpretFeedback(event: HubEvent, mapping: FeedbackMapping): Interpretation {
+  const data = event.data;
+  const model = modelName(mapping, data);
+  const truth = mapping.truth;
+  let label: CapturedFeedback['label'];
+  if ('confirm' in truth) label = { correct: true };
+  else if ('correct_path' in truth) {
+    const object = JsonObjectSchema.safeParse(readPath(data, truth.object_path));
+    const correct = readPath(data, truth.correct_path);
+    if (object.success && Object.keys(object.data).length > 0) label = { ground_truth: object.data };
+    else if (typeof correct === 'boolean') label = { correct };
+    else throw new Refusal('missing_ground_truth', `give ${truth.object_path} (an object) or ${truth.correct_path} (true or false)`);
+  } else label = { ground_truth: readLabel(truth, data, 'ground_truth') };
+
+  const feedback: CapturedFeedback = {
+    event_type: event.event_type,
+    model_name: model,
+    prediction_id: optionalString(data, mapping.id_path, 'id'),
+    parent_context_id: event.context.parent_id,
+    device_id: optionalString(data, mapping.device_path, 'device'),
+    time: timestampOf(event),
+    label,
+  };
+  if (mapping.log_unmatched_as && 'ground_truth' in label) {
+    const confidence = readPath(data, mapping.log_unmatched_as.confidence_path);
+    if (typeof confidence === 'number' && Number.isFinite(confidence) && confidence >= 0 && confidence <= 1) {
+      const prediction = readLabel(mapping.log_unmatched_as.prediction, data, 'prediction');
+      const { input } = predictionFrom(event, mapping, model, prediction, confidence);
+      feedback.unmatched = { ...input, ground_truth: label.ground_truth };
+    }
+  }
+  return { kind: 'feedback', feedback };
+}
+
+/**
+ * Reads a hub event through its mapping. Pure: anything that does not fit (a missing label, a
+ * confidence outside [0, 1], wrong types) is a refusal with a kind and a reason, never a throw.
+ */
+export function interpretEvent(event: HubEvent, mapping: EventMapping): Interpretation {
+  try {
+    return mapping.kind === 'prediction' ? interpretPrediction(event, mapping) : interpretFeedback(event, mapping);
+  } catch (error) {
+    if (error instanceof Refusal) return { kind: 'refused', reason_kind: error.kind, reason: error.message };
+    throw error;
+  }
+}
