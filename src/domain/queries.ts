@@ -45,7 +45,12 @@ export type CompareQuery = z.input<typeof CompareQuerySchema>;
 
 /** Query of `GET /models/{name}/training`. */
 export const TrainingQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: z.coerce
+    .number({ error: 'limit must be a whole number' })
+    .int({ error: 'limit must be a whole number' })
+    .min(1, { error: 'limit must be at least 1' })
+    .max(1000, { error: 'limit must be at most 1000' })
+    .default(100),
 });
 
 export { RecordIdSchema };

@@ -65,6 +65,11 @@ type Operation =
   | { kind: 'label'; id: string; relabel: Relabel; resolve: (record: PredictionLog) => void; reject: (error: Error) => void }
   | { kind: 'exclusive'; run: () => Promise<void>; resolve: () => void; reject: (error: Error) => void };
 
+/** Bytes a logged label takes in the open segment's file (UTF-8, with its separator). */
+function intentSize(intent: LabelIntent): number {
+  return Buffer.byteLength(JSON.stringify(intent)) + 2;
+}
+
 /** Thrown by `insert` when the id is already stored. */
 export class DuplicateIdError extends StorageError {
   override name = 'DuplicateIdError';
@@ -106,6 +111,7 @@ export class PredictionStore {
   #needsReload = false;
   #closed = false;
   #releaseLock: (() => Promise<void>) | null = null;
+  #lastWriteFailure: string | null = null;
 
   private constructor(options: PredictionStoreOptions) {
     this.#options = options;
@@ -211,6 +217,11 @@ export class PredictionStore {
     }
   }
 
+  /** Why the last commit failed, until a commit succeeds again; null when writes work. */
+  get lastWriteFailure(): string | null {
+    return this.#lastWriteFailure;
+  }
+
   /** Figures for health and benchmarks. */
   stats(): { segments: number; stored_predictions: number; open_segment_records: number } {
     let stored = this.#open?.data.records.length ?? 0;
@@ -308,14 +319,14 @@ export class PredictionStore {
           operation.reject(new DuplicateIdError(`prediction_id "${record.prediction_id}" is already stored`));
           continue;
         }
-        if (this.#isFull(open, now)) {
+        if (this.#isFull(open, now, this.#size(record) + 2)) {
           sealedNow.push(open);
           open = this.#newOpen(open.data.segment + 1, open.data.first_seq + open.data.records.length, now);
         }
         const index = open.data.records.length;
         open.data.records.push(record);
         open.ids.set(record.prediction_id, index);
-        open.bytes += this.#text(record).length + 2;
+        open.bytes += this.#size(record) + 2;
         open.dirty = true;
         changes.push({ before: null, after: record, seq: open.data.first_seq + index });
         accepted.push(() => operation.resolve());
@@ -356,9 +367,9 @@ export class PredictionStore {
           labeled_at: after.labeled_at ?? now.toISOString(),
         };
         open.data.label_log.push(intent);
-        open.bytes += JSON.stringify(intent).length + 2;
+        open.bytes += intentSize(intent);
       } else if (where.segment === open) {
-        open.bytes += this.#text(after).length - this.#text(before).length;
+        open.bytes += this.#size(after) - this.#size(before);
       }
       if (where.segment === open || where.sealed) open.dirty = true;
       accepted.push(() => operation.resolve(after));
@@ -386,12 +397,14 @@ export class PredictionStore {
     } catch (error) {
       this.#needsReload = true;
       const failure = new WriteFailedError(`could not write to ${this.#options.dataDir}: ${(error as Error).message}`);
+      this.#lastWriteFailure = failure.message;
       this.#options.logger.error('a write failed; nothing in it was acknowledged', { error: failure.message });
       for (const reject of rejectAccepted) reject(failure);
       return;
     }
 
     // Everything is on disk: publish.
+    this.#lastWriteFailure = null;
     for (const segment of sealedNow) this.#ids.add(segment.data.segment, decodeIdHashes(newSummaries.find((s) => s.segment === segment.data.segment)!.id_hashes));
     for (const summary of newSummaries) this.#sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
     for (const segment of sealedNow) this.#cache.set(segment.data.segment, { data: segment.data, ids: segment.ids });
@@ -410,12 +423,26 @@ export class PredictionStore {
 
   #stageOpen(open: OpenSegment | null, now: Date): OpenSegment {
     if (!open) return this.#newOpen(this.#nextSegment, this.#nextSeq, now);
+    // Intents whose target rewrite is on disk (published commits) are no longer needed: dropping
+    // them keeps the open segment bounded under label-only traffic. They leave with the next write.
+    const label_log: LabelIntent[] = [];
+    let bytes = open.bytes;
+    for (const intent of open.data.label_log) {
+      if (this.#intentPending(intent)) label_log.push(intent);
+      else bytes -= intentSize(intent);
+    }
     return {
-      data: { ...open.data, records: open.data.records.slice(), label_log: open.data.label_log.slice() },
+      data: { ...open.data, records: open.data.records.slice(), label_log },
       ids: new Map(open.ids),
-      bytes: open.bytes,
+      bytes,
       dirty: false,
     };
+  }
+
+  /** Whether a logged label is not yet in its sealed target segment (as published). */
+  #intentPending(intent: LabelIntent): boolean {
+    const target = this.#sealed.get(intent.segment);
+    return target !== undefined && !target.summary.raw_dropped && target.summary.source_revision < intent.target_revision;
   }
 
   #newOpen(segment: number, firstSeq: number, now: Date): OpenSegment {
@@ -436,12 +463,13 @@ export class PredictionStore {
     };
   }
 
-  #isFull(open: OpenSegment, now: Date): boolean {
+  /** Whether the open segment must be sealed before a record of `adding` bytes is appended to it. */
+  #isFull(open: OpenSegment, now: Date, adding: number): boolean {
     const { storage } = this.#options;
     if (open.data.records.length === 0) return false;
     return (
       open.data.records.length >= storage.segment_max_records ||
-      open.bytes >= storage.segment_max_bytes ||
+      open.bytes + adding > storage.segment_max_bytes ||
       now.getTime() - Date.parse(open.data.created_at) >= storage.segment_max_age_hours * 3_600_000
     );
   }
@@ -502,6 +530,11 @@ export class PredictionStore {
   }
 
   // ---------------------------------------------------------------- files
+
+  /** Bytes of a record's text in the file (UTF-8), which is what segment_max_bytes bounds. */
+  #size(record: PredictionLog): number {
+    return Buffer.byteLength(this.#text(record));
+  }
 
   #text(record: PredictionLog): string {
     let text = this.#texts.get(record);
@@ -636,7 +669,10 @@ export class PredictionStore {
       const data = await this.#readSegment(openNumber);
       replaySources.push(data);
       this.#open = { data, ids: indexRecords(data.records), bytes: 0, dirty: false };
-      this.#open.bytes = 256 + data.records.reduce((sum, record) => sum + this.#text(record).length + 2, 0);
+      this.#open.bytes =
+        256 +
+        data.records.reduce((sum, record) => sum + this.#size(record) + 2, 0) +
+        data.label_log.reduce((sum, intent) => sum + intentSize(intent), 0);
     }
     this.#ids = IdHashIndex.build(hashes);
     for (const source of replaySources) await this.#replayIntents(source.label_log);

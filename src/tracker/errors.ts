@@ -22,10 +22,14 @@ export class InvalidInputError extends TrackerError {
   }
 
   static fromZod(what: string, error: z.ZodError): InvalidInputError {
-    const issues = error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(root)',
-      message: issue.message,
-    }));
+    const issues = error.issues.flatMap((issue) => {
+      const base = issue.path.map(String);
+      // An unknown key is reported at the key itself, so the caller sees which field to drop.
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: `unknown field "${key}"` }));
+      }
+      return [{ path: base.join('.') || '(root)', message: issue.message }];
+    });
     const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
     return new InvalidInputError(`invalid ${what}: ${summary}`, issues);
   }

@@ -68,6 +68,16 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.
   return result.data;
 }
 
+function parseModelName(name: unknown): string {
+  const result = ModelNameSchema.safeParse(name);
+  if (!result.success) {
+    throw new InvalidInputError(`invalid model name: ${result.error.issues[0]?.message ?? 'invalid'}`, [
+      { path: 'model_name', message: result.error.issues[0]?.message ?? 'invalid' },
+    ]);
+  }
+  return result.data;
+}
+
 /** Maps storage failures to the tracker's errors. */
 function storageError(error: unknown): Error {
   if (error instanceof DuplicateIdError) return new ConflictError(error.message);
@@ -361,7 +371,7 @@ export class ModelPerformanceTracker {
 
   /** Newest first. */
   getTrainingHistory(modelName: string): TrainingLog[] {
-    const name = parse(ModelNameSchema, modelName, 'model name');
+    const name = parseModelName(modelName);
     const sessions = this.#training.entries.filter((entry) => entry.model_name === name);
     if (sessions.length === 0 && !this.#store.aggregates.models().includes(name)) this.#knownModel(name);
     return sessions.slice().sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0));
@@ -445,6 +455,7 @@ export class ModelPerformanceTracker {
 
   /** Stored comparisons, newest first. */
   listComparisons(modelName?: string): ModelComparison[] {
+    if (modelName !== undefined && !this.#comparisons.entries.some((entry) => entry.model_name === modelName)) this.#knownModel(modelName);
     return this.#comparisons.entries.filter((entry) => modelName === undefined || entry.model_name === modelName).slice().reverse();
   }
 
@@ -452,12 +463,14 @@ export class ModelPerformanceTracker {
 
   health(): TrackerHealth {
     const stats = this.#store.stats();
+    const failure = this.#store.lastWriteFailure;
     return {
-      status: 'ok',
+      status: failure === null ? 'ok' : 'degraded',
       models: this.#store.aggregates.models().length,
       stored_predictions: stats.stored_predictions,
       segments: stats.segments,
       data_dir: this.#dataDir,
+      ...(failure === null ? {} : { reason: failure }),
     };
   }
 
@@ -477,7 +490,7 @@ export class ModelPerformanceTracker {
   // ---------------------------------------------------------------- helpers
 
   #knownModel(modelName: string): string {
-    const name = parse(ModelNameSchema, modelName, 'model name');
+    const name = parseModelName(modelName);
     const models = this.#store.aggregates.models();
     if (!models.includes(name)) {
       const known = models.length > 0 ? `known models: ${models.sort().join(', ')}` : 'no model has logged a prediction yet';

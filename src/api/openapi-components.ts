@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ModelComparisonSchema } from '../domain/comparison.js';
+import { JsonValueSchema } from '../domain/json.js';
+import { ModelPerformanceSchema, ModelSummarySchema } from '../domain/performance.js';
+import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, PredictionLogSchema } from '../domain/prediction.js';
+import { CompareQuerySchema } from '../domain/queries.js';
+import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
+import { ErrorBodySchema } from './error-response.js';
+import {
+  ComparisonListResponseSchema,
+  HealthResponseSchema,
+  ModelListResponseSchema,
+  PredictionPageResponseSchema,
+  TrainingHistoryResponseSchema,
+} from './response-schemas.js';
+
+/** Every schema the OpenAPI document names under `components/schemas`. */
+export const OPENAPI_COMPONENTS = {
+  JsonValue: JsonValueSchema,
+  PredictionInput: PredictionInputSchema,
+  GroundTruthInput: GroundTruthInputSchema,
+  TrainingInput: TrainingInputSchema,
+  CompareInput: CompareQuerySchema,
+  LoggedPrediction: LoggedPredictionSchema,
+  PredictionLog: PredictionLogSchema,
+  PredictionPage: PredictionPageResponseSchema,
+  ModelPerformance: ModelPerformanceSchema,
+  ModelSummary: ModelSummarySchema,
+  ModelList: ModelListResponseSchema,
+  TrainingLog: TrainingLogSchema,
+  TrainingHistory: TrainingHistoryResponseSchema,
+  ModelComparison: ModelComparisonSchema,
+  ComparisonList: ComparisonListResponseSchema,
+  Health: HealthResponseSchema,
+  ErrorBody: ErrorBodySchema,
+  OpenApiDocument: z.looseObject({ openapi: z.string() }),
+} satisfies Record<string, z.ZodType>;
+
+export type ComponentName = keyof typeof OPENAPI_COMPONENTS;

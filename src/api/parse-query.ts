@@ -1,0 +1,30 @@
+import { HttpError } from './http-error.js';
+
+/**
+ * Parses a raw query string into a plain object of strings (the tracker's schemas coerce and
+ * validate it). A key given twice is refused: there is no list-valued parameter.
+ */
+export function parseQuery(rawQuery: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  const repeated = new Set<string>();
+  for (const [key, value] of new URLSearchParams(rawQuery)) {
+    if (Object.hasOwn(query, key)) repeated.add(key);
+    // defineProperty: a key such as `__proto__` becomes an own property, never a prototype.
+    Object.defineProperty(query, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  if (repeated.size > 0) {
+    const keys = [...repeated];
+    throw new HttpError(
+      400,
+      `query parameter ${keys.join(', ')} is given more than once; give each parameter once`,
+      keys.map((key) => ({ path: key, message: 'given more than once' })),
+    );
+  }
+  return query;
+}
+
+/** Splits a request target into its raw path and raw query. */
+export function splitTarget(target: string): { rawPath: string; rawQuery: string } {
+  const mark = target.indexOf('?');
+  return mark === -1 ? { rawPath: target, rawQuery: '' } : { rawPath: target.slice(0, mark), rawQuery: target.slice(mark + 1) };
+}

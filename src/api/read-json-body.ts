@@ -1,0 +1,116 @@
+import type { IncomingMessage } from 'node:http';
+import { HttpError } from './http-error.js';
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/** True when the request announces a body (a non-zero Content-Length or any Transfer-Encoding). */
+export function hasBody(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && Number(length) > 0;
+}
+
+function tooLarge(limitBytes: number): HttpError {
+  return new HttpError(413, `request body is larger than the limit of ${limitBytes} bytes; send less data per request (api.body_limit_bytes)`);
+}
+
+/** Refuses a body whose media type is not JSON (also a guard against cross-site form posts). */
+function checkContentType(req: IncomingMessage): void {
+  const header = req.headers['content-type'];
+  const [mediaType = '', ...parameters] = (header ?? '').split(';').map((part) => part.trim());
+  const charset = parameters
+    .map((parameter) => /^charset=(?:"?)([^"]*)(?:"?)$/i.exec(parameter)?.[1])
+    .find((value) => value !== undefined);
+  if (!JSON_MEDIA_TYPE.test(mediaType)) {
+    throw new HttpError(
+      415,
+      header === undefined
+        ? 'request body has no Content-Type; send it as JSON with the header Content-Type: application/json'
+        : `request body has Content-Type ${mediaType || '(empty)'}; send it as JSON with the header Content-Type: application/json`,
+    );
+  }
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw new HttpError(415, `request body has charset ${charset}; send it as UTF-8 JSON`);
+  }
+}
+
+/**
+ * Checks the declared size before reading anything; 413 as soon as Content-Length or the bytes
+ * actually received (chunked bodies) pass `limitBytes`.
+ */
+export function checkDeclaredLength(req: IncomingMessage, limitBytes: number): void {
+  const length = req.headers['content-length'];
+  if (length !== undefined && Number(length) > limitBytes) throw tooLarge(limitBytes);
+}
+
+/**
+ * Reads a request body of at most `limitBytes` and parses it as a JSON object. Resolves with
+ * `undefined` when there is no body. Stops reading (without buffering the rest) once the limit
+ * is passed. Throws HttpError 400, 413 or 415.
+ */
+export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<Record<string, unknown> | undefined> {
+  if (!hasBody(req)) return undefined;
+  checkDeclaredLength(req, limitBytes);
+  checkContentType(req);
+  const raw = await readLimited(req, limitBytes);
+  if (raw.length === 0) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new HttpError(400, 'request body is not valid UTF-8; send UTF-8 encoded JSON');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new HttpError(400, `request body is not valid JSON: ${reason}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw new HttpError(400, `request body must be a JSON object, not ${kind}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function readLimited(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > limitBytes) {
+        cleanup();
+        chunks.length = 0;
+        // Stop reading: what is left is discarded by the server, never buffered.
+        req.pause();
+        reject(tooLarge(limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks, received));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(new HttpError(400, `request body could not be read: ${error.message}`));
+    };
+    const onAborted = (): void => {
+      cleanup();
+      reject(new HttpError(400, 'request body was cut off by the client'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}

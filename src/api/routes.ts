@@ -1,0 +1,254 @@
+import type { z } from 'zod';
+import { ModelNameSchema } from '../domain/names.js';
+import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
+import { InvalidInputError } from '../tracker/errors.js';
+import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
+import { HttpError } from './http-error.js';
+import type { ComponentName } from './openapi-components.js';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
+import type { HttpMethod, Route } from './router.js';
+
+export const API_PREFIX = '/api/v1/ml-metrics';
+
+/** What a handler sees of a request: decoded path parameters, the query, and its JSON body on demand. */
+export interface RequestContext {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  /** The body parsed as a JSON object; `undefined` when the request has none. */
+  readBody(): Promise<Record<string, unknown> | undefined>;
+}
+
+export interface HandlerResult {
+  status: number;
+  body: unknown;
+}
+
+export type Handler = (context: RequestContext) => Promise<HandlerResult>;
+
+/** How an operation appears in the OpenAPI document. */
+export interface OperationDoc {
+  operationId: string;
+  summary: string;
+  /** Query parameters, from the schema the tracker validates them with. */
+  query?: z.ZodObject;
+  /** Query parameters that may come in the body instead, so none is required in the query. */
+  queryMayBeInBody?: boolean;
+  requestBody?: { schema: ComponentName; required: boolean };
+  response: { status: number; description: string; schema: ComponentName };
+  /** Other answers with a body that is not the error body. */
+  otherResponses?: { status: number; description: string; schema: ComponentName }[];
+  /** Error statuses this operation can answer besides 401 and 500. */
+  errors: number[];
+}
+
+export interface ApiRoute extends Route<Handler> {
+  method: HttpMethod;
+  /** Answered without a token even when one is configured. */
+  public?: boolean;
+  doc: OperationDoc;
+}
+
+function param(context: RequestContext, name: string): string {
+  const value = context.params[name];
+  if (value === undefined) throw new Error(`route has no path parameter ${name}`);
+  return value;
+}
+
+/** The `{name}` path parameter, checked here so a bad one is reported as `name` (the tracker checks it again). */
+function modelName(context: RequestContext): string {
+  const value = param(context, 'name');
+  const parsed = ModelNameSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: 'name', message: issue.message }));
+    throw new InvalidInputError(`invalid model name in the path: ${issues.map((issue) => issue.message).join('; ')}`, issues);
+  }
+  return parsed.data;
+}
+
+async function requiredBody(context: RequestContext): Promise<Record<string, unknown>> {
+  const body = await context.readBody();
+  if (body === undefined) {
+    throw new HttpError(400, 'request body is empty; send a JSON object with Content-Type: application/json');
+  }
+  return body;
+}
+
+/** `compare` takes version_a/version_b in the query or in a JSON body; a key in both must agree. */
+function mergeCompareInput(query: Record<string, string>, body: Record<string, unknown> | undefined): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...body };
+  const clashes: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (Object.hasOwn(merged, key) && merged[key] !== value) clashes.push(key);
+    Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  if (clashes.length > 0) {
+    throw new HttpError(
+      400,
+      `${clashes.join(', ')} differ between the query and the body; give each once`,
+      clashes.map((key) => ({ path: key, message: 'given in both the query and the body with different values' })),
+    );
+  }
+  return merged;
+}
+
+/** The REST API over the tracker: every endpoint, its handler and its documentation. */
+export function createRoutes(tracker: ModelPerformanceTracker): ApiRoute[] {
+  let openApiDocument: OpenApiDocument | undefined;
+  const routes: ApiRoute[] = [
+    {
+      method: 'POST',
+      path: `${API_PREFIX}/predictions`,
+      handler: async (context) => ({ status: 201, body: await tracker.logPrediction(await requiredBody(context)) }),
+      doc: {
+        operationId: 'logPrediction',
+        summary: 'Log a prediction (with its ground truth when known)',
+        requestBody: { schema: 'PredictionInput', required: true },
+        response: { status: 201, description: 'Stored on disk', schema: 'LoggedPrediction' },
+        errors: [400, 409, 413, 415, 503],
+      },
+    },
+    {
+      method: 'POST',
+      path: `${API_PREFIX}/predictions/{prediction_id}/ground-truth`,
+      handler: async (context) => ({
+        status: 200,
+        body: await tracker.recordGroundTruth(param(context, 'prediction_id'), await requiredBody(context)),
+      }),
+      doc: {
+        operationId: 'recordGroundTruth',
+        summary: "Set or replace a prediction's ground truth (or only whether it was correct)",
+        requestBody: { schema: 'GroundTruthInput', required: true },
+        response: { status: 200, description: 'The updated prediction', schema: 'PredictionLog' },
+        errors: [400, 404, 413, 415, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models`,
+      handler: async () => ({ status: 200, body: { models: tracker.listModels() } }),
+      doc: {
+        operationId: 'listModels',
+        summary: 'Every tracked model with a summary',
+        response: { status: 200, description: 'The models', schema: 'ModelList' },
+        errors: [503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}`,
+      handler: async (context) => ({ status: 200, body: await tracker.getPerformance(modelName(context), context.query) }),
+      doc: {
+        operationId: 'getPerformance',
+        summary: 'Metrics of one model version over a window',
+        query: PerformanceQuerySchema,
+        response: { status: 200, description: 'The metrics', schema: 'ModelPerformance' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/predictions`,
+      handler: async (context) => ({ status: 200, body: await tracker.getPredictions(modelName(context), context.query) }),
+      doc: {
+        operationId: 'getPredictions',
+        summary: 'Logged predictions, newest first, paged with cursor',
+        query: PredictionsQuerySchema,
+        response: { status: 200, description: 'One page of predictions', schema: 'PredictionPage' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'POST',
+      path: `${API_PREFIX}/training`,
+      handler: async (context) => ({ status: 201, body: await tracker.logTraining(await requiredBody(context)) }),
+      doc: {
+        operationId: 'logTraining',
+        summary: 'Log a training session',
+        requestBody: { schema: 'TrainingInput', required: true },
+        response: { status: 201, description: 'Stored on disk', schema: 'TrainingLog' },
+        errors: [400, 409, 413, 415, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/training`,
+      handler: async (context) => {
+        const name = modelName(context);
+        const parsed = TrainingQuerySchema.safeParse(context.query);
+        if (!parsed.success) throw InvalidInputError.fromZod('query', parsed.error);
+        const sessions = tracker.getTrainingHistory(name).slice(0, parsed.data.limit);
+        return { status: 200, body: { model_name: name, sessions } };
+      },
+      doc: {
+        operationId: 'getTrainingHistory',
+        summary: 'Training sessions of a model, newest first',
+        query: TrainingQuerySchema,
+        response: { status: 200, description: 'The sessions', schema: 'TrainingHistory' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'POST',
+      path: `${API_PREFIX}/models/{name}/compare`,
+      handler: async (context) => {
+        const name = modelName(context);
+        const input = mergeCompareInput(context.query, await context.readBody());
+        return { status: 201, body: await tracker.compareVersions(name, input) };
+      },
+      doc: {
+        operationId: 'compareVersions',
+        summary: 'Compare two versions of a model and store the comparison',
+        query: CompareQuerySchema,
+        queryMayBeInBody: true,
+        requestBody: { schema: 'CompareInput', required: false },
+        response: { status: 201, description: 'The stored comparison', schema: 'ModelComparison' },
+        errors: [400, 404, 413, 415, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/comparisons`,
+      handler: async (context) => {
+        const name = modelName(context);
+        return { status: 200, body: { model_name: name, comparisons: tracker.listComparisons(name) } };
+      },
+      doc: {
+        operationId: 'listComparisons',
+        summary: 'Stored comparisons of a model, newest first',
+        response: { status: 200, description: 'The comparisons', schema: 'ComparisonList' },
+        errors: [404, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/health`,
+      public: true,
+      handler: async () => {
+        const health = tracker.health();
+        return { status: health.status === 'ok' ? 200 : 503, body: health };
+      },
+      doc: {
+        operationId: 'health',
+        summary: 'Service health (503 with the same body when degraded); needs no token',
+        response: { status: 200, description: 'Healthy', schema: 'Health' },
+        otherResponses: [{ status: 503, description: 'Degraded: the store cannot take writes', schema: 'Health' }],
+        errors: [],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/openapi.json`,
+      handler: async () => {
+        openApiDocument ??= buildOpenApiDocument(routes);
+        return { status: 200, body: openApiDocument };
+      },
+      doc: {
+        operationId: 'openApi',
+        summary: 'This document',
+        response: { status: 200, description: 'OpenAPI 3.0 document', schema: 'OpenApiDocument' },
+        errors: [],
+      },
+    },
+  ];
+  return routes;
+}
