@@ -12,7 +12,7 @@ import {
   ModelListResponseSchema,
   PredictionPageResponseSchema,
   TrainingHistoryResponseSchema,
-} from './response-schemas.js';
+} from '../domain/responses.js';
 
 /** Every schema the OpenAPI document names under `components/schemas`. */
 export const OPENAPI_COMPONENTS = {

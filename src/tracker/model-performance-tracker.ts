@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Config } from '../config/config-schema.js';
 import { ConfigSchema } from '../config/config-schema.js';
 import type { ModelComparison } from '../domain/comparison.js';
+import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelNameSchema } from '../domain/names.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
@@ -19,6 +20,7 @@ import { applyContribution, emptyCounts } from '../metrics/bucket-counts.js';
 import { classKey } from '../metrics/class-key.js';
 import { decideWinner } from '../metrics/version-comparison.js';
 import type { FileSystem } from '../storage/file-system.js';
+export type { PredictionPage, TrackerHealth } from '../domain/responses.js';
 import { JsonLogStore } from '../storage/json-log-store.js';
 import { DuplicateIdError, PredictionStore, UnknownIdError } from '../storage/prediction-store.js';
 import { WriteFailedError } from '../storage/storage-errors.js';
@@ -27,22 +29,6 @@ import { ConflictError, InvalidInputError, NotFoundError, StorageUnavailableErro
 import { LabelResolver } from './label-resolver.js';
 import type { ResolvedWindow } from './window.js';
 import { resolveWindow } from './window.js';
-
-export interface PredictionPage {
-  model_name: string;
-  predictions: PredictionLog[];
-  /** Pass as `cursor` to get the next (older) page; null on the last page. */
-  next_cursor: string | null;
-}
-
-export interface TrackerHealth {
-  status: 'ok' | 'degraded';
-  models: number;
-  stored_predictions: number;
-  segments: number;
-  data_dir: string;
-  reason?: string;
-}
 
 /** Which model version a stored prediction or label changed. */
 export interface TrackerChange {
@@ -100,6 +86,7 @@ export class ModelPerformanceTracker {
   readonly #logger: Logger;
   readonly #dataDir: string;
   readonly #listeners = new Set<(change: TrackerChange) => void>();
+  readonly #readOnly: boolean;
 
   private constructor(parts: {
     config: Config;
@@ -110,7 +97,9 @@ export class ModelPerformanceTracker {
     now: () => Date;
     logger: Logger;
     dataDir: string;
+    readOnly: boolean;
   }) {
+    this.#readOnly = parts.readOnly;
     this.#config = parts.config;
     this.#store = parts.store;
     this.#training = parts.training;
@@ -141,7 +130,7 @@ export class ModelPerformanceTracker {
       const common = { dataDir: options.dataDir, ...(options.fs ? { fs: options.fs } : {}) };
       const training = await JsonLogStore.open({ ...common, fileName: 'training.json', kind: 'training-log', entry: TrainingLogSchema });
       const comparisons = await JsonLogStore.open({ ...common, fileName: 'comparisons.json', kind: 'comparison-log', entry: ModelComparisonSchema });
-      return new ModelPerformanceTracker({ config, store, training, comparisons, labels, now, logger, dataDir: options.dataDir });
+      return new ModelPerformanceTracker({ config, store, training, comparisons, labels, now, logger, dataDir: options.dataDir, readOnly: options.readOnly ?? false });
     } catch (error) {
       await store.close();
       throw error;
@@ -350,6 +339,7 @@ export class ModelPerformanceTracker {
   /** Stores a training session (the seed's body). */
   async logTraining(input: TrainingInput | unknown): Promise<TrainingLog> {
     const parsed = parse(TrainingInputSchema, input, 'training session');
+    if (this.#readOnly) throw new StorageUnavailableError('the store was opened read-only');
     const now = this.#now();
     const session: TrainingLog = {
       ...parsed,
@@ -417,6 +407,8 @@ export class ModelPerformanceTracker {
       required_sample_size: decision.required_sample_size,
       created_at: this.#now().toISOString(),
     };
+    // Read-only (the CLI beside a running service): computed and returned, not stored.
+    if (this.#readOnly) return comparison;
     try {
       await this.#comparisons.append(comparison);
     } catch (error) {

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { ModelComparisonSchema } from '../domain/comparison.js';
-import { ModelNameSchema } from '../domain/names.js';
-import { ModelSummarySchema } from '../domain/performance.js';
-import { PredictionLogSchema } from '../domain/prediction.js';
-import { TrainingLogSchema } from '../domain/training.js';
-import type { PredictionPage, TrackerHealth } from '../tracker/model-performance-tracker.js';
+import { ModelComparisonSchema } from './comparison.js';
+import { ModelNameSchema } from './names.js';
+import { ModelSummarySchema } from './performance.js';
+import { PredictionLogSchema } from './prediction.js';
+import { TrainingLogSchema } from './training.js';
 
 /**
  * The REST API's answers that are not one domain record: envelopes around lists, the health
- * report. Used for the OpenAPI document.
+ * report. The REST API, its OpenAPI document, the CLI and the tracker share them.
  */
 
 /** `GET /models`. */
@@ -44,9 +43,5 @@ export const HealthResponseSchema = z.object({
   reason: z.string().optional(),
 });
 
-// These fail to compile if the tracker's interfaces and the schemas above drift apart.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const pageMatchesTracker: Same<z.infer<typeof PredictionPageResponseSchema>, PredictionPage> = true;
-const healthMatchesTracker: Same<z.infer<typeof HealthResponseSchema>, TrackerHealth> = true;
-void pageMatchesTracker;
-void healthMatchesTracker;
+export type PredictionPage = z.infer<typeof PredictionPageResponseSchema>;
+export type TrackerHealth = z.infer<typeof HealthResponseSchema>;

@@ -1,0 +1,159 @@
+import { Command, Option } from 'commander';
+import type { CliIo } from './cli-io.js';
+import {
+  parseCompareArgs,
+  parseModelName,
+  parsePerformanceArgs,
+  parsePredictionsArgs,
+  parseServeOptions,
+} from './cli-options.js';
+import { runReadCommand } from './read-command.js';
+import { renderComparison } from './render-comparison.js';
+import { renderModelList } from './render-model-list.js';
+import { renderPerformance } from './render-performance.js';
+import { renderPredictions } from './render-predictions.js';
+import { renderTraining } from './render-training.js';
+
+export interface ProgramContext {
+  io: CliIo;
+  /** Records the exit code of a command that ends with one (`serve`). */
+  setExitCode: (code: number) => void;
+}
+
+const EXAMPLES = `
+Examples:
+  hap ml-metrics list
+  hap ml-metrics performance voice_recognition --window 7d
+  hap ml-metrics predictions voice_recognition --limit 50
+  hap ml-metrics training voice_recognition
+  hap ml-metrics compare voice_recognition --version-a 1.0 --version-b 1.1
+  hap ml-metrics list --url http://localhost:8000 --json
+
+Environment:
+  ML_METRICS_DATA_DIR    data directory when --data-dir is not given (else ./data)
+  ML_METRICS_CONFIG      configuration file when --config is not given
+  ML_METRICS_API_TOKEN   sent as a bearer token with --url
+  HAP_DEBUG=1            stack traces and store logs on errors`;
+
+/** `--data-dir`, `--url` and `--json`, on every command that reads. */
+function withReadOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--data-dir <dir>', 'the service\'s data directory (default: $ML_METRICS_DATA_DIR or ./data)'),
+    )
+    .option('--config <file>', 'configuration file with targets and label keys (default: $ML_METRICS_CONFIG or the shipped one)')
+    .addOption(
+      new Option('--url <url>', 'read a running service instead, e.g. http://localhost:8000').conflicts(['dataDir', 'config']),
+    )
+    .option('--json', 'print the REST API\'s JSON document instead of tables');
+}
+
+/** The `hap` command tree. Actions throw; runCli turns errors into one line and an exit code. */
+export function buildProgram({ io, setExitCode }: ProgramContext): Command {
+  const program = new Command('hap')
+    .description('Home Assistant platform command line')
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // runCli prints commander's errors itself, as one `hap: ...` line.
+      outputError: () => undefined,
+    })
+    .showSuggestionAfterError(true);
+
+  const metrics = program
+    .command('ml-metrics')
+    .description('how well the machine-learning models are doing: predictions, metrics, training, comparisons')
+    .addHelpText('after', EXAMPLES);
+
+  withReadOptions(metrics.command('list').description('list tracked models with their headline metrics')).action(
+    (options: Record<string, unknown>) =>
+      runReadCommand(options, io, (source) => source.listModels(), (document) => renderModelList(document.models)),
+  );
+
+  withReadOptions(
+    metrics
+      .command('performance')
+      .description('metrics of one model version: accuracy with its interval, precision, recall, F1, targets')
+      .argument('<name>', 'model name, e.g. voice_recognition')
+      .option('--version <version>', 'model version (default: the newest seen)')
+      .option('--window <window>', 'all, a duration (30m, 12h, 7d, 2w) or the last N labeled predictions (500)')
+      .option('--since <time>', 'only predictions from this ISO 8601 time, e.g. 2024-01-15T00:00:00Z')
+      .option('--until <time>', 'only predictions before this ISO 8601 time'),
+  ).action((name: string, options: Record<string, unknown> & { version?: string; window?: string; since?: string; until?: string }) => {
+    const modelName = parseModelName(name);
+    const query = parsePerformanceArgs({
+      version: options.version,
+      window: options.window,
+      since: options.since,
+      until: options.until,
+    });
+    return runReadCommand(options, io, (source) => source.getPerformance(modelName, query), renderPerformance);
+  });
+
+  withReadOptions(
+    metrics
+      .command('predictions')
+      .description('logged predictions of a model, newest first')
+      .argument('<name>', 'model name')
+      .option('--limit <n>', 'predictions per page, 1 to 1000', '50')
+      .option('--cursor <cursor>', 'the cursor printed under the previous page')
+      .option('--version <version>', 'only this model version'),
+  ).action((name: string, options: Record<string, unknown> & { limit?: string; cursor?: string; version?: string }) => {
+    const modelName = parseModelName(name);
+    const query = parsePredictionsArgs({ limit: options.limit, cursor: options.cursor, version: options.version });
+    return runReadCommand(
+      options,
+      io,
+      (source) => source.getPredictions(modelName, query),
+      (page) => renderPredictions(page, { limit: query.limit, version: query.version }),
+    );
+  });
+
+  withReadOptions(
+    metrics.command('training').description('training sessions of a model, newest first').argument('<name>', 'model name'),
+  ).action((name: string, options: Record<string, unknown>) => {
+    const modelName = parseModelName(name);
+    return runReadCommand(
+      options,
+      io,
+      (source) => source.getTrainingHistory(modelName),
+      (history) => renderTraining(history.model_name, history.sessions),
+    );
+  });
+
+  withReadOptions(
+    metrics
+      .command('compare')
+      .description('compare two versions of a model: deltas, winner, significance')
+      .argument('<name>', 'model name')
+      .requiredOption('--version-a <version>', 'the baseline version')
+      .requiredOption('--version-b <version>', 'the candidate version')
+      .option('--window <window>', 'all, a duration (30m, 12h, 7d, 2w) or the last N labeled predictions'),
+  ).action((name: string, options: Record<string, unknown> & { versionA?: string; versionB?: string; window?: string }) => {
+    const modelName = parseModelName(name);
+    const query = parseCompareArgs({ versionA: options.versionA, versionB: options.versionB, window: options.window });
+    return runReadCommand(options, io, (source) => source.compareVersions(modelName, query), renderComparison);
+  });
+
+  metrics
+    .command('serve')
+    .description('run the service: REST API, hub integration, sensors (until SIGTERM or SIGINT)')
+    .option('--port <port>', 'REST API port (default: from the configuration, 8000)')
+    .option('--host <host>', 'REST API address (default: from the configuration, 127.0.0.1)')
+    .option('--data-dir <dir>', 'data directory (default: $ML_METRICS_DATA_DIR, the configuration, ./data)')
+    .option('--config <file>', 'configuration file (JSON)')
+    .action(async (options: { port?: string; host?: string; dataDir?: string; config?: string }) => {
+      const flags = parseServeOptions({
+        port: options.port,
+        host: options.host,
+        dataDir: options.dataDir,
+        configPath: options.config,
+      });
+      // Loaded only here, so the read commands never load the server.
+      const { runService } = await import('../service/run-service.js');
+      setExitCode(await runService(flags, io.env));
+    });
+
+  return program;
+}

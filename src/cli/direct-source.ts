@@ -1,0 +1,80 @@
+import { stat } from 'node:fs/promises';
+import type { Config } from '../config/config-schema.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { NotFoundError } from '../tracker/errors.js';
+import { openTracker, type ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
+import { CliError, unknownModelError } from './cli-errors.js';
+import type { Answer, MetricsSource, ModelListDocument, TrainingHistoryDocument } from './metrics-source.js';
+
+function answer<T>(value: T): Answer<T> {
+  return { value, json: value };
+}
+
+/** Reads the store's files through a read-only tracker; the service may be running meanwhile. */
+export class DirectSource implements MetricsSource {
+  constructor(private readonly tracker: ModelPerformanceTracker) {}
+
+  async listModels(): Promise<Answer<ModelListDocument>> {
+    return answer({ models: this.tracker.listModels() });
+  }
+
+  getPerformance(modelName: string, query: Parameters<MetricsSource['getPerformance']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await this.tracker.getPerformance(modelName, query)));
+  }
+
+  getPredictions(modelName: string, query: Parameters<MetricsSource['getPredictions']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await this.tracker.getPredictions(modelName, query)));
+  }
+
+  getTrainingHistory(modelName: string): Promise<Answer<TrainingHistoryDocument>> {
+    return this.aboutModel(modelName, async () => {
+      const sessions = this.tracker.getTrainingHistory(modelName);
+      // A model with neither predictions nor training sessions is unknown, not merely untrained.
+      if (sessions.length === 0) this.assertKnown(modelName);
+      return answer({ model_name: modelName, sessions });
+    });
+  }
+
+  compareVersions(modelName: string, query: Parameters<MetricsSource['compareVersions']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await this.tracker.compareVersions(modelName, query)));
+  }
+
+  close(): Promise<void> {
+    return this.tracker.close();
+  }
+
+  /** Turns the tracker's "not found" into the CLI's message when it is the model that is missing. */
+  private async aboutModel<T>(modelName: string, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof NotFoundError) this.assertKnown(modelName);
+      throw error;
+    }
+  }
+
+  private assertKnown(modelName: string): void {
+    const known = this.tracker.listModels().map((summary) => summary.model_name);
+    if (!known.includes(modelName)) throw unknownModelError(modelName, known);
+  }
+}
+
+/**
+ * Opens `dataDir` read-only. A missing directory is an error here, before the tracker is asked,
+ * because a read-only open must not create it.
+ */
+export async function openDirectSource(options: { dataDir: string; config?: Config; logger?: Logger }): Promise<DirectSource> {
+  const { dataDir, config, logger = silentLogger } = options;
+  const info = await stat(dataDir).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CliError(`cannot read the data directory ${dataDir}: ${(error as Error).message}`);
+  });
+  if (info === null) {
+    throw new CliError(`no data directory at ${dataDir}; start the service first or pass --data-dir`);
+  }
+  if (!info.isDirectory()) {
+    throw new CliError(`${dataDir} is not a directory; pass --data-dir with the service's data directory`);
+  }
+  const tracker = await openTracker({ dataDir, readOnly: true, logger, ...(config ? { config } : {}) });
+  return new DirectSource(tracker);
+}

@@ -1,0 +1,30 @@
+import type { ModelComparison } from '../domain/comparison.js';
+import type { ModelPerformance } from '../domain/performance.js';
+import type { PredictionPage } from '../tracker/model-performance-tracker.js';
+import type { z } from 'zod';
+import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
+import type { CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+
+/** What a source answered: the checked value to render, and the JSON document to print with `--json`. */
+/** `GET /models`. */
+export type ModelListDocument = z.infer<typeof ModelListResponseSchema>;
+/** `GET /models/{name}/training`, newest first. */
+export type TrainingHistoryDocument = z.infer<typeof TrainingHistoryResponseSchema>;
+
+export interface Answer<T> {
+  value: T;
+  json: unknown;
+}
+
+/**
+ * Where the CLI reads from: the store's files (direct) or a running service (`--url`). Both
+ * answer with the documents of the REST API; an unknown model is reported the same way by both.
+ */
+export interface MetricsSource {
+  listModels(): Promise<Answer<ModelListDocument>>;
+  getPerformance(modelName: string, query: PerformanceArgs): Promise<Answer<ModelPerformance>>;
+  getPredictions(modelName: string, query: PredictionsArgs): Promise<Answer<PredictionPage>>;
+  getTrainingHistory(modelName: string): Promise<Answer<TrainingHistoryDocument>>;
+  compareVersions(modelName: string, query: CompareArgs): Promise<Answer<ModelComparison>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { renderComparison } from '../../src/cli/render-comparison.js';
+import { renderModelList } from '../../src/cli/render-model-list.js';
+import { renderPredictions } from '../../src/cli/render-predictions.js';
+import { renderTraining } from '../../src/cli/render-training.js';
+import { ModelComparisonSchema } from '../../src/domain/comparison.js';
+import { type ModelPerformance, ModelPerformanceSchema, ModelSummarySchema } from '../../src/domain/performance.js';
+import { PredictionLogSchema } from '../../src/domain/prediction.js';
+import { TrainingLogSchema } from '../../src/domain/training.js';
+
+function lineStarting(text: string, start: string): string {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(start));
+  if (line === undefined) throw new Error(`no line starts with ${start} in:\n${text}`);
+  return line;
+}
+
+describe('renderModelList', () => {
+  it('shows one aligned line per model with — for missing values', () => {
+    const text = renderModelList([
+      ModelSummarySchema.parse({
+        model_name: 'voice_recognition',
+        versions: ['1.0', '1.1'],
+        latest_version: '1.1',
+        total_predictions: 1250,
+        labeled_predictions: 1200,
+        accuracy: 0.87,
+        confidence: 0.9123,
+        last_prediction_at: '2024-01-15T10:30:00.000Z',
+      }),
+      ModelSummarySchema.parse({
+        model_name: 'pattern_learner',
+        versions: ['1.0'],
+        latest_version: '1.0',
+        total_predictions: 3,
+        labeled_predictions: 0,
+        accuracy: null,
+        confidence: 0.5,
+        last_prediction_at: null,
+      }),
+    ]);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^model\s+versions\s+latest\s+predictions\s+labeled\s+accuracy\s+confidence\s+last prediction$/);
+    expect(lineStarting(text, 'voice_recognition')).toMatch(/1\.0, 1\.1\s+1\.1\s+1250\s+1200\s+87\.0%\s+91\.2%\s+2024-01-15 10:30:00Z$/);
+    expect(lineStarting(text, 'pattern_learner')).toMatch(/\s+3\s+0\s+—\s+50\.0%\s+—$/);
+    // Right-aligned: the predictions counts end in the same column as their header.
+    const headerEnd = (lines[0] ?? '').indexOf('predictions') + 'predictions'.length;
+    expect(lineStarting(text, 'voice').slice(0, headerEnd).endsWith('1250')).toBe(true);
+    expect(lineStarting(text, 'pattern').slice(0, headerEnd).endsWith(' 3')).toBe(true);
+  });
+
+  it('says so when no model is tracked', () => {
+    expect(renderModelList([])).toContain('No models tracked yet');
+  });
+});
+
+describe('renderPredictions', () => {
+  const prediction = (id: string, correct: boolean | null, truth: Record<string, unknown> | null) =>
+    PredictionLogSchema.parse({
+      prediction_id: id,
+      model_name: 'voice_recognition',
+      model_version: '1.0',
+      input_data: { audio_length: 2.5 },
+      prediction: { user_id: 1, confidence: 0.92 },
+      confidence: 0.92,
+      ground_truth: truth,
+      ground_truth_source: truth === null ? null : 'inline',
+      correct,
+      context: {},
+      timestamp: '2024-01-15T10:30:00Z',
+      labeled_at: truth === null ? null : '2024-01-15T10:30:00Z',
+    });
+
+  it('shows a table and the command for the next page', () => {
+    const text = renderPredictions(
+      {
+        model_name: 'voice_recognition',
+        predictions: [prediction('p-2', true, { user_id: 1 }), prediction('p-1', null, null)],
+        next_cursor: '17',
+      },
+      { limit: 2, version: '1.0' },
+    );
+    expect(text.split('\n')[0]).toMatch(/^time\s+id\s+version\s+prediction\s+ground truth\s+correct\s+confidence$/);
+    expect(lineStarting(text, '2024-01-15 10:30:00Z  p-2')).toMatch(/user_id=1, confidence=0\.92\s+1\s+✓\s+92\.0%$/);
+    expect(lineStarting(text, '2024-01-15 10:30:00Z  p-1')).toMatch(/—\s+—\s+92\.0%$/);
+    expect(text).toContain('Older predictions: hap ml-metrics predictions voice_recognition --limit 2 --version 1.0 --cursor 17');
+  });
+
+  it('prints no hint on the last page, and says when there is nothing', () => {
+    const text = renderPredictions({ model_name: 'living room', predictions: [], next_cursor: null }, { limit: 50 });
+    expect(text).toBe('No predictions of living room here.');
+  });
+});
+
+describe('renderTraining', () => {
+  it('shows sessions newest first', () => {
+    const session = (id: string, timestamp: string) =>
+      TrainingLogSchema.parse({
+        training_session_id: id,
+        model_name: 'voice_recognition',
+        model_version: '1.0',
+        training_samples: 1000,
+        validation_samples: 200,
+        training_accuracy: 0.92,
+        validation_accuracy: 0.88,
+        training_loss: 0.15,
+        validation_loss: 0.22,
+        hyperparameters: { learning_rate: 0.001, batch_size: 32, epochs: 50 },
+        training_duration_seconds: 1250.5,
+        timestamp,
+      });
+    const text = renderTraining('voice_recognition', [
+      session('train_old', '2024-01-14T10:00:00Z'),
+      session('train_new', '2024-01-15T10:00:00Z'),
+    ]);
+    const lines = text.split('\n');
+    expect(lines[2]).toContain('train_new');
+    expect(lines[3]).toContain('train_old');
+    expect(lines[2]).toMatch(/1000\s+200\s+92\.0%\s+88\.0%\s+0\.150\s+0\.220\s+20m 51s\s+learning_rate=0\.001 batch_size=32 epoch…$/);
+    expect(renderTraining('x', [])).toBe('No training sessions logged for x.');
+  });
+});
+
+describe('renderComparison', () => {
+  const metrics = (version: string, accuracy: number, labeled: number): ModelPerformance =>
+    ModelPerformanceSchema.parse({
+      model_name: 'voice_recognition',
+      model_version: version,
+      accuracy,
+      precision: accuracy,
+      recall: accuracy,
+      f1_score: accuracy,
+      confidence: 0.9,
+      total_predictions: labeled,
+      labeled_predictions: labeled,
+      correct_predictions: Math.round(accuracy * labeled),
+      incorrect_predictions: labeled - Math.round(accuracy * labeled),
+      last_evaluated: '2024-01-15T10:30:00Z',
+      task: 'multiclass',
+      positive_label: null,
+      accuracy_interval: null,
+      false_positive_rate: null,
+      acceptance_rate: null,
+      micro: null,
+      macro: null,
+      weighted: null,
+      per_class: [],
+      confusion_matrix: { labels: [], matrix: [], unknown_truth: [] },
+      window: { kind: 'all', spec: 'all', since: null, until: null },
+      targets: {},
+      versions: ['1.0', '1.1'],
+    });
+
+  it('shows both versions, signed deltas, the winner, its reason and the test', () => {
+    const text = renderComparison(
+      ModelComparisonSchema.parse({
+        comparison_id: 'cmp-1',
+        model_name: 'voice_recognition',
+        version_a: '1.0',
+        version_b: '1.1',
+        metrics_a: metrics('1.0', 0.8, 200),
+        metrics_b: metrics('1.1', 0.9, 180),
+        deltas: { accuracy: 0.1, precision: 0.1, recall: 0.1, f1_score: 0.1, confidence: 0 },
+        winner: '1.1',
+        reason: '1.1 is more accurate (p = 0.004 < 0.05)',
+        test: { method: 'two_proportion_z', statistic: 2.87, p_value: 0.0041, alpha: 0.05, paired_samples: 0 },
+        min_samples: 30,
+        required_sample_size: 199,
+        created_at: '2024-01-15T10:30:00Z',
+      }),
+    );
+    expect(text).toMatch(/^metric\s+1\.0\s+1\.1\s+1\.1 − 1\.0$/m);
+    expect(lineStarting(text, 'accuracy')).toMatch(/80\.0%\s+90\.0%\s+\+10\.0 pts$/);
+    expect(lineStarting(text, 'confidence')).toMatch(/±0\.0 pts$/);
+    expect(lineStarting(text, 'labeled')).toMatch(/200\s+180\s+-20$/);
+    expect(text).toContain('winner: 1.1');
+    expect(text).toContain('reason: 1.1 is more accurate');
+    expect(text).toContain('test: two-proportion z-test, p = 0.004 (alpha 0.05, statistic 2.870)');
+    expect(text).toContain('needed to detect this difference: 199');
+  });
+});
