@@ -1,7 +1,10 @@
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { JsonValueSchema } from '../domain/json.js';
 import { WindowSpecSchema } from '../domain/queries.js';
+import { CaptureConfigSchema } from '../integration/hub-config.js';
 import { LOG_LEVELS } from '../logging/logger.js';
+import { SensorsConfigSchema } from '../sensors/sensors-config.js';
 
 export const CONFIG_SCHEMA_VERSION = 1;
 
@@ -46,6 +49,11 @@ export const StorageConfigSchema = z.strictObject({
   retention_days: z.number().int().min(1).max(36_500).default(365),
   /** Sealed segments kept parsed in memory for reads and late labels. */
   segment_cache_size: z.number().int().min(1).max(1000).default(8),
+  /** When retention runs (node-cron expression, UTC). */
+  retention_cron: z
+    .string()
+    .refine((value) => validateCron(value), { error: 'retention_cron is not a valid cron expression, e.g. "17 3 * * *"' })
+    .default('17 3 * * *'),
 });
 export type StorageConfig = z.infer<typeof StorageConfigSchema>;
 
@@ -63,6 +71,17 @@ export const ComparisonConfigSchema = z.strictObject({
   alpha: z.number().gt(0).lt(1).default(0.05),
 });
 
+/** The hub: where it is (else HA_URL / HA_TOKEN / SUPERVISOR_TOKEN), what to capture, what to publish. */
+export const HubConfigSchema = z.strictObject({
+  /** Home Assistant's base URL, e.g. http://homeassistant.local:8123 (HA_URL overrides it). */
+  url: z.string().optional(),
+  /** A long-lived access token (HA_TOKEN overrides it). */
+  token: z.string().optional(),
+  capture: CaptureConfigSchema.prefault({}),
+  sensors: SensorsConfigSchema.prefault({}),
+});
+export type HubConfig = z.infer<typeof HubConfigSchema>;
+
 export const ConfigSchema = z.strictObject({
   schema_version: z.literal(CONFIG_SCHEMA_VERSION, {
     error: `schema_version must be ${CONFIG_SCHEMA_VERSION}`,
@@ -75,6 +94,7 @@ export const ConfigSchema = z.strictObject({
   /** The window `GET /models/{name}` uses when none is asked for. */
   default_window: WindowSpecSchema.default('all'),
   models: z.record(z.string().min(1), ModelConfigSchema).default({}),
+  hub: HubConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

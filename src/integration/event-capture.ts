@@ -69,12 +69,18 @@ export class EventCapture {
   }
 
   async start(): Promise<void> {
+    if (this.#stopped) return;
     const types = this.eventTypes;
     if (types.length === 0) {
       this.#options.logger.warn('no hub event types are mapped: nothing will be captured');
       return;
     }
-    this.#unsubscribe = await this.#options.hub.subscribeEvents(types, (event) => this.handle(event));
+    const unsubscribe = await this.#options.hub.subscribeEvents(types, (event) => this.handle(event));
+    if (this.#stopped) {
+      await unsubscribe();
+      return;
+    }
+    this.#unsubscribe = unsubscribe;
     this.#options.logger.info('listening for hub events', { event_types: types.join(',') });
   }
 

@@ -1,3 +1,4 @@
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { JsonObjectSchema } from '../domain/json.js';
 import { EventMappingsSchema } from './event-mapping.js';
@@ -29,6 +30,9 @@ export const CaptureConfigSchema = z.strictObject({
   matching: MatchingConfigSchema.prefault({}),
   implicit_labels: z.record(z.string().min(1), ImplicitLabelSchema).default({}),
   /** When the implicit-label sweep runs (node-cron expression). */
-  implicit_sweep_cron: z.string().default('* * * * *'),
+  implicit_sweep_cron: z
+    .string()
+    .refine((value) => validateCron(value), { error: 'implicit_sweep_cron is not a valid cron expression, e.g. "* * * * *"' })
+    .default('* * * * *'),
 });
 export type CaptureConfig = z.infer<typeof CaptureConfigSchema>;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { JsonObjectSchema } from '../domain/json.js';
 
 /** Who caused something on the hub; `parent_id` ties a reaction to what triggered it. */
 export const HubContextSchema = z.object({
@@ -33,6 +32,5 @@ export type HubState = z.infer<typeof HubStateSchema>;
 /** Result of `fire_event`. */
 export const FireEventResultSchema = z.object({ context: HubContextSchema });
 
-/** Attributes posted with a state. */
-export const HubAttributesSchema = JsonObjectSchema;
-export type HubAttributes = z.infer<typeof HubAttributesSchema>;
+/** Attributes are sent as JSON; values that JSON cannot hold are dropped by JSON.stringify. */
+export type HubAttributes = Record<string, unknown>;

@@ -1,11 +1,13 @@
 import type { ConfigOverrides } from '../config/load-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { startApp } from '../app.js';
+import type { App } from '../app.js';
 import { createLogger } from '../logging/logger.js';
 
 /**
- * Runs the service until SIGTERM or SIGINT: loads the configuration, starts the app, logs what
- * it does, and stops in order. Resolves with the process exit code.
+ * Runs the service until SIGTERM or SIGINT (exit 0), or until the hub refuses its token (exit
+ * 1): loads the configuration, starts the app, logs what it does, and stops in order.
+ * Resolves with the process exit code.
  */
 export async function runService(flags: ConfigOverrides, env: NodeJS.ProcessEnv): Promise<number> {
   const boot = createLogger({ level: 'info' });
@@ -17,36 +19,52 @@ export async function runService(flags: ConfigOverrides, env: NodeJS.ProcessEnv)
     return 2;
   }
   const logger = createLogger({ level: config.log_level });
-  let app;
+  let app: App;
+  let finish: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolveExit) => {
+    finish = resolveExit;
+  });
+  let stopping = false;
+  const stop = (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${reason}: stopping`);
+    const done = (exitCode: number) => {
+      process.off('SIGTERM', onSigterm);
+      process.off('SIGINT', onSigint);
+      finish(exitCode);
+    };
+    // app is assigned before any signal handler can run a stop (handlers are added after start).
+    app
+      .stop()
+      .then(() => {
+        logger.info('stopped cleanly');
+        done(code);
+      })
+      .catch((error: unknown) => {
+        logger.error(`stopping failed: ${(error as Error).message}`);
+        done(1);
+      });
+  };
+  const onSigterm = () => stop('SIGTERM received', 0);
+  const onSigint = () => stop('SIGINT received', 0);
+  let fatalBeforeStart: Error | null = null;
   try {
-    app = await startApp({ config, logger, env });
+    app = await startApp({
+      config,
+      logger,
+      env,
+      onFatal: (error) => {
+        if (!app) fatalBeforeStart = error;
+        else stop(`cannot go on without the hub (${error.name})`, 1);
+      },
+    });
   } catch (error) {
     logger.error(`cannot start: ${(error as Error).message}`);
     return 1;
   }
-  logger.info('no hub configured: running standalone (REST API and CLI only)');
-  return new Promise<number>((resolveExit) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info(`${signal} received: stopping`);
-      app
-        .stop()
-        .then(() => {
-          logger.info('stopped cleanly');
-          resolveExit(0);
-        })
-        .catch((error: unknown) => {
-          logger.error(`stopping failed: ${(error as Error).message}`);
-          resolveExit(1);
-        })
-        .finally(() => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-        });
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  process.on('SIGTERM', onSigterm);
+  process.on('SIGINT', onSigint);
+  if (fatalBeforeStart) stop(`cannot go on without the hub (${(fatalBeforeStart as Error).name})`, 1);
+  return finished;
 }

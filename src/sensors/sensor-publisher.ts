@@ -1,0 +1,343 @@
+import type { ScheduledTask, Logger as CronLogger } from 'node-cron';
+import { schedule, validate as validateCron } from 'node-cron';
+import { z } from 'zod';
+import type { TargetMetric } from '../config/config-schema.js';
+import type { ModelPerformance } from '../domain/performance.js';
+import type { Logger } from '../logging/logger.js';
+import type { FileSystem } from '../storage/file-system.js';
+import { JsonDocumentStore } from '../storage/json-document-store.js';
+import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
+import type { AlertState } from './drop-detector.js';
+import { AlertStateSchema, baselineRange, detectDrops } from './drop-detector.js';
+import type { HubPort } from './hub-port.js';
+import { assignSlugs } from './model-slug.js';
+import type { SensorState } from './sensor-states.js';
+import { TARGET_METRICS, buildSensorStates } from './sensor-states.js';
+import type { SensorsConfig } from './sensors-config.js';
+import { DEBOUNCE_MAX_WAIT_MS, isValidTimeZone } from './sensors-config.js';
+
+/** What the publisher reads from the tracker. */
+export type SensorsTracker = Pick<ModelPerformanceTracker, 'getPerformance' | 'listModels' | 'onChange'>;
+
+/** `sensors-state.json`: per model, the drops announced and not yet recovered. */
+export const SensorsStateSchema = z.object({
+  alerts: z.record(z.string(), AlertStateSchema),
+});
+export type SensorsState = z.infer<typeof SensorsStateSchema>;
+
+export const SENSORS_STATE_FILE = 'sensors-state.json';
+
+/** Where the publisher keeps its alert states (a JsonDocumentStore in the data dir). */
+export type SensorsStateStore = Pick<JsonDocumentStore<SensorsState>, 'document' | 'update'>;
+
+/** Opens (or creates) `sensors-state.json` in the data dir. */
+export function openSensorsStateStore(options: { dataDir: string; fs?: FileSystem }): Promise<JsonDocumentStore<SensorsState>> {
+  return JsonDocumentStore.open({
+    dataDir: options.dataDir,
+    fileName: SENSORS_STATE_FILE,
+    kind: 'sensors-state',
+    schema: SensorsStateSchema,
+    initial: { alerts: {} },
+    ...(options.fs ? { fs: options.fs } : {}),
+  });
+}
+
+/** A sensors setting the publisher cannot run with. */
+export class SensorsConfigError extends Error {
+  override name = 'SensorsConfigError';
+}
+
+export interface SensorPublisherOptions {
+  tracker: SensorsTracker;
+  hub: HubPort;
+  logger: Logger;
+  config: SensorsConfig;
+  stateStore: SensorsStateStore;
+}
+
+type FailureKind = 'evaluate' | 'post_state' | 'fire_event' | 'save_state';
+
+const FAILURE_TEXT: Record<FailureKind, string> = {
+  evaluate: 'could not compute model performance for the sensors',
+  post_state: 'could not post sensor states to the hub',
+  fire_event: 'could not fire a performance event on the hub',
+  save_state: 'could not save the sensors alert state',
+};
+
+interface PendingChange {
+  debounce: NodeJS.Timeout;
+  maxWait: NodeJS.Timeout;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The comparison key of a posted state: state and attributes, except `last_evaluated`. */
+function fingerprint(sensor: SensorState): string {
+  const { last_evaluated: _ignored, ...attributes } = sensor.attributes;
+  return JSON.stringify([sensor.state, attributes]);
+}
+
+function targetsOf(performance: ModelPerformance): Partial<Record<TargetMetric, number>> {
+  const targets: Partial<Record<TargetMetric, number>> = {};
+  for (const metric of TARGET_METRICS) {
+    const target = performance.targets[metric];
+    if (target !== undefined) targets[metric] = target;
+  }
+  return targets;
+}
+
+function sameAlerts(a: AlertState, b: AlertState): boolean {
+  return JSON.stringify(TARGET_METRICS.map((metric) => a[metric] ?? null)) === JSON.stringify(TARGET_METRICS.map((metric) => b[metric] ?? null));
+}
+
+function cronLogger(logger: Logger): CronLogger {
+  return {
+    info: (message) => logger.debug(message),
+    warn: (message) => logger.warn(message),
+    error: (message, error) => logger.error(describeError(message), error ? { error: error.message } : undefined),
+    debug: (message) => logger.debug(describeError(message)),
+  };
+}
+
+/**
+ * Publishes each model's performance as hub sensors and announces drops and recoveries.
+ *
+ * A stored prediction or label schedules its model's evaluation (debounced per model, at most
+ * 5 s after the first change of a burst); a cron job re-evaluates every model, since windows age
+ * without new events. A state equal to the one last posted (ignoring `last_evaluated`) is not
+ * posted again. Evaluations run one at a time. Hub failures are logged once per kind and retried on
+ * the next evaluation; nothing here throws into the caller's event loop.
+ */
+export class SensorPublisher {
+  readonly #tracker: SensorsTracker;
+  readonly #hub: HubPort;
+  readonly #logger: Logger;
+  readonly #config: SensorsConfig;
+  readonly #stateStore: SensorsStateStore;
+  /** entity_id → fingerprint of what the hub accepted last. */
+  readonly #posted = new Map<string, string>();
+  readonly #pending = new Map<string, PendingChange>();
+  readonly #failing = new Set<FailureKind>();
+  readonly #warnedSlugs = new Set<string>();
+  #tail: Promise<void> = Promise.resolve();
+  #unsubscribe: (() => void) | null = null;
+  #task: ScheduledTask | null = null;
+  #stopped = false;
+
+  constructor(options: SensorPublisherOptions) {
+    this.#tracker = options.tracker;
+    this.#hub = options.hub;
+    this.#logger = options.logger;
+    this.#config = options.config;
+    this.#stateStore = options.stateStore;
+    if (!validateCron(this.#config.reevaluate_cron)) {
+      throw new SensorsConfigError(
+        `hub.sensors.reevaluate_cron: "${this.#config.reevaluate_cron}" is not a valid cron expression; ` +
+          'use 5 fields (minute hour day month weekday) or 6 with seconds, e.g. "*/5 * * * *"',
+      );
+    }
+    if (!isValidTimeZone(this.#config.timezone)) {
+      throw new SensorsConfigError(
+        `hub.sensors.timezone: "${this.#config.timezone}" is not a time zone this system knows; use an IANA name such as "UTC" or "Europe/Berlin"`,
+      );
+    }
+  }
+
+  /** Listens for tracker changes and starts the re-evaluation job. The first posting is `republishAll()`'s (the hub calls it on connect). */
+  start(): void {
+    if (this.#stopped) throw new Error('this SensorPublisher was stopped; create a new one');
+    if (this.#unsubscribe) return;
+    this.#unsubscribe = this.#tracker.onChange((change) => this.#changed(change.model_name));
+    this.#task = schedule(this.#config.reevaluate_cron, () => this.evaluateAll(), {
+      name: 'ml-metrics-sensors',
+      timezone: this.#config.timezone,
+      noOverlap: true,
+      logger: cronLogger(this.#logger),
+    });
+    this.#logger.debug('sensors started', { window: this.#config.window, reevaluate_cron: this.#config.reevaluate_cron });
+  }
+
+  /** Stops listening, the cron job and pending debounce timers; waits for the evaluation in flight. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.debounce);
+      clearTimeout(pending.maxWait);
+    }
+    this.#pending.clear();
+    const task = this.#task;
+    this.#task = null;
+    if (task) await task.destroy();
+    await this.#tail;
+    this.#logger.debug('sensors stopped');
+  }
+
+  /** Re-evaluates every model; posts what changed, announces drops and recoveries. Never rejects. */
+  evaluateAll(): Promise<void> {
+    return this.#enqueue(() => this.#evaluateModels(null));
+  }
+
+  /** Forgets what was posted and posts every model's sensors again (after the hub (re)connects). Never rejects. */
+  republishAll(): Promise<void> {
+    return this.#enqueue(async () => {
+      this.#posted.clear();
+      await this.#evaluateModels(null);
+    });
+  }
+
+  #changed(model: string): void {
+    if (this.#stopped) return;
+    const fire = (): void => {
+      const pending = this.#pending.get(model);
+      if (!pending) return;
+      clearTimeout(pending.debounce);
+      clearTimeout(pending.maxWait);
+      this.#pending.delete(model);
+      void this.#enqueue(() => this.#evaluateModels(model));
+    };
+    const pending = this.#pending.get(model);
+    if (pending) {
+      clearTimeout(pending.debounce);
+      pending.debounce = setTimeout(fire, this.#config.debounce_ms);
+      return;
+    }
+    this.#pending.set(model, {
+      debounce: setTimeout(fire, this.#config.debounce_ms),
+      maxWait: setTimeout(fire, DEBOUNCE_MAX_WAIT_MS),
+    });
+  }
+
+  /** Runs jobs one at a time; a job asked for after stop() does nothing. */
+  #enqueue(job: () => Promise<void>): Promise<void> {
+    const run = this.#tail.then(async () => {
+      if (this.#stopped) return;
+      try {
+        await job();
+      } catch (error) {
+        this.#logger.error('sensor evaluation failed', { error: describeError(error) });
+      }
+    });
+    this.#tail = run;
+    return run;
+  }
+
+  /** Evaluates one model (`only`) or all of them. */
+  async #evaluateModels(only: string | null): Promise<void> {
+    let names: string[];
+    try {
+      names = this.#tracker.listModels().map((model) => model.model_name);
+    } catch (error) {
+      this.#failed('evaluate', error);
+      return;
+    }
+    const { slugs, renamed } = assignSlugs(names);
+    for (const name of renamed) {
+      if (this.#warnedSlugs.has(name)) continue;
+      this.#warnedSlugs.add(name);
+      this.#logger.warn('another model already has this entity slug; using a numbered one', { model_name: name, slug: slugs.get(name) });
+    }
+    for (const name of only === null ? names : [only]) {
+      if (this.#stopped) return;
+      const slug = slugs.get(name);
+      if (slug !== undefined) await this.#evaluateModel(name, slug);
+    }
+  }
+
+  async #evaluateModel(name: string, slug: string): Promise<void> {
+    let current: ModelPerformance;
+    let baseline: ModelPerformance | null = null;
+    try {
+      current = await this.#tracker.getPerformance(name, { window: this.#config.window });
+      const range = baselineRange(current.window);
+      if (range) baseline = await this.#tracker.getPerformance(name, { version: current.model_version, ...range });
+      this.#succeeded('evaluate');
+    } catch (error) {
+      this.#failed('evaluate', error, { model_name: name });
+      return;
+    }
+    const targets = targetsOf(current);
+    const states = buildSensorStates(current, {
+      window: this.#config.window,
+      minSamples: this.#config.min_samples,
+      targets,
+      slug,
+    });
+    for (const sensor of states) await this.#post(sensor);
+    await this.#announce(current, baseline, targets);
+  }
+
+  async #post(sensor: SensorState): Promise<void> {
+    const key = fingerprint(sensor);
+    if (this.#posted.get(sensor.entity_id) === key) return;
+    try {
+      await this.#hub.postState(sensor.entity_id, sensor.state, sensor.attributes);
+    } catch (error) {
+      this.#failed('post_state', error, { entity_id: sensor.entity_id });
+      return;
+    }
+    this.#posted.set(sensor.entity_id, key);
+    this.#succeeded('post_state');
+  }
+
+  /** Fires the drops and recoveries; only those the hub accepted are remembered (the rest are retried next time). */
+  async #announce(current: ModelPerformance, baseline: ModelPerformance | null, targets: Partial<Record<TargetMetric, number>>): Promise<void> {
+    const name = current.model_name;
+    const previous: AlertState = this.#stateStore.document.alerts[name] ?? {};
+    const { announcements, next } = detectDrops({
+      current,
+      baseline,
+      targets,
+      dropPoints: this.#config.drop_points,
+      minSamples: this.#config.min_samples,
+      previous,
+    });
+    if (announcements.length === 0) return;
+    const committed: AlertState = { ...previous };
+    for (const announcement of announcements) {
+      try {
+        await this.#hub.fireEvent(announcement.event_type, { ...announcement.data });
+      } catch (error) {
+        this.#failed('fire_event', error, { event_type: announcement.event_type, model_name: name, metric: announcement.metric });
+        continue;
+      }
+      this.#succeeded('fire_event');
+      this.#logger.info(announcement.event_type === 'ml_metrics_performance_drop' ? 'performance drop' : 'performance recovered', {
+        ...announcement.data,
+      });
+      const entry = next[announcement.metric];
+      if (entry) committed[announcement.metric] = entry;
+      else delete committed[announcement.metric];
+    }
+    if (sameAlerts(committed, previous)) return;
+    try {
+      await this.#stateStore.update((document) => {
+        const alerts = { ...document.alerts };
+        if (Object.keys(committed).length === 0) delete alerts[name];
+        else alerts[name] = committed;
+        return { ...document, alerts };
+      });
+      this.#succeeded('save_state');
+    } catch (error) {
+      this.#failed('save_state', error, { model_name: name });
+    }
+  }
+
+  /** Logs a failure at warn the first time in a row for its kind, then at debug. */
+  #failed(kind: FailureKind, error: unknown, fields: Record<string, unknown> = {}): void {
+    const details = { ...fields, error: describeError(error) };
+    if (this.#failing.has(kind)) {
+      this.#logger.debug(FAILURE_TEXT[kind], details);
+      return;
+    }
+    this.#failing.add(kind);
+    this.#logger.warn(`${FAILURE_TEXT[kind]}; retrying on the next evaluation`, details);
+  }
+
+  #succeeded(kind: FailureKind): void {
+    if (this.#failing.delete(kind)) this.#logger.info(`${kind.replace('_', ' ')} works again`);
+  }
+}

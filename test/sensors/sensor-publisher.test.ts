@@ -1,0 +1,345 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { getTasks } from 'node-cron';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Logger, LogFields } from '../../src/logging/logger.js';
+import type { HubPort } from '../../src/sensors/hub-port.js';
+import type { SensorsState } from '../../src/sensors/sensor-publisher.js';
+import { SensorPublisher, SensorsConfigError, openSensorsStateStore } from '../../src/sensors/sensor-publisher.js';
+import type { SensorsConfigInput } from '../../src/sensors/sensors-config.js';
+import { SensorsConfigSchema } from '../../src/sensors/sensors-config.js';
+import type { JsonDocumentStore } from '../../src/storage/json-document-store.js';
+import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { createTempDir, type TempDir } from '../support/temp-dir.js';
+
+const MODEL = 'voice_recognition';
+const ENTITIES = [
+  'sensor.ml_voice_recognition_accuracy',
+  'sensor.ml_voice_recognition_precision',
+  'sensor.ml_voice_recognition_recall',
+  'sensor.ml_voice_recognition_f1_score',
+  'sensor.ml_voice_recognition_confidence',
+  'sensor.ml_voice_recognition_predictions',
+  'binary_sensor.ml_voice_recognition_below_target',
+];
+
+/** The port the publisher talks to, recording what the hub accepted; `failPosts`/`failEvents` make it reject. */
+class RecordingHubPort implements HubPort {
+  readonly posts: { entityId: string; state: string; attributes: Record<string, unknown> }[] = [];
+  readonly events: { eventType: string; data: Record<string, unknown> }[] = [];
+  attempts = { posts: 0, events: 0 };
+  failPosts = false;
+  failEvents = false;
+
+  async postState(entityId: string, state: string, attributes: Record<string, unknown>): Promise<void> {
+    this.attempts.posts += 1;
+    if (this.failPosts) throw new Error('Cannot post: connect ECONNREFUSED 127.0.0.1:8123');
+    this.posts.push({ entityId, state, attributes });
+  }
+
+  async fireEvent(eventType: string, data: Record<string, unknown>): Promise<void> {
+    this.attempts.events += 1;
+    if (this.failEvents) throw new Error('not connected to Home Assistant');
+    this.events.push({ eventType, data });
+  }
+
+  latest(entityId: string): { state: string; attributes: Record<string, unknown> } | undefined {
+    return this.posts.filter((post) => post.entityId === entityId).at(-1);
+  }
+}
+
+interface LogEntry {
+  level: string;
+  message: string;
+  fields: LogFields | undefined;
+}
+
+function recordingLogger(entries: LogEntry[]): Logger {
+  const logger: Logger = {
+    debug: (message, fields) => entries.push({ level: 'debug', message, fields }),
+    info: (message, fields) => entries.push({ level: 'info', message, fields }),
+    warn: (message, fields) => entries.push({ level: 'warn', message, fields }),
+    error: (message, fields) => entries.push({ level: 'error', message, fields }),
+    child: () => logger,
+  };
+  return logger;
+}
+
+let dir: TempDir;
+let tracker: ModelPerformanceTracker;
+let stateStore: JsonDocumentStore<SensorsState>;
+let hub: RecordingHubPort;
+let logs: LogEntry[];
+const publishers: SensorPublisher[] = [];
+
+async function openAll(targets: Record<string, number> = {}): Promise<void> {
+  tracker = await openTracker({ dataDir: dir.path, config: { schema_version: 1, models: { [MODEL]: { targets } } } });
+  stateStore = await openSensorsStateStore({ dataDir: dir.path });
+}
+
+function publisher(config: SensorsConfigInput = {}): SensorPublisher {
+  const created = new SensorPublisher({
+    tracker,
+    hub,
+    logger: recordingLogger(logs),
+    config: SensorsConfigSchema.parse(config),
+    stateStore,
+  });
+  publishers.push(created);
+  return created;
+}
+
+/** Logs `count` predictions of MODEL, labeled correct or wrong (or unlabeled), at `timestamp` (default now). */
+async function logPredictions(count: number, label: 'correct' | 'wrong' | 'none', timestamp?: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const groundTruth = label === 'none' ? {} : { ground_truth: { intent: label === 'correct' ? 'lights_on' : 'lights_off' } };
+    const logged = await tracker.logPrediction({
+      model_name: MODEL,
+      prediction: { intent: 'lights_on' },
+      confidence: 0.8,
+      ...groundTruth,
+      ...(timestamp ? { timestamp } : {}),
+    });
+    ids.push(logged.prediction_id);
+  }
+  return ids;
+}
+
+/** Lets pending promise work run (setImmediate is never faked here) until `done()` or a bound. */
+async function settle(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 200 && !done(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
+}
+
+beforeEach(async () => {
+  dir = await createTempDir('sensor-publisher-');
+  hub = new RecordingHubPort();
+  logs = [];
+});
+
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const created of publishers.splice(0)) await created.stop();
+  await tracker.close();
+  await dir.remove();
+});
+
+describe('SensorPublisher publishing', () => {
+  it('publishes a model after its predictions, debounced', async () => {
+    await openAll();
+    publisher({ debounce_ms: 10 }).start();
+    await logPredictions(3, 'none');
+    await vi.waitFor(() => expect(hub.latest('sensor.ml_voice_recognition_predictions')?.state).toBe('3'));
+    expect(new Set(hub.posts.map((post) => post.entityId))).toEqual(new Set(ENTITIES));
+    expect(hub.latest('sensor.ml_voice_recognition_accuracy')?.state).toBe('unknown');
+    expect(hub.latest('sensor.ml_voice_recognition_confidence')?.state).toBe('80.0');
+    expect(hub.latest('binary_sensor.ml_voice_recognition_below_target')?.state).toBe('off');
+
+    await logPredictions(1, 'correct');
+    await vi.waitFor(() => expect(hub.latest('sensor.ml_voice_recognition_accuracy')?.state).toBe('100.0'));
+    expect(hub.latest('sensor.ml_voice_recognition_accuracy')?.attributes).toMatchObject({ labeled_predictions: 1, total_predictions: 4, window: '7d' });
+  });
+
+  it('publishes a burst at most 5 s after its first change, however long it lasts', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    await openAll();
+    publisher({ debounce_ms: 2000 }).start();
+    const predictionPosts = () => hub.posts.filter((post) => post.entityId === 'sensor.ml_voice_recognition_predictions');
+    // Five changes one second apart (t = 0 … 4 s): the 2 s debounce never elapses.
+    for (let second = 0; second < 5; second += 1) {
+      if (second > 0) vi.advanceTimersByTime(1000);
+      await logPredictions(1, 'none');
+    }
+    vi.advanceTimersByTime(999);
+    await settle(() => false);
+    expect(predictionPosts()).toEqual([]);
+    vi.advanceTimersByTime(1); // t = 5 s after the first change
+    await settle(() => predictionPosts().length > 0);
+    expect(predictionPosts().map((post) => post.state)).toEqual(['5']);
+  });
+
+  it('does not post a state again while it is unchanged', async () => {
+    await openAll();
+    await logPredictions(2, 'correct');
+    const sensors = publisher();
+    await sensors.evaluateAll();
+    expect(hub.posts.map((post) => post.entityId)).toEqual(ENTITIES);
+    await sensors.evaluateAll();
+    await sensors.evaluateAll();
+    expect(hub.posts).toHaveLength(ENTITIES.length);
+
+    await logPredictions(1, 'none');
+    await sensors.evaluateAll();
+    // An unlabeled prediction changes the counts of every sensor, but nothing the problem sensor shows.
+    expect(hub.posts.slice(ENTITIES.length).map((post) => post.entityId)).toEqual(ENTITIES.slice(0, 6));
+    expect(hub.latest('sensor.ml_voice_recognition_predictions')?.state).toBe('3');
+  });
+
+  it('republishAll posts every entity again', async () => {
+    await openAll();
+    await logPredictions(2, 'correct');
+    const sensors = publisher();
+    await sensors.evaluateAll();
+    await sensors.republishAll();
+    expect(hub.posts.map((post) => post.entityId)).toEqual([...ENTITIES, ...ENTITIES]);
+    await sensors.evaluateAll();
+    expect(hub.posts).toHaveLength(2 * ENTITIES.length);
+  });
+
+  it('retries posts the hub refused on the next evaluation, logging the failure once', async () => {
+    await openAll();
+    await logPredictions(2, 'correct');
+    const sensors = publisher();
+    hub.failPosts = true;
+    await expect(sensors.evaluateAll()).resolves.toBeUndefined();
+    await expect(sensors.evaluateAll()).resolves.toBeUndefined();
+    expect(hub.attempts.posts).toBe(2 * ENTITIES.length);
+    expect(logs.filter((entry) => entry.level === 'warn' && entry.message.startsWith('could not post'))).toHaveLength(1);
+
+    hub.failPosts = false;
+    await sensors.evaluateAll();
+    expect(hub.posts.map((post) => post.entityId)).toEqual(ENTITIES);
+    expect(logs.some((entry) => entry.level === 'info' && entry.message === 'post state works again')).toBe(true);
+  });
+
+  it('stop() leaves no timer, cron job or subscription behind', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    await openAll();
+    const sensors = publisher({ debounce_ms: 1000 });
+    const cronTasksBefore = getTasks().size;
+    sensors.start();
+    await logPredictions(1, 'none');
+    expect(getTasks().size).toBe(cronTasksBefore + 1);
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+
+    await sensors.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getTasks().size).toBe(cronTasksBefore);
+    await logPredictions(1, 'none');
+    expect(vi.getTimerCount()).toBe(0);
+    await sensors.evaluateAll();
+    await sensors.republishAll();
+    expect(hub.attempts.posts).toBe(0);
+  });
+
+  it('refuses an invalid cron expression, naming the setting', async () => {
+    await openAll();
+    const config = { ...SensorsConfigSchema.parse({}), reevaluate_cron: '*/5 * *' };
+    expect(() => new SensorPublisher({ tracker, hub, logger: recordingLogger(logs), config, stateStore })).toThrow(SensorsConfigError);
+    expect(() => new SensorPublisher({ tracker, hub, logger: recordingLogger(logs), config, stateStore })).toThrow(
+      /hub\.sensors\.reevaluate_cron: "\*\/5 \* \*" is not a valid cron expression/,
+    );
+  });
+});
+
+describe('SensorPublisher announcements', () => {
+  const dropEvents = () => hub.events.filter((event) => event.eventType === 'ml_metrics_performance_drop');
+  const recoveredEvents = () => hub.events.filter((event) => event.eventType === 'ml_metrics_performance_recovered');
+
+  it('fires a drop once, also across a restart, then one recovery', async () => {
+    await openAll({ accuracy: 0.9 });
+    await logPredictions(15, 'correct');
+    const wrong = await logPredictions(5, 'wrong');
+    const first = publisher();
+    await first.evaluateAll();
+    expect(hub.events).toEqual([
+      {
+        eventType: 'ml_metrics_performance_drop',
+        data: {
+          model_name: MODEL,
+          model_version: '1.0',
+          metric: 'accuracy',
+          value: 75,
+          target: 90,
+          baseline: null,
+          window: '7d',
+          reason: 'below_target',
+        },
+      },
+    ]);
+    expect(hub.latest('binary_sensor.ml_voice_recognition_below_target')?.state).toBe('on');
+    expect(hub.latest('binary_sensor.ml_voice_recognition_below_target')?.attributes).toMatchObject({
+      failing_metrics: ['accuracy'],
+      failing_details: [{ metric: 'accuracy', value: 75, target: 90 }],
+    });
+    await first.evaluateAll();
+    await first.republishAll();
+    expect(hub.events).toHaveLength(1);
+
+    // A restart: new publisher, state store read back from sensors-state.json.
+    await first.stop();
+    const stored = JSON.parse(await readFile(join(dir.path, 'sensors-state.json'), 'utf8'));
+    expect(stored).toMatchObject({ schema_version: 1, kind: 'sensors-state', document: { alerts: { [MODEL]: { accuracy: { reason: 'below_target' } } } } });
+    stateStore = await openSensorsStateStore({ dataDir: dir.path });
+    const second = publisher();
+    await second.republishAll();
+    await second.evaluateAll();
+    expect(hub.events).toHaveLength(1);
+
+    for (const id of wrong) await tracker.recordGroundTruth(id, { correct: true });
+    await second.evaluateAll();
+    await second.evaluateAll();
+    expect(dropEvents()).toHaveLength(1);
+    expect(recoveredEvents()).toEqual([
+      {
+        eventType: 'ml_metrics_performance_recovered',
+        data: expect.objectContaining({ metric: 'accuracy', value: 100, target: 90, reason: 'below_target' }),
+      },
+    ]);
+    expect(hub.latest('binary_sensor.ml_voice_recognition_below_target')?.state).toBe('off');
+    expect(stateStore.document.alerts).toEqual({});
+  });
+
+  it('waits for min_samples labels before judging', async () => {
+    await openAll({ accuracy: 0.9 });
+    await logPredictions(19, 'wrong');
+    const sensors = publisher();
+    await sensors.evaluateAll();
+    expect(hub.events).toEqual([]);
+    await logPredictions(1, 'wrong');
+    await sensors.evaluateAll();
+    expect(dropEvents()).toHaveLength(1);
+  });
+
+  it('fires a drop under the previous window', async () => {
+    await openAll();
+    const tenDaysAgo = new Date(Date.now() - 10 * 24 * 3_600_000).toISOString();
+    await logPredictions(20, 'correct', tenDaysAgo);
+    await logPredictions(18, 'correct');
+    await logPredictions(2, 'wrong');
+    const sensors = publisher();
+    await sensors.evaluateAll();
+    expect(dropEvents().find((event) => event.data['metric'] === 'accuracy')?.data).toEqual({
+      model_name: MODEL,
+      model_version: '1.0',
+      metric: 'accuracy',
+      value: 90,
+      target: null,
+      baseline: 100,
+      window: '7d',
+      reason: 'below_baseline',
+    });
+    // The old predictions are outside the 7d window the sensors show.
+    expect(hub.latest('sensor.ml_voice_recognition_predictions')?.state).toBe('20');
+  });
+
+  it('retries an event the hub refused, and remembers it only once accepted', async () => {
+    await openAll({ accuracy: 0.9 });
+    await logPredictions(20, 'wrong');
+    const sensors = publisher();
+    hub.failEvents = true;
+    await sensors.evaluateAll();
+    await sensors.evaluateAll();
+    expect(hub.attempts.events).toBe(2);
+    expect(hub.events).toEqual([]);
+    expect(stateStore.document.alerts).toEqual({});
+    expect(logs.filter((entry) => entry.level === 'warn' && entry.message.startsWith('could not fire'))).toHaveLength(1);
+
+    hub.failEvents = false;
+    await sensors.evaluateAll();
+    await sensors.evaluateAll();
+    expect(dropEvents()).toHaveLength(1);
+    expect(stateStore.document.alerts[MODEL]?.accuracy?.reason).toBe('below_target');
+  });
+});
