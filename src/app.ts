@@ -31,6 +31,11 @@ export interface AppOptions {
   onFatal?: (error: Error) => void;
 }
 
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /**
  * The composition root: builds the store, the tracker, the REST API and (with a hub) the
  * connection, event capture, implicit labels and sensors, and starts them. Each piece's undo is
@@ -50,6 +55,14 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
 
   try {
+    // Refuse an exposed API without a token before anything is opened.
+    const apiToken = env['ML_METRICS_API_TOKEN'] || undefined;
+    if (!isLoopback(config.api.host) && !apiToken && !config.api.insecure) {
+      throw new Error(
+        `the REST API would listen on ${config.api.host}, reachable from other machines, with no token: ` +
+          'set ML_METRICS_API_TOKEN (clients then send Authorization: Bearer <token>), listen on 127.0.0.1, or pass --insecure',
+      );
+    }
     // Validate what the hub side needs before anything is opened.
     const endpoint = resolveHubEndpoint(env, { url: config.hub.url, token: config.hub.token });
     const mappings = endpoint ? loadEventMappings(config.hub.capture.events) : {};
@@ -69,7 +82,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       await retention.destroy();
     });
 
-    const apiToken = env['ML_METRICS_API_TOKEN'] || undefined;
     const api = createApiServer({
       tracker,
       logger: logger.child('api'),
@@ -77,6 +89,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       port: config.api.port,
       bodyLimitBytes: config.api.body_limit_bytes,
       apiToken,
+      corsOrigins: config.api.cors_origins,
     });
     const address = await api.start();
     stops.push(() => api.stop());

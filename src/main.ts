@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { runService } from './service/run-service.js';
 
-const USAGE = 'usage: npm start -- [--port P] [--host H] [--data-dir D] [--config FILE]';
+const USAGE = 'usage: npm start -- [--port P] [--host H] [--data-dir D] [--config FILE] [--insecure]';
 
-function parseFlags(argv: string[]): { port?: number; host?: string; dataDir?: string; configPath?: string } | string {
+function parseFlags(argv: string[]): { port?: number; host?: string; dataDir?: string; configPath?: string; insecure?: boolean } | string {
   try {
     const { values } = parseArgs({
       args: argv,
@@ -12,6 +12,7 @@ function parseFlags(argv: string[]): { port?: number; host?: string; dataDir?: s
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         config: { type: 'string' },
+        insecure: { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -26,6 +27,7 @@ function parseFlags(argv: string[]): { port?: number; host?: string; dataDir?: s
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
       ...(values.config !== undefined ? { configPath: values.config } : {}),
+      ...(values.insecure ? { insecure: true } : {}),
     };
   } catch (error) {
     return (error as Error).message;

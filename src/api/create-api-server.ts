@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logging/logger.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import { createBearerAuth } from './bearer-auth.js';
+import { createCors } from './cors.js';
 import { INTERNAL_ERROR_MESSAGE, toErrorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { parseQuery, splitTarget } from './parse-query.js';
@@ -19,6 +20,8 @@ export interface ApiServerOptions {
   bodyLimitBytes: number;
   /** When set, every request except health needs `Authorization: Bearer <apiToken>`. */
   apiToken?: string | undefined;
+  /** Origins allowed to call the API from a browser (CORS); none by default, `*` for any. */
+  corsOrigins?: readonly string[];
 }
 
 export interface ApiServer {
@@ -53,6 +56,7 @@ function urlHost(host: string): string {
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const { tracker, logger, bodyLimitBytes } = options;
   const isAuthorized = options.apiToken ? createBearerAuth(options.apiToken) : () => true;
+  const cors = createCors(options.corsOrigins ?? []);
   const router = new Router<ApiRoute>();
   for (const route of createRoutes(tracker)) router.add(route);
 
@@ -94,6 +98,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       inFlight -= 1;
       if (inFlight === 0) drained?.();
     });
+    const preflight = cors.preflight(req);
+    if (preflight) {
+      res.writeHead(204, preflight).end();
+      logger.debug('request', { method: req.method, path: rawPath, status: 204, ms: Math.round(performance.now() - started) });
+      return;
+    }
     let answer: { status: number; body: unknown; headers: Record<string, string> };
     try {
       answer = await respond(req);
@@ -113,7 +123,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       logger.debug('request: the client went away before the answer', fields);
       return;
     }
-    const headers = { ...answer.headers };
+    const headers = { ...cors.headersFor(req), ...answer.headers };
     // A body left unread (refused early, or past the limit) is not drained: close the connection.
     if (stopping || !req.complete) headers.Connection = 'close';
     try {

@@ -143,12 +143,14 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
     .option('--host <host>', 'REST API address (default: from the configuration, 127.0.0.1)')
     .option('--data-dir <dir>', 'data directory (default: $ML_METRICS_DATA_DIR, the configuration, ./data)')
     .option('--config <file>', 'configuration file (JSON)')
-    .action(async (options: { port?: string; host?: string; dataDir?: string; config?: string }) => {
+    .option('--insecure', 'allow a non-loopback --host without ML_METRICS_API_TOKEN')
+    .action(async (options: { port?: string; host?: string; dataDir?: string; config?: string; insecure?: boolean }) => {
       const flags = parseServeOptions({
         port: options.port,
         host: options.host,
         dataDir: options.dataDir,
         configPath: options.config,
+        insecure: options.insecure,
       });
       // Loaded only here, so the read commands never load the server.
       const { runService } = await import('../service/run-service.js');

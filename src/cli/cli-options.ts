@@ -43,6 +43,7 @@ export const ServeOptionsSchema = z.object({
   host: z.string().min(1, { error: 'must name an address such as 127.0.0.1' }).optional(),
   dataDir: z.string().min(1, { error: 'must name a directory' }).optional(),
   configPath: z.string().min(1, { error: 'must name a file' }).optional(),
+  insecure: z.boolean().optional(),
 });
 export type ServeOptions = z.output<typeof ServeOptionsSchema>;
 

@@ -19,6 +19,8 @@ export interface ConfigOverrides {
   host?: string | undefined;
   dataDir?: string | undefined;
   configPath?: string | undefined;
+  /** Allow a non-loopback address without an API token. */
+  insecure?: boolean | undefined;
 }
 
 const PortSchema = z.coerce.number().int().min(0).max(65_535);
@@ -66,5 +68,6 @@ export function loadConfig(flags: ConfigOverrides, env: NodeJS.ProcessEnv): Conf
   if (host) config.api.host = host;
   const dataDir = flags.dataDir ?? env['ML_METRICS_DATA_DIR'];
   if (dataDir) config.data_dir = dataDir;
+  if (flags.insecure) config.api.insecure = true;
   return config;
 }
