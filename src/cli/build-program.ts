@@ -27,6 +27,7 @@ Examples:
   hap ml-metrics predictions voice_recognition --limit 50
   hap ml-metrics training voice_recognition
   hap ml-metrics compare voice_recognition --version-a 1.0 --version-b 1.1
+  hap ml-metrics doctor --data-dir ./data
   hap ml-metrics list --url http://localhost:8000 --json
 
 Environment:
@@ -134,6 +135,20 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
     const modelName = parseModelName(name);
     const query = parseCompareArgs({ versionA: options.versionA, versionB: options.versionB, window: options.window });
     return runReadCommand(options, io, (source) => source.compareVersions(modelName, query), renderComparison);
+  });
+
+  withReadOptions(
+    metrics.command('doctor').description('check every file of the store; names each problem (exit 1 when there is any)'),
+  ).action(async (options: Record<string, unknown>) => {
+    const { runDoctor } = await import('./store-commands.js');
+    setExitCode(await runDoctor(options, io));
+  });
+
+  withReadOptions(
+    metrics.command('repair').description('move unreadable files aside (never deleting them) and rebuild the aggregates; the service must be stopped'),
+  ).action(async (options: Record<string, unknown>) => {
+    const { runRepair } = await import('./store-commands.js');
+    setExitCode(await runRepair(options, io));
   });
 
   metrics

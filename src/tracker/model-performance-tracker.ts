@@ -23,7 +23,7 @@ import type { FileSystem } from '../storage/file-system.js';
 export type { PredictionPage, TrackerHealth } from '../domain/responses.js';
 import { JsonLogStore } from '../storage/json-log-store.js';
 import { DuplicateIdError, PredictionStore, UnknownIdError } from '../storage/prediction-store.js';
-import { WriteFailedError } from '../storage/storage-errors.js';
+import { CorruptFileError, WriteFailedError } from '../storage/storage-errors.js';
 import { buildPerformance } from './build-performance.js';
 import { ConflictError, InvalidInputError, NotFoundError, StorageUnavailableError } from './errors.js';
 import { LabelResolver } from './label-resolver.js';
@@ -69,7 +69,19 @@ function storageError(error: unknown): Error {
   if (error instanceof DuplicateIdError) return new ConflictError(error.message);
   if (error instanceof UnknownIdError) return new NotFoundError(error.message);
   if (error instanceof WriteFailedError) return new StorageUnavailableError(error.message);
+  if (error instanceof CorruptFileError) {
+    return new StorageUnavailableError(`${error.message} Run "hap ml-metrics doctor" to list every damaged file.`);
+  }
   return error as Error;
+}
+
+/** Runs a read of raw records, turning an unreadable segment into StorageUnavailableError. */
+async function reading<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw storageError(error);
+  }
 }
 
 /**
@@ -236,16 +248,18 @@ export class ModelPerformanceTracker {
     let lastSeq: number | null = null;
     let more = false;
     const before = parsed.cursor === undefined ? undefined : Number(parsed.cursor);
-    for await (const { seq, record } of this.#store.newestFirst(before)) {
-      if (record.model_name !== name) continue;
-      if (parsed.version !== undefined && record.model_version !== parsed.version) continue;
-      if (predictions.length === parsed.limit) {
-        more = true;
-        break;
+    await reading(async () => {
+      for await (const { seq, record } of this.#store.newestFirst(before)) {
+        if (record.model_name !== name) continue;
+        if (parsed.version !== undefined && record.model_version !== parsed.version) continue;
+        if (predictions.length === parsed.limit) {
+          more = true;
+          break;
+        }
+        predictions.push(record);
+        lastSeq = seq;
       }
-      predictions.push(record);
-      lastSeq = seq;
-    }
+    });
     return { model_name: name, predictions, next_cursor: more && lastSeq !== null ? String(lastSeq) : null };
   }
 
@@ -254,7 +268,11 @@ export class ModelPerformanceTracker {
    * `limit`). Reads back from the newest records and stops at the first one older than `since`
    * by more than a minute (records are kept in arrival order).
    */
-  async findRecent(since: string, match: (record: PredictionLog) => boolean, limit = 100): Promise<PredictionLog[]> {
+  findRecent(since: string, match: (record: PredictionLog) => boolean, limit = 100): Promise<PredictionLog[]> {
+    return reading(() => this.#findRecent(since, match, limit));
+  }
+
+  async #findRecent(since: string, match: (record: PredictionLog) => boolean, limit: number): Promise<PredictionLog[]> {
     const found: PredictionLog[] = [];
     const sinceMs = Date.parse(since);
     for await (const { record } of this.#store.newestFirst()) {
@@ -269,8 +287,8 @@ export class ModelPerformanceTracker {
   }
 
   /** The stored prediction with this id, or null. */
-  async getPrediction(predictionId: string): Promise<PredictionLog | null> {
-    return this.#store.get(predictionId);
+  getPrediction(predictionId: string): Promise<PredictionLog | null> {
+    return reading(() => this.#store.get(predictionId));
   }
 
   // ---------------------------------------------------------------- metrics
@@ -317,7 +335,7 @@ export class ModelPerformanceTracker {
     }
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
-    const counts = await this.#counts(name, version, window);
+    const counts = await reading(() => this.#counts(name, version, window));
     return buildPerformance(counts, { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now });
   }
 
@@ -376,7 +394,7 @@ export class ModelPerformanceTracker {
       this.getPerformance(name, { version: parsed.version_a, ...window }),
       this.getPerformance(name, { version: parsed.version_b, ...window }),
     ]);
-    const paired = await this.#pairedOutcomes(name, parsed.version_a, parsed.version_b);
+    const paired = await reading(() => this.#pairedOutcomes(name, parsed.version_a, parsed.version_b));
     const { min_samples, alpha } = this.#config.comparison;
     const decision = decideWinner(
       { version: parsed.version_a, correct: a.correct_predictions, labeled: a.labeled_predictions },
