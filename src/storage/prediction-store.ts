@@ -54,6 +54,11 @@ interface OpenSegment {
   dirty: boolean;
 }
 
+/** Where a record to relabel sits during a commit: a staged open or sealing segment, or a sealed one staged for rewriting. */
+type StagedRecord =
+  | { segment: OpenSegment; index: number; sealed: false }
+  | { segment: LoadedSegment & { revision: number }; index: number; sealed: true };
+
 interface RecordChange {
   before: PredictionLog | null;
   after: PredictionLog;
@@ -291,7 +296,14 @@ export class PredictionStore {
     }
     const exclusive = batch.filter((operation) => operation.kind === 'exclusive');
     const writes = batch.filter((operation) => operation.kind !== 'exclusive');
-    if (writes.length > 0) await this.#commitWrites(writes);
+    if (writes.length > 0) {
+      try {
+        await this.#commitWrites(writes);
+      } catch (error) {
+        // Never leave a caller waiting, nor the queue stuck on a rejected drain (settled ones ignore this).
+        for (const operation of writes) operation.reject(error as Error);
+      }
+    }
     for (const operation of exclusive) {
       try {
         await operation.run();
@@ -315,7 +327,15 @@ export class PredictionStore {
     for (const operation of batch) {
       if (operation.kind === 'insert') {
         const { record } = operation;
-        if (await this.#exists(record.prediction_id, open, sealedNow, targets)) {
+        let exists: boolean;
+        try {
+          exists = await this.#exists(record.prediction_id, open, sealedNow, targets);
+        } catch (error) {
+          // A sealed segment that may hold the id cannot be read (CorruptFileError names it).
+          operation.reject(error as Error);
+          continue;
+        }
+        if (exists) {
           operation.reject(new DuplicateIdError(`prediction_id "${record.prediction_id}" is already stored`));
           continue;
         }
@@ -334,7 +354,14 @@ export class PredictionStore {
         continue;
       }
       // label
-      const where = this.#findStaged(operation.id, open, sealedNow) ?? (await this.#findSealed(operation.id, targets));
+      let where: StagedRecord | null;
+      try {
+        where = this.#findStaged(operation.id, open, sealedNow) ?? (await this.#findSealed(operation.id, targets));
+      } catch (error) {
+        // The sealed segment that may hold the id cannot be read (CorruptFileError names it).
+        operation.reject(error as Error);
+        continue;
+      }
       if (!where) {
         operation.reject(new UnknownIdError(`no stored prediction has prediction_id "${operation.id}"`));
         continue;

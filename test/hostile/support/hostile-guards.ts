@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'vitest';
+import type { ModelPerformanceTracker } from '../../../src/tracker/model-performance-tracker.js';
+import { POISON_KEYS } from './hostile-strings.js';
+
+// ------------------------------------------------------------------ prototypes
+
+const PROTOTYPES: Record<string, object> = {
+  Object: Object.prototype,
+  Array: Array.prototype,
+  Function: Function.prototype,
+  String: String.prototype,
+  Number: Number.prototype,
+  Boolean: Boolean.prototype,
+  Promise: Promise.prototype,
+  Error: Error.prototype,
+};
+
+type Snapshot = Map<string, Map<PropertyKey, PropertyDescriptor>>;
+
+/** Every own property of the built-in prototypes, with its descriptor (values and accessors by identity). */
+export function snapshotPrototypes(): Snapshot {
+  const snapshot: Snapshot = new Map();
+  for (const [name, prototype] of Object.entries(PROTOTYPES)) {
+    const properties = new Map<PropertyKey, PropertyDescriptor>();
+    for (const key of Reflect.ownKeys(prototype)) properties.set(key, Object.getOwnPropertyDescriptor(prototype, key)!);
+    snapshot.set(name, properties);
+  }
+  return snapshot;
+}
+
+/** Fails when a built-in prototype gained, lost or changed a property, or `{}` inherits a poison key. */
+export function expectPrototypesUnchanged(before: Snapshot): void {
+  const after = snapshotPrototypes();
+  for (const [name, properties] of before) {
+    const now = after.get(name)!;
+    expect([...now.keys()].map(String).sort(), `${name}.prototype keys`).toEqual([...properties.keys()].map(String).sort());
+    for (const [key, descriptor] of properties) {
+      const current = now.get(key)!;
+      const same = current.value === descriptor.value && current.get === descriptor.get && current.set === descriptor.set;
+      expect(same, `${name}.prototype.${String(key)} was replaced`).toBe(true);
+    }
+  }
+  const probe = {} as Record<string, unknown>;
+  expect(probe['polluted'], '({}).polluted').toBeUndefined();
+  expect(Object.getPrototypeOf(probe)).toBe(Object.prototype);
+  for (const key of POISON_KEYS) {
+    if (!(key in Object.prototype)) expect(probe[key], `({}).${key}`).toBeUndefined();
+  }
+  expect(([] as unknown as Record<string, unknown>)['polluted'], '[].polluted').toBeUndefined();
+}
+
+// ------------------------------------------------------------------ files
+
+/** Relative path → sha256 of the content (directories end with `/`), for every file under `dir`. */
+export async function digestTree(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    const relative = path.relative(dir, full);
+    if (entry.isDirectory()) out[`${relative}/`] = 'dir';
+    else out[relative] = createHash('sha256').update(await readFile(full)).digest('hex');
+  }
+  return out;
+}
+
+/** The names directly inside `dir` (empty when it does not exist). */
+export async function listNames(dir: string): Promise<Set<string>> {
+  return new Set(existsSync(dir) ? await readdir(dir) : []);
+}
+
+const DATA_DIR_ENTRIES = [/^\.lock$/, /^predictions\/$/, /^aggregates\/$/, /^training\.json$/, /^comparisons\.json$/, /^predictions\/segment-\d{8,}\.json$/, /^aggregates\/segment-\d{8,}\.json$/];
+
+/** Fails when the data directory holds anything but the store's own files. */
+export async function expectOnlyStoreFiles(dataDir: string): Promise<void> {
+  const unexpected = Object.keys(await digestTree(dataDir)).filter((name) => !DATA_DIR_ENTRIES.some((pattern) => pattern.test(name)));
+  expect(unexpected, `unexpected entries in ${dataDir}`).toEqual([]);
+}
+
+/**
+ * Remembers strings sent as ids, names and paths, to check afterwards that none became a file:
+ * no new entry named like one appeared in the watched directories, and no path such a string
+ * resolves to (from the data directory, its parent, or the working directory) was created.
+ */
+export class PathWatch {
+  readonly #tokens = new Set<string>();
+  readonly #before = new Map<string, Set<string>>();
+  readonly #started = Date.now();
+
+  private constructor(
+    readonly dirs: readonly string[],
+    readonly bases: readonly string[],
+  ) {}
+
+  /** Starts watching `dirs` (listing compared by name) and `bases` (resolved against). */
+  static async start(dirs: readonly string[], bases: readonly string[]): Promise<PathWatch> {
+    const watch = new PathWatch(dirs, bases);
+    for (const dir of dirs) watch.#before.set(dir, await listNames(dir));
+    return watch;
+  }
+
+  note(...values: unknown[]): void {
+    for (const value of values) {
+      if (typeof value === 'string' && value.length > 0 && value.length < 256 && this.#tokens.size < 50_000) this.#tokens.add(value);
+    }
+  }
+
+  async expectNothingCreated(): Promise<void> {
+    const created: string[] = [];
+    const named = (name: string): boolean => this.#tokens.has(name) || [...this.#tokens].some((token) => path.basename(token) === name);
+    for (const dir of this.dirs) {
+      const before = this.#before.get(dir) ?? new Set();
+      for (const name of await listNames(dir)) if (!before.has(name) && named(name)) created.push(path.join(dir, name));
+    }
+    for (const token of this.#tokens) {
+      if (token.includes('\u0000')) continue;
+      for (const base of this.bases) {
+        const target = path.resolve(base, token);
+        if (!existsSync(target)) continue;
+        const info = statSync(target);
+        if (info.birthtimeMs >= this.#started && !info.isDirectory()) created.push(target);
+      }
+    }
+    expect(created, 'files named like a generated id or name').toEqual([]);
+  }
+}
+
+// ------------------------------------------------------------------ the store
+
+/** Everything a caller can read of the store, and the bytes of its files. */
+export interface StoreFingerprint {
+  models: unknown;
+  health: unknown;
+  perModel: unknown[];
+  comparisons: unknown;
+  files: Record<string, string>;
+}
+
+/**
+ * listModels, health, each version's metrics, each model's first page of predictions and its
+ * training sessions, every comparison, and a digest of every file in the data directory. Needs a
+ * tracker with a fixed clock (metrics carry `last_evaluated`).
+ */
+export async function storeFingerprint(tracker: ModelPerformanceTracker, dataDir: string): Promise<StoreFingerprint> {
+  const models = tracker.listModels();
+  const perModel: unknown[] = [];
+  for (const model of models) {
+    const versions: unknown[] = [];
+    for (const version of model.versions) versions.push(await tracker.getPerformance(model.model_name, { version }));
+    perModel.push({
+      name: model.model_name,
+      versions,
+      page: await tracker.getPredictions(model.model_name, { limit: 1000 }),
+      training: tracker.getTrainingHistory(model.model_name),
+    });
+  }
+  return { models, health: tracker.health(), perModel, comparisons: tracker.listComparisons(), files: await digestTree(dataDir) };
+}
+
+/** A cheap fingerprint for per-case checks: the model list, health, and the bytes of every file. */
+export async function quickFingerprint(tracker: ModelPerformanceTracker, dataDir: string): Promise<Pick<StoreFingerprint, 'models' | 'health' | 'files'>> {
+  return { models: tracker.listModels(), health: tracker.health(), files: await digestTree(dataDir) };
+}

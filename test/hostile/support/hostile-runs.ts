@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+
+/**
+ * How many generated cases the hostile properties run. Each property has a default sized for a
+ * shared two-core machine; `HOSTILE_RUNS=<n>` multiplies every default by n (say 10 or 100 for a
+ * long soak), and `HOSTILE_SEED=<seed>` replays a run that fast-check reported as failing.
+ */
+export const RUN_SCALE = parsePositiveInteger('HOSTILE_RUNS', process.env['HOSTILE_RUNS'], 1);
+const SEED = process.env['HOSTILE_SEED'];
+
+function parsePositiveInteger(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got "${raw}"`);
+  return value;
+}
+
+/** The number of runs of a property whose default is `base`. */
+export function runs(base: number): number {
+  return base * RUN_SCALE;
+}
+
+/** A vitest timeout for a property of `base` runs that each take up to about `perRunMs`. */
+export function timeoutFor(base: number, perRunMs: number): number {
+  return Math.max(30_000, runs(base) * perRunMs + 15_000);
+}
+
+/** fast-check parameters: the scaled number of runs, and the seed when one is being replayed. */
+export function propertyParameters(numRuns: number): fc.Parameters<unknown> {
+  return { numRuns, ...(SEED !== undefined && SEED !== '' ? { seed: Number(SEED) } : {}) };
+}
+
+/** Counts the generated cases each area ran (shrinking included), for the README. */
+export class CaseCounter {
+  readonly #counts = new Map<string, number>();
+
+  constructor(readonly file: string) {}
+
+  add(area: string): void {
+    this.#counts.set(area, (this.#counts.get(area) ?? 0) + 1);
+  }
+
+  get total(): number {
+    return [...this.#counts.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  /** One line per area and a total, printed once the file is done. */
+  report(): string {
+    const lines = [...this.#counts].map(([area, n]) => `  ${area}: ${n}`);
+    return `[hostile] ${this.file}: ${this.total} generated cases (HOSTILE_RUNS=${RUN_SCALE})\n${lines.join('\n')}`;
+  }
+}
+
+/** Runs `check` on `numRuns` generated values, counting each case under `area`. */
+export async function checkProperty<T>(
+  counter: CaseCounter,
+  area: string,
+  arbitrary: fc.Arbitrary<T>,
+  numRuns: number,
+  check: (value: T) => Promise<void>,
+): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(arbitrary, async (value) => {
+      counter.add(area);
+      await check(value);
+    }),
+    propertyParameters(numRuns),
+  );
+}

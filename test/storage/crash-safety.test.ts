@@ -1,0 +1,209 @@
+/**
+ * Crash safety of the real service: SIGKILL it at a random moment while ~16 requests are in
+ * flight, restart it on the same data dir, and check that nothing it acknowledged is lost.
+ * Needs the build (`npm run build`; `npm test` does it first).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { PredictionLog } from '../../src/domain/prediction.js';
+import { parseStoredJson } from '../../src/storage/durable-json-file.js';
+import { SegmentFileSchema, SegmentSummarySchema } from '../../src/storage/segment-files.js';
+import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import type { PredictionPage } from '../../src/tracker/model-performance-tracker.js';
+import { diffAggregates } from '../support/aggregate-diff.js';
+import { SMALL_SEGMENTS_CONFIG } from '../support/predictions.js';
+import { spawnService, type RunningService } from '../support/spawn-service.js';
+import { createTempDir } from '../support/temp-dir.js';
+
+const TRIALS = 5;
+const CONCURRENCY = 16;
+const BASE_TIME = Date.parse('2024-01-15T00:00:00.000Z');
+
+interface PredictionBody {
+  prediction_id: string;
+  model_name: string;
+  model_version: string;
+  input_data: { n: number };
+  prediction: { user_id: number; confidence: number };
+  confidence: number;
+  context: { trial: number };
+  timestamp: string;
+}
+
+type LabelBody = { ground_truth: { user_id: number }; labeled_at: string } | { correct: boolean; labeled_at: string };
+
+/** The label fields a stored record must have after `label` was applied to `body`. */
+function labeledFields(body: PredictionBody, label: LabelBody | null): Pick<PredictionLog, 'ground_truth' | 'ground_truth_source' | 'correct' | 'labeled_at'> {
+  if (!label) return { ground_truth: null, ground_truth_source: null, correct: null, labeled_at: null };
+  if ('ground_truth' in label) {
+    return { ground_truth: label.ground_truth, ground_truth_source: 'api', correct: label.ground_truth.user_id === body.prediction.user_id, labeled_at: label.labeled_at };
+  }
+  const ground_truth = label.correct ? { user_id: body.prediction.user_id } : null;
+  return { ground_truth, ground_truth_source: 'api', correct: label.correct, labeled_at: label.labeled_at };
+}
+
+async function postJson(service: RunningService, path: string, body: unknown): Promise<number> {
+  const response = await fetch(`${service.api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function listPredictions(service: RunningService): Promise<PredictionLog[]> {
+  const out: PredictionLog[] = [];
+  let cursor: string | null = null;
+  do {
+    const response = await fetch(`${service.api}/models/voice_recognition/predictions?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    if (response.status === 404 && out.length === 0) return [];
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as PredictionPage;
+    out.push(...page.predictions);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return out;
+}
+
+interface TrialResult {
+  acknowledged: number;
+  lost: string[];
+}
+
+async function runTrial(trial: number): Promise<TrialResult> {
+  const dir = await createTempDir(`crash-${trial}-`);
+  try {
+    let service = await spawnService({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG });
+    const acked = new Map<string, PredictionBody>();
+    const ackedLabel = new Map<string, LabelBody>();
+    /** Labels whose request was in flight at the kill: applied or not. */
+    const unsureLabel = new Map<string, LabelBody>();
+    const labelInFlight = new Set<string>();
+    const sent = new Set<string>();
+    const unexpected: string[] = [];
+    let counter = 0;
+    let killed = false;
+
+    const worker = async (): Promise<void> => {
+      while (!killed) {
+        counter += 1;
+        const n = counter;
+        const candidates = [...acked.keys()].filter((id) => !labelInFlight.has(id));
+        if (candidates.length > 5 && Math.random() < 0.3) {
+          const id = candidates[Math.floor(Math.random() * candidates.length)]!;
+          const labeled_at = new Date(BASE_TIME + n * 1000).toISOString();
+          const label: LabelBody = Math.random() < 0.7 ? { ground_truth: { user_id: n % 4 }, labeled_at } : { correct: Math.random() < 0.5, labeled_at };
+          labelInFlight.add(id);
+          try {
+            const status = await postJson(service, `/predictions/${encodeURIComponent(id)}/ground-truth`, label);
+            if (status === 200) ackedLabel.set(id, label);
+            else unexpected.push(`label ${id}: ${status}`);
+          } catch {
+            unsureLabel.set(id, label);
+            return;
+          } finally {
+            labelInFlight.delete(id);
+          }
+        } else {
+          const confidence = Math.round(Math.random() * 1000) / 1000;
+          const body: PredictionBody = {
+            prediction_id: `t${trial}-${n}`,
+            model_name: 'voice_recognition',
+            model_version: n % 5 === 0 ? '2.0' : '1.0',
+            input_data: { n },
+            prediction: { user_id: n % 3, confidence },
+            confidence,
+            context: { trial },
+            timestamp: new Date(BASE_TIME + n * 60_000).toISOString(),
+          };
+          sent.add(body.prediction_id);
+          try {
+            const status = await postJson(service, '/predictions', body);
+            if (status === 201) acked.set(body.prediction_id, body);
+            else unexpected.push(`prediction ${body.prediction_id}: ${status}`);
+          } catch {
+            return;
+          }
+        }
+      }
+    };
+
+    const killAfterMs = 300 + Math.floor(Math.random() * 900);
+    const workers = Array.from({ length: CONCURRENCY }, () => worker());
+    await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+    const deadPid = service.process.pid!;
+    killed = true;
+    const status = await service.kill();
+    expect(status.signal).toBe('SIGKILL');
+    await Promise.all(workers);
+    expect(unexpected).toEqual([]);
+    // SIGKILL left the lock behind; the restart must take it over.
+    expect(await readFile(join(dir.path, '.lock'), 'utf8')).toBe(`${deadPid}\n`);
+
+    service = await spawnService({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG });
+    const lost: string[] = [];
+    let listed = 0;
+    try {
+      expect(await readFile(join(dir.path, '.lock'), 'utf8')).toBe(`${service.process.pid}\n`);
+      const stored = await listPredictions(service);
+      listed = stored.length;
+      const byId = new Map(stored.map((record) => [record.prediction_id, record]));
+      expect(byId.size, 'duplicate ids in the listing').toBe(stored.length);
+      for (const id of byId.keys()) expect(sent.has(id), `${id} was never sent`).toBe(true);
+      for (const [id, body] of acked) {
+        const record = byId.get(id);
+        if (!record) {
+          lost.push(`prediction ${id}`);
+          continue;
+        }
+        const { prediction_id, model_name, model_version, input_data, prediction, confidence, context, timestamp } = record;
+        expect({ prediction_id, model_name, model_version, input_data, prediction, confidence, context, timestamp }).toEqual(body);
+        const labels = { ground_truth: record.ground_truth, ground_truth_source: record.ground_truth_source, correct: record.correct, labeled_at: record.labeled_at };
+        const acceptable = [labeledFields(body, ackedLabel.get(id) ?? null)];
+        const unsure = unsureLabel.get(id);
+        if (unsure) acceptable.push(labeledFields(body, unsure));
+        if (!acceptable.some((expected) => JSON.stringify(expected) === JSON.stringify(labels))) {
+          lost.push(`label of ${id}: stored ${JSON.stringify(labels)}, acknowledged ${JSON.stringify(acceptable[0])}`);
+        }
+      }
+      // The restarted service takes writes, including a late label for an old prediction.
+      expect(await postJson(service, '/predictions', { model_name: 'voice_recognition', prediction: { user_id: 1 }, confidence: 0.5, prediction_id: `t${trial}-after` })).toBe(201);
+      const first = [...acked.keys()][0];
+      if (first) expect(await postJson(service, `/predictions/${first}/ground-truth`, { correct: false })).toBe(200);
+    } finally {
+      expect((await service.stop()).code).toBe(0);
+    }
+
+    // Every file parses, and the aggregates the store keeps equal a rebuild from the raw records.
+    const storedFiles = async (sub: string) => (await readdir(join(dir.path, sub))).filter((file) => !file.startsWith('.')).map((file) => join(dir.path, sub, file));
+    const segments = await storedFiles('predictions');
+    expect(segments.length).toBeGreaterThan(0);
+    for (const path of segments) parseStoredJson(path, await readFile(path, 'utf8'), SegmentFileSchema);
+    for (const path of await storedFiles('aggregates')) parseStoredJson(path, await readFile(path, 'utf8'), SegmentSummarySchema);
+    const reader = await openTracker({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG, readOnly: true });
+    try {
+      expect(diffAggregates(reader.store.aggregates, await reader.store.rebuildAggregates())).toEqual([]);
+      // What the restarted service listed, plus the one it took after the restart.
+      expect(reader.store.stats().stored_predictions).toBe(listed + 1);
+    } finally {
+      await reader.close();
+    }
+    console.info(`crash trial ${trial}: killed after ${killAfterMs} ms; sent ${sent.size}, acknowledged ${acked.size} predictions and ${ackedLabel.size} labels, lost ${lost.length}`);
+    return { acknowledged: acked.size + ackedLabel.size, lost };
+  } finally {
+    await dir.remove();
+  }
+}
+
+describe('kill -9', () => {
+  it(`loses nothing acknowledged over ${TRIALS} SIGKILLs mid-stream`, { timeout: 90_000 }, async () => {
+    let acknowledged = 0;
+    const lost: string[] = [];
+    for (let trial = 1; trial <= TRIALS; trial += 1) {
+      const result = await runTrial(trial);
+      acknowledged += result.acknowledged;
+      lost.push(...result.lost.map((what) => `trial ${trial}: ${what}`));
+    }
+    console.info(`crash safety: trials ${TRIALS}, acknowledged ${acknowledged}, lost ${lost.length}`);
+    expect(acknowledged).toBeGreaterThan(0);
+    expect(lost).toEqual([]);
+  });
+});
