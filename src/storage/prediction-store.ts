@@ -243,6 +243,16 @@ export class PredictionStore {
    * retention dropped, from their stored summaries). The live `aggregates` must equal this.
    */
   async rebuildAggregates(): Promise<AggregateIndex> {
+    if (this.#options.readOnly) return this.#rebuild();
+    // Behind the commits in flight, so the files read are the ones they finish writing.
+    let rebuilt: AggregateIndex | undefined;
+    await this.#exclusive(async () => {
+      rebuilt = await this.#rebuild();
+    });
+    return rebuilt!;
+  }
+
+  async #rebuild(): Promise<AggregateIndex> {
     const rebuilt = new AggregateIndex();
     for (const [segment, { summary }] of [...this.#sealed].sort(([a], [b]) => a - b)) {
       const source = summary.raw_dropped
@@ -315,21 +325,27 @@ export class PredictionStore {
     }
   }
 
+  /**
+   * One commit has one commit point: the write of the open segment. Operations are acknowledged
+   * once it is on disk. What follows is derived and can be redone from it: summaries, and sealed
+   * segments rewritten for late labels (whose labels the open segment's label_log already holds).
+   * A failure there is repaired by re-reading the store before the next commit.
+   */
   async #commitWrites(batch: Array<Exclude<Operation, { kind: 'exclusive' }>>): Promise<void> {
     const now = this.#options.now();
     let open = this.#stageOpen(this.#open, now);
-    const sealedNow: OpenSegment[] = [];
     const targets = new Map<number, LoadedSegment & { revision: number }>();
     const changes: RecordChange[] = [];
     const accepted: Array<() => void> = [];
     const rejectAccepted: Array<(error: Error) => void> = [];
 
-    for (const operation of batch) {
+    for (let position = 0; position < batch.length; position += 1) {
+      const operation = batch[position]!;
       if (operation.kind === 'insert') {
         const { record } = operation;
         let exists: boolean;
         try {
-          exists = await this.#exists(record.prediction_id, open, sealedNow, targets);
+          exists = await this.#exists(record.prediction_id, open, targets);
         } catch (error) {
           // A sealed segment that may hold the id cannot be read (CorruptFileError names it).
           operation.reject(error as Error);
@@ -340,8 +356,14 @@ export class PredictionStore {
           continue;
         }
         if (this.#isFull(open, now, this.#size(record) + 2)) {
-          sealedNow.push(open);
-          open = this.#newOpen(open.data.segment + 1, open.data.first_seq + open.data.records.length, now);
+          if (open.dirty || targets.size > 0) {
+            // One commit writes one segment: the rest goes in the next commit, into a new segment.
+            this.#queue.unshift(...batch.slice(position));
+            break;
+          }
+          // The open segment is unchanged and already on disk: seal it, start the next one.
+          await this.#seal();
+          open = this.#stageOpen(null, now);
         }
         const index = open.data.records.length;
         open.data.records.push(record);
@@ -356,7 +378,7 @@ export class PredictionStore {
       // label
       let where: StagedRecord | null;
       try {
-        where = this.#findStaged(operation.id, open, sealedNow) ?? (await this.#findSealed(operation.id, targets));
+        where = this.#findStaged(operation.id, open) ?? (await this.#findSealed(operation.id, targets));
       } catch (error) {
         // The sealed segment that may hold the id cannot be read (CorruptFileError names it).
         operation.reject(error as Error);
@@ -395,47 +417,35 @@ export class PredictionStore {
         };
         open.data.label_log.push(intent);
         open.bytes += intentSize(intent);
-      } else if (where.segment === open) {
+      } else {
         open.bytes += this.#size(after) - this.#size(before);
       }
-      if (where.segment === open || where.sealed) open.dirty = true;
+      open.dirty = true;
       accepted.push(() => operation.resolve(after));
       rejectAccepted.push(operation.reject);
     }
     if (accepted.length === 0) return;
 
-    const newSummaries: SegmentSummary[] = [];
-    try {
-      for (const segment of sealedNow) await this.#writeSegment(segment.data);
-      if (open.dirty) await this.#writeSegment(open.data);
-      for (const target of targets.values()) {
-        if (target.data.revision === target.revision) continue;
-        target.data = { ...target.data, revision: target.revision };
-        await this.#writeSegment(target.data);
-        const summary = this.#summarize(target.data);
-        await this.#writeSummary(summary);
-        newSummaries.push(summary);
+    // The commit point.
+    if (open.dirty) {
+      try {
+        await this.#writeSegment(open.data);
+      } catch (error) {
+        this.#needsReload = true;
+        const failure = new WriteFailedError(`could not write to ${this.#options.dataDir}: ${(error as Error).message}`);
+        this.#lastWriteFailure = failure.message;
+        this.#options.logger.error('a write failed; nothing in it was acknowledged', { error: failure.message });
+        for (const reject of rejectAccepted) reject(failure);
+        return;
       }
-      for (const segment of sealedNow) {
-        const summary = this.#summarize(segment.data);
-        await this.#writeSummary(summary);
-        newSummaries.push(summary);
-      }
-    } catch (error) {
-      this.#needsReload = true;
-      const failure = new WriteFailedError(`could not write to ${this.#options.dataDir}: ${(error as Error).message}`);
-      this.#lastWriteFailure = failure.message;
-      this.#options.logger.error('a write failed; nothing in it was acknowledged', { error: failure.message });
-      for (const reject of rejectAccepted) reject(failure);
-      return;
     }
 
-    // Everything is on disk: publish.
+    // On disk: publish.
     this.#lastWriteFailure = null;
-    for (const segment of sealedNow) this.#ids.add(segment.data.segment, decodeIdHashes(newSummaries.find((s) => s.segment === segment.data.segment)!.id_hashes));
-    for (const summary of newSummaries) this.#sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
-    for (const segment of sealedNow) this.#cache.set(segment.data.segment, { data: segment.data, ids: segment.ids });
-    for (const target of targets.values()) this.#cache.set(target.data.segment, { data: target.data, ids: target.ids });
+    for (const target of targets.values()) {
+      target.data = { ...target.data, revision: target.revision };
+      this.#cache.set(target.data.segment, { data: target.data, ids: target.ids });
+    }
     this.#open = open;
     this.#nextSegment = Math.max(this.#nextSegment, open.data.segment + 1);
     this.#nextSeq = open.data.first_seq + open.data.records.length;
@@ -443,7 +453,44 @@ export class PredictionStore {
       if (change.before) this.aggregates.apply(this.#options.contribute(change.before), -1, change.seq, change.before.timestamp);
       this.aggregates.apply(this.#options.contribute(change.after), 1, change.seq, change.after.timestamp);
     }
+
+    // Derived: apply late labels to their sealed segments (before answering, so what callers see
+    // next on disk is settled; a failure here does not undo the acknowledged commit).
+    for (const target of targets.values()) {
+      try {
+        await this.#writeSegment(target.data);
+        const summary = this.#summarize(target.data);
+        await this.#writeSummary(summary);
+        this.#sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
+      } catch (error) {
+        this.#derivedFailed(`could not apply late labels to sealed segment ${target.data.segment}`, error);
+      }
+    }
     for (const resolve of accepted) resolve();
+  }
+
+  /** Seals the open segment (unchanged, on disk): its summary is derived, and rebuilt at start-up if lost. */
+  async #seal(): Promise<void> {
+    const open = this.#open;
+    if (!open) return;
+    const summary = this.#summarize(open.data);
+    this.#sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
+    this.#ids.add(summary.segment, decodeIdHashes(summary.id_hashes));
+    this.#cache.set(open.data.segment, { data: open.data, ids: open.ids });
+    this.#open = null;
+    this.#nextSegment = Math.max(this.#nextSegment, open.data.segment + 1);
+    this.#nextSeq = open.data.first_seq + open.data.records.length;
+    try {
+      await this.#writeSummary(summary);
+    } catch (error) {
+      this.#derivedFailed(`could not write the summary of segment ${summary.segment}`, error);
+    }
+  }
+
+  /** A derived write failed: what is acknowledged is safe; re-read (and redo) before the next commit. */
+  #derivedFailed(what: string, error: unknown): void {
+    this.#needsReload = true;
+    this.#options.logger.warn(`${what}; it is redone from the open segment before the next write`, { error: (error as Error).message });
   }
 
   // ---------------------------------------------------------------- staging helpers
@@ -501,14 +548,9 @@ export class PredictionStore {
     );
   }
 
-  #findStaged(id: string, open: OpenSegment, sealedNow: OpenSegment[]): { segment: OpenSegment; index: number; sealed: false } | null {
+  #findStaged(id: string, open: OpenSegment): { segment: OpenSegment; index: number; sealed: false } | null {
     const index = open.ids.get(id);
-    if (index !== undefined) return { segment: open, index, sealed: false };
-    for (const segment of sealedNow) {
-      const at = segment.ids.get(id);
-      if (at !== undefined) return { segment, index: at, sealed: false };
-    }
-    return null;
+    return index === undefined ? null : { segment: open, index, sealed: false };
   }
 
   /** Finds a record in a sealed segment, staging a copy of that segment for rewriting. */
@@ -536,8 +578,8 @@ export class PredictionStore {
     return null;
   }
 
-  async #exists(id: string, open: OpenSegment, sealedNow: OpenSegment[], targets: Map<number, LoadedSegment>): Promise<boolean> {
-    if (this.#findStaged(id, open, sealedNow)) return true;
+  async #exists(id: string, open: OpenSegment, targets: Map<number, LoadedSegment>): Promise<boolean> {
+    if (this.#findStaged(id, open)) return true;
     for (const segment of this.#ids.candidates(id)) {
       const loaded = targets.get(segment) ?? (await this.#loadSealed(segment));
       if (loaded.ids.has(id)) return true;
