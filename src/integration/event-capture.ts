@@ -1,6 +1,6 @@
 import type { PredictionLog } from '../domain/prediction.js';
 import type { Logger } from '../logging/logger.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../tracker/errors.js';
+import { ConflictError, InvalidInputError, NotFoundError, StorageUnavailableError } from '../tracker/errors.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import type { EventMapping } from './event-mapping.js';
 import type { MatchingConfig } from './hub-config.js';
@@ -22,6 +22,8 @@ export interface CaptureCounts {
   refused: number;
   unmatched: number;
   failed: number;
+  /** Given up because the retry queue was full while the store could not write. */
+  dropped: number;
 }
 
 export interface EventCaptureOptions {
@@ -32,6 +34,10 @@ export interface EventCaptureOptions {
   matching: MatchingConfig;
   logger: Logger;
   now?: () => Date;
+  /** Events kept while the store cannot write (disk full, read-only), oldest given up first. Default 10,000. */
+  retryQueueMax?: number;
+  /** First retry delay; it doubles up to 30 s. Default 1 s. */
+  retryDelayMs?: number;
 }
 
 type Source = 'event_id' | 'event_context' | 'event_window';
@@ -58,6 +64,11 @@ export class EventCapture {
   readonly #inFlight = new Set<Promise<void>>();
   #unsubscribe: (() => Promise<void>) | null = null;
   #stopped = false;
+  /** Events that met a store that could not write, in arrival order, retried with backoff. */
+  readonly #retryQueue: HubEvent[] = [];
+  #retryTimer: NodeJS.Timeout | null = null;
+  #retryDelay = 0;
+  #retrying = false;
 
   constructor(options: EventCaptureOptions) {
     this.#options = options;
@@ -91,12 +102,22 @@ export class EventCapture {
     this.#unsubscribe = null;
     for (const entry of this.#pending) clearTimeout(entry.timer);
     this.#pending.clear();
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    if (this.#retryQueue.length > 0) {
+      this.#options.logger.warn('stopping with events the store could not take yet: they are lost', { events: this.#retryQueue.length });
+    }
     await Promise.allSettled([...this.#inFlight]);
   }
 
   /** Counts per event type since start. */
   counts(): Record<string, CaptureCounts> {
     return Object.fromEntries([...this.#counts].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+
+  /** Events waiting for the store to accept writes again. */
+  get pendingRetries(): number {
+    return this.#retryQueue.length;
   }
 
   /** Feedback waiting for its prediction. */
@@ -106,7 +127,16 @@ export class EventCapture {
 
   /** Handles one event; never throws. Resolves when its effect is stored (or refused). */
   handle(event: HubEvent): Promise<void> {
+    if (this.#retryQueue.length > 0 || this.#retrying) {
+      // Keep arrival order: a label must not overtake the prediction it answers.
+      this.#defer(event);
+      return Promise.resolve();
+    }
     const work = this.#handle(event).catch((error: unknown) => {
+      if (error instanceof StorageUnavailableError) {
+        this.#defer(event, error);
+        return;
+      }
       this.#count(event.event_type, 'failed');
       this.#logOnce(`${event.event_type}:failed:${(error as Error).name}`, 'error', `could not handle a ${event.event_type} event`, {
         error: (error as Error).message,
@@ -115,6 +145,59 @@ export class EventCapture {
     this.#inFlight.add(work);
     void work.finally(() => this.#inFlight.delete(work));
     return work;
+  }
+
+  /** Keeps an event for later: the store cannot write now. Bounded: the oldest is given up first. */
+  #defer(event: HubEvent, error?: StorageUnavailableError): void {
+    if (this.#stopped) return;
+    const max = this.#options.retryQueueMax ?? 10_000;
+    if (this.#retryQueue.length >= max) {
+      const dropped = this.#retryQueue.shift()!;
+      this.#count(dropped.event_type, 'dropped');
+      this.#logOnce('retry:dropped', 'error', 'the store has not accepted writes for a while: giving up the oldest waiting hub events', { max });
+    }
+    this.#retryQueue.push(event);
+    if (error) {
+      this.#logOnce('retry:storage', 'warn', 'the store cannot write: keeping hub events to retry', { error: error.message });
+    }
+    this.#scheduleRetry();
+  }
+
+  #scheduleRetry(): void {
+    if (this.#retryTimer || this.#retrying || this.#stopped) return;
+    const first = this.#options.retryDelayMs ?? 1000;
+    this.#retryDelay = this.#retryDelay === 0 ? first : Math.min(this.#retryDelay * 2, 30_000);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.#track(this.#drainRetries());
+    }, this.#retryDelay);
+    this.#retryTimer.unref();
+  }
+
+  /** Replays kept events in order until the queue is empty or the store refuses again. */
+  async #drainRetries(): Promise<void> {
+    this.#retrying = true;
+    try {
+      while (this.#retryQueue.length > 0 && !this.#stopped) {
+        const event = this.#retryQueue[0]!;
+        try {
+          await this.#handle(event);
+        } catch (error) {
+          if (error instanceof StorageUnavailableError) return;
+          this.#count(event.event_type, 'failed');
+          this.#options.logger.error(`could not handle a kept ${event.event_type} event`, { error: (error as Error).message });
+        }
+        this.#retryQueue.shift();
+      }
+      if (this.#retryQueue.length === 0 && this.#retryDelay !== 0) {
+        this.#options.logger.info('the store accepts writes again: kept hub events were stored');
+        this.#loggedKinds.delete('retry:storage');
+        this.#retryDelay = 0;
+      }
+    } finally {
+      this.#retrying = false;
+      if (this.#retryQueue.length > 0) this.#scheduleRetry();
+    }
   }
 
   async #handle(event: HubEvent): Promise<void> {
@@ -294,7 +377,7 @@ export class EventCapture {
   #count(eventType: string, field: keyof CaptureCounts): void {
     let counts = this.#counts.get(eventType);
     if (!counts) {
-      counts = { captured: 0, labeled: 0, duplicates: 0, refused: 0, unmatched: 0, failed: 0 };
+      counts = { captured: 0, labeled: 0, duplicates: 0, refused: 0, unmatched: 0, failed: 0, dropped: 0 };
       this.#counts.set(eventType, counts);
     }
     counts[field] += 1;
