@@ -1,6 +1,9 @@
 /**
  * Crash safety of the real service: SIGKILL it at a random moment while ~16 requests are in
- * flight, restart it on the same data dir, and check that nothing it acknowledged is lost.
+ * flight and hub events (predictions and late corrections) stream in through the fake hub,
+ * restart it on the same data dir, and check that nothing it acknowledged is lost, that what the
+ * hub sent is stored exactly as sent (or not at all: the hub does not wait for an answer), that
+ * every file parses and that the aggregates equal a rebuild from the raw records.
  * Needs the build (`npm run build`; `npm test` does it first).
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -15,8 +18,10 @@ import { diffAggregates } from '../support/aggregate-diff.js';
 import { SMALL_SEGMENTS_CONFIG } from '../support/predictions.js';
 import { spawnService, type RunningService } from '../support/spawn-service.js';
 import { createTempDir } from '../support/temp-dir.js';
+import { FakeHub, waitFor } from '../fakes/fake-hub.js';
 
-const TRIALS = 5;
+/** 30 in `npm test`; `npm run test:crash` runs 1,000. */
+const TRIALS = Number(process.env['CRASH_TRIALS'] ?? 30);
 const CONCURRENCY = 16;
 const BASE_TIME = Date.parse('2024-01-15T00:00:00.000Z');
 
@@ -68,10 +73,20 @@ interface TrialResult {
   lost: string[];
 }
 
-async function runTrial(trial: number): Promise<TrialResult> {
+const CRASH_CONFIG = {
+  ...SMALL_SEGMENTS_CONFIG,
+  hub: { sensors: { debounce_ms: 100 }, capture: { matching: { pending_seconds: 1 } } },
+};
+
+async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
   const dir = await createTempDir(`crash-${trial}-`);
+  const hubEnv = { HA_URL: hub.url, HA_TOKEN: 'test-token' };
   try {
-    let service = await spawnService({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG });
+    let service = await spawnService({ dataDir: dir.path, config: CRASH_CONFIG, env: hubEnv });
+    await waitFor(() => hub.activeSubscriptions('voice_identified') === 1, 15_000, 'the hub subscription');
+    /** What the hub fired: prediction id → user_id, and the last correction sent for it. */
+    const fired = new Map<string, { user_id: number; confidence: number }>();
+    const corrections = new Map<string, number[]>();
     const acked = new Map<string, PredictionBody>();
     const ackedLabel = new Map<string, LabelBody>();
     /** Labels whose request was in flight at the kill: applied or not. */
@@ -126,8 +141,26 @@ async function runTrial(trial: number): Promise<TrialResult> {
       }
     };
 
+    const hubWorker = async (): Promise<void> => {
+      let n = 0;
+      while (!killed) {
+        n += 1;
+        const id = `h${trial}-${n}`;
+        const confidence = Math.round(Math.random() * 1000) / 1000;
+        fired.set(id, { user_id: n % 3, confidence });
+        hub.fireEvent('voice_identified', { prediction_id: id, user_id: n % 3, confidence });
+        if (n > 3 && Math.random() < 0.4) {
+          const target = `h${trial}-${n - 1 - Math.floor(Math.random() * 3)}`;
+          const truth = Math.floor(Math.random() * 3);
+          corrections.set(target, [...(corrections.get(target) ?? []), truth]);
+          hub.fireEvent('voice_identification_corrected', { prediction_id: target, user_id: truth });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    };
+
     const killAfterMs = 300 + Math.floor(Math.random() * 900);
-    const workers = Array.from({ length: CONCURRENCY }, () => worker());
+    const workers = [...Array.from({ length: CONCURRENCY }, () => worker()), hubWorker()];
     await new Promise((resolve) => setTimeout(resolve, killAfterMs));
     const deadPid = service.process.pid!;
     killed = true;
@@ -138,16 +171,33 @@ async function runTrial(trial: number): Promise<TrialResult> {
     // SIGKILL left the lock behind; the restart must take it over.
     expect(await readFile(join(dir.path, '.lock'), 'utf8')).toBe(`${deadPid}\n`);
 
-    service = await spawnService({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG });
+    service = await spawnService({ dataDir: dir.path, config: CRASH_CONFIG, env: hubEnv });
     const lost: string[] = [];
     let listed = 0;
+    let hubStored = 0;
     try {
       expect(await readFile(join(dir.path, '.lock'), 'utf8')).toBe(`${service.process.pid}\n`);
       const stored = await listPredictions(service);
       listed = stored.length;
       const byId = new Map(stored.map((record) => [record.prediction_id, record]));
       expect(byId.size, 'duplicate ids in the listing').toBe(stored.length);
-      for (const id of byId.keys()) expect(sent.has(id), `${id} was never sent`).toBe(true);
+      let fromHub = 0;
+      for (const [id, record] of byId) {
+        const hubEvent = fired.get(id);
+        if (!hubEvent) {
+          expect(sent.has(id), `${id} was never sent`).toBe(true);
+          continue;
+        }
+        // Stored exactly as the hub sent it; a label only from a correction that was sent.
+        fromHub += 1;
+        expect(record.prediction).toEqual({ user_id: hubEvent.user_id });
+        expect(record.confidence).toBe(hubEvent.confidence);
+        if (record.ground_truth !== null) {
+          expect(corrections.get(id) ?? [], `${id} has a label no correction sent`).toContain(record.ground_truth['user_id']);
+          expect(record.ground_truth_source).toBe('event_id');
+        }
+      }
+      hubStored = fromHub;
       for (const [id, body] of acked) {
         const record = byId.get(id);
         if (!record) {
@@ -186,7 +236,9 @@ async function runTrial(trial: number): Promise<TrialResult> {
     } finally {
       await reader.close();
     }
-    console.info(`crash trial ${trial}: killed after ${killAfterMs} ms; sent ${sent.size}, acknowledged ${acked.size} predictions and ${ackedLabel.size} labels, lost ${lost.length}`);
+    console.info(
+      `crash trial ${trial}: killed after ${killAfterMs} ms; sent ${sent.size}, acknowledged ${acked.size} predictions and ${ackedLabel.size} labels, lost ${lost.length}; hub fired ${fired.size} predictions, ${hubStored} stored`,
+    );
     return { acknowledged: acked.size + ackedLabel.size, lost };
   } finally {
     await dir.remove();
@@ -194,13 +246,18 @@ async function runTrial(trial: number): Promise<TrialResult> {
 }
 
 describe('kill -9', () => {
-  it(`loses nothing acknowledged over ${TRIALS} SIGKILLs mid-stream`, { timeout: 90_000 }, async () => {
+  it(`loses nothing acknowledged over ${TRIALS} SIGKILLs mid-stream`, { timeout: TRIALS * 10_000 + 30_000 }, async () => {
     let acknowledged = 0;
     const lost: string[] = [];
-    for (let trial = 1; trial <= TRIALS; trial += 1) {
-      const result = await runTrial(trial);
-      acknowledged += result.acknowledged;
-      lost.push(...result.lost.map((what) => `trial ${trial}: ${what}`));
+    const hub = await FakeHub.start();
+    try {
+      for (let trial = 1; trial <= TRIALS; trial += 1) {
+        const result = await runTrial(trial, hub);
+        acknowledged += result.acknowledged;
+        lost.push(...result.lost.map((what) => `trial ${trial}: ${what}`));
+      }
+    } finally {
+      await hub.close();
     }
     console.info(`crash safety: trials ${TRIALS}, acknowledged ${acknowledged}, lost ${lost.length}`);
     expect(acknowledged).toBeGreaterThan(0);
