@@ -82,6 +82,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await retention.destroy();
     });
 
+    let hub: App['hub'] = null;
     const api = createApiServer({
       tracker,
       logger: logger.child('api'),
@@ -90,11 +91,21 @@ export async function startApp(options: AppOptions): Promise<App> {
       bodyLimitBytes: config.api.body_limit_bytes,
       apiToken,
       corsOrigins: config.api.cors_origins,
+      healthExtras: () =>
+        hub
+          ? {
+              hub: {
+                connected: hub.connection.connected,
+                pending_feedback: hub.capture.pendingFeedback,
+                pending_retries: hub.capture.pendingRetries,
+                events: hub.capture.counts(),
+              },
+            }
+          : {},
     });
     const address = await api.start();
     stops.push(() => api.stop());
 
-    let hub: App['hub'] = null;
     if (!endpoint) {
       logger.info('no hub configured (HA_URL and HA_TOKEN, or SUPERVISOR_TOKEN): running standalone, REST API and CLI only');
     } else {

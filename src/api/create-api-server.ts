@@ -8,7 +8,7 @@ import { INTERNAL_ERROR_MESSAGE, toErrorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { parseQuery, splitTarget } from './parse-query.js';
 import { checkDeclaredLength, readJsonBody } from './read-json-body.js';
-import { createRoutes, type ApiRoute } from './routes.js';
+import { createRoutes, type ApiRoute, type HealthExtras } from './routes.js';
 import { Router } from './router.js';
 import { sendJson } from './send-json.js';
 
@@ -22,6 +22,8 @@ export interface ApiServerOptions {
   apiToken?: string | undefined;
   /** Origins allowed to call the API from a browser (CORS); none by default, `*` for any. */
   corsOrigins?: readonly string[];
+  /** More for the health report (the hub connection and its event counts). */
+  healthExtras?: HealthExtras;
 }
 
 export interface ApiServer {
@@ -58,7 +60,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const isAuthorized = options.apiToken ? createBearerAuth(options.apiToken) : () => true;
   const cors = createCors(options.corsOrigins ?? []);
   const router = new Router<ApiRoute>();
-  for (const route of createRoutes(tracker)) router.add(route);
+  for (const route of createRoutes(tracker, options.healthExtras)) router.add(route);
 
   let inFlight = 0;
   let stopping = false;

@@ -3,6 +3,13 @@ import { HttpError } from './http-error.js';
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
+/**
+ * The deepest nesting of objects and arrays a body may have (the body itself is level 1). The
+ * validators recurse once per level, so a deeper body would overflow the stack (a 500) or, if
+ * stored, make the store unreadable after a restart.
+ */
+export const MAX_BODY_DEPTH = 64;
+
 /** True when the request announces a body (a non-zero Content-Length or any Transfer-Encoding). */
 export function hasBody(req: IncomingMessage): boolean {
   if (req.headers['transfer-encoding'] !== undefined) return true;
@@ -71,7 +78,33 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     throw new HttpError(400, `request body must be a JSON object, not ${kind}`);
   }
+  if (nestingDepth(text, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+    throw new HttpError(400, `request body is nested more than ${MAX_BODY_DEPTH} levels deep; send flatter JSON`);
+  }
   return value as Record<string, unknown>;
+}
+
+/** Deepest nesting of `{` and `[` in valid JSON text (brackets inside strings ignored); stops once past `limit`. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c) index += 1; // backslash: skip the escaped character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x7b || code === 0x5b) {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if (code === 0x7d || code === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return deepest;
 }
 
 function readLimited(req: IncomingMessage, limitBytes: number): Promise<Buffer> {

@@ -1,3 +1,4 @@
+import type { TrackerHealth } from '../domain/responses.js';
 import type { z } from 'zod';
 import { ModelNameSchema } from '../domain/names.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
@@ -92,7 +93,10 @@ function mergeCompareInput(query: Record<string, string>, body: Record<string, u
 }
 
 /** The REST API over the tracker: every endpoint, its handler and its documentation. */
-export function createRoutes(tracker: ModelPerformanceTracker): ApiRoute[] {
+/** Adds to the health report what the tracker does not know (the process, the hub). */
+export type HealthExtras = () => Partial<Pick<TrackerHealth, 'hub'>>;
+
+export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: HealthExtras): ApiRoute[] {
   let openApiDocument: OpenApiDocument | undefined;
   const routes: ApiRoute[] = [
     {
@@ -224,7 +228,12 @@ export function createRoutes(tracker: ModelPerformanceTracker): ApiRoute[] {
       path: `${API_PREFIX}/health`,
       public: true,
       handler: async () => {
-        const health = tracker.health();
+        const memory = process.memoryUsage();
+        const health: TrackerHealth = {
+          ...tracker.health(),
+          process: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, uptime_s: Math.round(process.uptime()) },
+          ...healthExtras?.(),
+        };
         return { status: health.status === 'ok' ? 200 : 503, body: health };
       },
       doc: {

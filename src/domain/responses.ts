@@ -41,6 +41,30 @@ export const HealthResponseSchema = z.object({
   segments: z.number().int(),
   data_dir: z.string(),
   reason: z.string().optional(),
+  /** The service process (not the tracker): memory in bytes and uptime. */
+  process: z
+    .object({ rss_bytes: z.number().int(), heap_used_bytes: z.number().int(), uptime_s: z.number() })
+    .optional(),
+  /** With a hub: the connection and what happened to each event type. */
+  hub: z
+    .object({
+      connected: z.boolean(),
+      pending_feedback: z.number().int(),
+      pending_retries: z.number().int(),
+      events: z.record(
+        z.string(),
+        z.object({
+          captured: z.number().int(),
+          labeled: z.number().int(),
+          duplicates: z.number().int(),
+          refused: z.number().int(),
+          unmatched: z.number().int(),
+          failed: z.number().int(),
+          dropped: z.number().int(),
+        }),
+      ),
+    })
+    .optional(),
 });
 
 export type PredictionPage = z.infer<typeof PredictionPageResponseSchema>;
