@@ -62,6 +62,8 @@ export class EventCapture {
   readonly #counts = new Map<string, CaptureCounts>();
   readonly #loggedKinds = new Set<string>();
   readonly #inFlight = new Set<Promise<void>>();
+  /** Predictions being stored, by id: feedback waits for the ones that arrived before it. */
+  readonly #storing = new Map<string, Promise<unknown>>();
   #unsubscribe: (() => Promise<void>) | null = null;
   #stopped = false;
   /** Events that met a store that could not write, in arrival order, retried with backoff. */
@@ -216,8 +218,10 @@ export class EventCapture {
   }
 
   async #capturePrediction(eventType: string, input: CapturedPrediction, deviceId: string | null): Promise<boolean> {
+    const storing = this.#options.tracker.logPrediction(input);
+    this.#storing.set(input.prediction_id, storing);
     try {
-      await this.#options.tracker.logPrediction(input);
+      await storing;
     } catch (error) {
       if (error instanceof ConflictError) {
         this.#count(eventType, 'duplicates');
@@ -229,6 +233,8 @@ export class EventCapture {
         return false;
       }
       throw error;
+    } finally {
+      if (this.#storing.get(input.prediction_id) === storing) this.#storing.delete(input.prediction_id);
     }
     this.#count(eventType, 'captured');
     const recent = {
@@ -245,6 +251,11 @@ export class EventCapture {
 
   /** Matches feedback to its prediction and labels it; waits (once) when nothing matches yet. */
   async #captureFeedback(feedback: CapturedFeedback, mayWait: boolean): Promise<void> {
+    // Events are handled concurrently; a prediction that came before this feedback may still be
+    // in its commit: let it land first (commits are grouped, so this is short). Feedback with an id
+    // waits for that prediction only; without one, for every prediction being stored.
+    if (feedback.prediction_id !== null) await this.#storing.get(feedback.prediction_id)?.catch(() => undefined);
+    else if (this.#storing.size > 0) await Promise.allSettled(this.#storing.values());
     const match = await this.#match(feedback);
     if (match) {
       await this.#label(feedback, match.id, match.source);
