@@ -266,7 +266,8 @@ export class SensorPublisher {
       targets,
       slug,
     });
-    for (const sensor of states) await this.#post(sensor);
+    // A model's sensors are posted together: a slow hub costs one round trip, not seven.
+    await Promise.all(states.map((sensor) => this.#post(sensor)));
     await this.#announce(current, baseline, targets);
   }
 
