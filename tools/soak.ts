@@ -6,10 +6,12 @@
  *   npm run soak                      # 1,000,000 events
  *   npm run soak -- --events 200000   # shorter
  *
- * Pacing: the firing loop keeps at most `--backlog` events (default 20,000) fired but not yet
+ * Pacing: the firing loop keeps at most `--backlog` events (default 2,000) fired but not yet
  * handled (read from the service's /health), so what is measured is the service's throughput.
  * Latency: each label labels a distinct prediction, so when the accuracy sensor reports L labeled
  * predictions, the L-th label event has been applied: latency = post time − that event's fire time.
+ * Memory: the service runs with `--max-old-space-size` = `--heap-limit-mb` (default 256): a live
+ * set that grew with the events would end the run; RSS and heap are sampled at start, middle, end.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,10 +22,15 @@ import { FakeHub, waitFor } from '../test/fakes/fake-hub.js';
 import { freePort, MAIN_JS } from '../test/support/spawn-service.js';
 
 const { values } = parseArgs({
-  options: { events: { type: 'string', default: '1000000' }, backlog: { type: 'string', default: '20000' } },
+  options: {
+    events: { type: 'string', default: '1000000' },
+    backlog: { type: 'string', default: '2000' },
+    'heap-limit-mb': { type: 'string', default: '256' },
+  },
 });
 const EVENTS = Number(values.events);
 const BACKLOG = Number(values.backlog);
+const HEAP_LIMIT_MB = Number(values['heap-limit-mb']);
 if (!Number.isInteger(EVENTS) || EVENTS < 1000) throw new Error('--events must be a whole number ≥ 1000');
 
 interface Health {
@@ -60,7 +67,7 @@ async function main(): Promise<void> {
       hub: { sensors: { window: '7d', min_samples: 20, debounce_ms: 200 }, capture: { matching: { pending_seconds: 2 } } },
     }),
   );
-  const child = spawn(process.execPath, [MAIN_JS, '--data-dir', join(dir, 'data'), '--port', String(port), '--config', configPath], {
+  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MB}`, MAIN_JS, '--data-dir', join(dir, 'data'), '--port', String(port), '--config', configPath], {
     env: { PATH: process.env['PATH'] ?? '', HA_URL: hub.url, HA_TOKEN: 'test-token' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -138,7 +145,7 @@ async function main(): Promise<void> {
       memory,
     };
     console.log('\nsoak');
-    console.log(`  events             ${result.events} in ${result.seconds} s = ${result.events_per_s} events/s`);
+    console.log(`  events             ${result.events} in ${result.seconds} s = ${result.events_per_s} events/s (backlog ≤ ${BACKLOG}, heap limit ${HEAP_LIMIT_MB} MB)`);
     console.log(`  stored predictions ${result.stored_predictions}; refused, failed or dropped: ${result.refused_or_failed}`);
     console.log(`  event → sensor     p50 ${result.latency_p50_ms} ms, p99 ${result.latency_p99_ms} ms (${result.sensor_posts_measured} posts)`);
     for (const entry of memory) console.log(`  memory ${entry.at.padEnd(7)} after ${String(entry.events).padStart(8)} events: heap ${entry.heap_mb} MB, RSS ${entry.rss_mb} MB`);
