@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { AddonOptionsSchema, addonOptionsToConfig } from './addon-options.js';
 import type { Config } from './config-schema.js';
 import { ConfigSchema } from './config-schema.js';
 
@@ -52,12 +53,33 @@ export function validateConfig(raw: unknown, source: string): Config {
 }
 
 /**
- * The configuration in force: the config file (`--config`, `ML_METRICS_CONFIG`, or the shipped
- * defaults), then the environment, then command-line flags.
+ * Reads the add-on's `/data/options.json`: the options are checked against AddonOptionsSchema
+ * (problems name the option), turned into a configuration, and validated by ConfigSchema.
+ */
+export function readAddonOptionsFile(path: string): Config {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read the add-on options ${path}: ${(error as Error).message}`);
+  }
+  const result = AddonOptionsSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`invalid add-on options in ${path}: ${problems.join('; ')}`);
+  }
+  return validateConfig(addonOptionsToConfig(result.data), path);
+}
+
+/**
+ * The configuration in force: the config file (`--config`; else the add-on options named by
+ * `ML_METRICS_ADDON_OPTIONS`; else `ML_METRICS_CONFIG` or the shipped defaults), then the
+ * environment, then command-line flags.
  */
 export function loadConfig(flags: ConfigOverrides, env: NodeJS.ProcessEnv): Config {
+  const addonOptions = flags.configPath === undefined ? env['ML_METRICS_ADDON_OPTIONS'] : undefined;
   const path = flags.configPath ?? env['ML_METRICS_CONFIG'] ?? DEFAULT_CONFIG_PATH;
-  const config = readConfigFile(resolve(path));
+  const config = addonOptions ? readAddonOptionsFile(resolve(addonOptions)) : readConfigFile(resolve(path));
   const port = flags.port ?? env['ML_METRICS_PORT'];
   if (port !== undefined && port !== '') {
     const parsed = PortSchema.safeParse(port);

@@ -1,0 +1,153 @@
+/**
+ * The Home Assistant configuration the real-hub suite runs with: a minimal `configuration.yaml`
+ * (no default_config), the automations the suite proves, and the shipped blueprint copied where
+ * Home Assistant looks for blueprints.
+ */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../support/spawn-service.js';
+
+/**
+ * Domains `configuration.yaml` sets up (bootstrap adds its defaults, e.g. frontend and the
+ * input_* helpers). `sensor` carries the recorder platform that makes a posted `sensor.*` state
+ * with a `state_class` eligible for statistics; every real installation loads it (default_config
+ * pulls it in, and so does any sensor integration), so it is listed here.
+ */
+export const CONFIG_DOMAINS = ['http', 'api', 'websocket_api', 'automation', 'input_boolean', 'recorder', 'sensor', 'logger'] as const;
+
+/** The shipped blueprint, and where the suite puts it under the config dir's `blueprints/automation/`. */
+export const BLUEPRINT_SOURCE = join(PROJECT_ROOT, 'config', 'blueprints', 'automation', 'ml_metrics_accuracy_drop.yaml');
+export const BLUEPRINT_PATH = 'hap-ml-metrics/ml_metrics_accuracy_drop.yaml';
+
+/** input_boolean entities the automations turn on; the suite reads them. */
+export const FLAGS = {
+  belowTarget: 'input_boolean.ml_accuracy_below_target',
+  dropEvent: 'input_boolean.ml_drop_event_seen',
+  blueprint: 'input_boolean.ml_blueprint_fired',
+} as const;
+
+/** Automation entity ids (from their aliases). */
+export const AUTOMATIONS = {
+  confirmByContext: 'automation.test_confirm_voice_by_context',
+  belowTarget: 'automation.test_voice_accuracy_below_target',
+  dropEvent: 'automation.test_voice_accuracy_drop_event',
+  blueprint: 'automation.test_voice_accuracy_drop_blueprint',
+} as const;
+
+/** The accuracy target of voice_recognition in the service's config, in percent. */
+export const ACCURACY_TARGET_PERCENT = 90;
+
+export interface HomeAssistantConfigOptions {
+  configDir: string;
+  port: number;
+}
+
+function configurationYaml(port: number): string {
+  return `# Written by test/ha/support/ha-config.ts for the real-hub suite.
+homeassistant:
+  name: hap-ml-metrics test
+  latitude: 52.52
+  longitude: 13.40
+  elevation: 34
+  unit_system: metric
+  time_zone: UTC
+  currency: EUR
+  country: DE
+
+http:
+  server_host: 127.0.0.1
+  server_port: ${port}
+
+api:
+websocket_api:
+sensor: []
+
+logger:
+  default: warning
+  logs:
+    homeassistant.components.automation: info
+
+recorder:
+  commit_interval: 1
+
+input_boolean:
+  ml_accuracy_below_target:
+    name: ml accuracy below target
+  ml_drop_event_seen:
+    name: ml drop event seen
+  ml_blueprint_fired:
+    name: ml blueprint fired
+
+automation: !include automations.yaml
+`;
+}
+
+/**
+ * - A user confirms by context: on a voice_identified event carrying `confirm_by_context: true`,
+ *   fire voice_identification_confirmed with no prediction id. What an automation does carries a
+ *   new context whose parent_id is the trigger's context id: the service must match on that.
+ * - numeric_state below the target on the accuracy sensor.
+ * - the service's ml_metrics_performance_drop event.
+ * - the shipped blueprint, with its duration left at the default.
+ */
+function automationsYaml(): string {
+  return `# Written by test/ha/support/ha-config.ts for the real-hub suite.
+- id: test_confirm_voice_by_context
+  alias: test confirm voice by context
+  mode: queued
+  trigger:
+    - platform: event
+      event_type: voice_identified
+      event_data:
+        confirm_by_context: true
+  action:
+    - event: voice_identification_confirmed
+      event_data:
+        confirmed_by: automation
+
+- id: test_voice_accuracy_below_target
+  alias: test voice accuracy below target
+  trigger:
+    - platform: numeric_state
+      entity_id: sensor.ml_voice_recognition_accuracy
+      below: ${ACCURACY_TARGET_PERCENT}
+  action:
+    - service: input_boolean.turn_on
+      target:
+        entity_id: ${FLAGS.belowTarget}
+
+- id: test_voice_accuracy_drop_event
+  alias: test voice accuracy drop event
+  trigger:
+    - platform: event
+      event_type: ml_metrics_performance_drop
+      event_data:
+        model_name: voice_recognition
+        metric: accuracy
+  action:
+    - service: input_boolean.turn_on
+      target:
+        entity_id: ${FLAGS.dropEvent}
+
+- id: test_voice_accuracy_drop_blueprint
+  alias: test voice accuracy drop blueprint
+  use_blueprint:
+    path: ${BLUEPRINT_PATH}
+    input:
+      metric_sensor: sensor.ml_voice_recognition_accuracy
+      threshold: ${ACCURACY_TARGET_PERCENT}
+      actions:
+        - service: input_boolean.turn_on
+          target:
+            entity_id: ${FLAGS.blueprint}
+`;
+}
+
+/** Writes configuration.yaml, automations.yaml and the blueprint into `configDir`. */
+export async function writeHomeAssistantConfig(options: HomeAssistantConfigOptions): Promise<void> {
+  const { configDir, port } = options;
+  await mkdir(join(configDir, 'blueprints', 'automation', 'hap-ml-metrics'), { recursive: true });
+  await writeFile(join(configDir, 'configuration.yaml'), configurationYaml(port));
+  await writeFile(join(configDir, 'automations.yaml'), automationsYaml());
+  await copyFile(BLUEPRINT_SOURCE, join(configDir, 'blueprints', 'automation', BLUEPRINT_PATH));
+}
