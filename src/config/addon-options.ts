@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { WindowSpecSchema } from '../domain/queries.js';
 import type { LogLevel } from '../logging/logger.js';
 import type { ConfigInput, TargetMetric } from './config-schema.js';
-import { CONFIG_SCHEMA_VERSION } from './config-schema.js';
+import { CONFIG_SCHEMA_VERSION, TargetMetricSchema } from './config-schema.js';
 
 /**
  * The add-on's user-facing settings: what the Supervisor writes to `/data/options.json` from the
@@ -11,16 +11,8 @@ import { CONFIG_SCHEMA_VERSION } from './config-schema.js';
  * result of `addonOptionsToConfig` goes through ConfigSchema like every other configuration source.
  */
 
-/** Target metrics, as options of a model entry (percent). */
-export const ADDON_TARGET_OPTIONS = [
-  'accuracy',
-  'precision',
-  'recall',
-  'f1_score',
-  'confidence',
-  'false_positive_rate',
-  'acceptance_rate',
-] as const satisfies readonly TargetMetric[];
+/** Target metrics, as options of a model entry (percent): the config schema's. */
+export const ADDON_TARGET_OPTIONS = TargetMetricSchema.options;
 
 const Percent = z
   .number({ error: 'must be a number of percent' })

@@ -1,4 +1,4 @@
-import type { TargetMetric } from '../config/config-schema.js';
+import { TargetMetricSchema, type TargetMetric } from '../config/config-schema.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import { modelSlug } from './model-slug.js';
 
@@ -42,16 +42,8 @@ const ICONS: Record<RateSensorMetric, string> = {
   confidence: 'mdi:gauge',
 };
 
-/** Every metric a target can be set on, in a stable order. */
-export const TARGET_METRICS: readonly TargetMetric[] = [
-  'accuracy',
-  'precision',
-  'recall',
-  'f1_score',
-  'confidence',
-  'false_positive_rate',
-  'acceptance_rate',
-];
+/** Every metric a target can be set on, in a stable order (the config schema's). */
+export const TARGET_METRICS: readonly TargetMetric[] = TargetMetricSchema.options;
 
 /** A rate in [0, 1] as percent with one decimal (0.875 → 87.5). */
 export function toPercent(rate: number): number {
