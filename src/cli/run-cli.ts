@@ -19,8 +19,9 @@ function report(error: unknown, io: CliIo): number {
   let message: string;
   if (error instanceof CommanderError) {
     if (COMMANDER_SUCCESS.has(error.code)) return EXIT_OK;
-    // `hap` or `hap ml-metrics` alone: commander has already printed the help to stderr.
-    if (error.code === 'commander.help') return EXIT_USAGE;
+    // `hap help`, `hap ml-metrics help [command]`: the help asked for, printed on stdout (exitCode 0).
+    // `hap` or `hap ml-metrics` alone: commander has already printed the help to stderr (exitCode 1).
+    if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     code = EXIT_USAGE;
     message = oneLine(error.message.replace(/^error:\s*/i, ''));
   } else if (error instanceof CliError) {

@@ -2,15 +2,25 @@ import { z } from 'zod';
 import { ModelVersionSchema, RecordIdSchema, TimestampSchema } from './names.js';
 
 const WINDOW_PATTERN = /^(all|\d+|\d+[mhdw])$/;
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/** The longest duration window: 100 years. A much longer one would start before the earliest date a Date can hold. */
+const MAX_WINDOW_MS = 36_525 * 86_400_000;
+
+/** A duration window's length in milliseconds; 0 for `all` and counts. */
+function windowMs(value: string): number {
+  const match = /^(\d+)([mhdw])$/.exec(value);
+  return match ? Number(match[1]) * (UNIT_MS[match[2]!] ?? 0) : 0;
+}
 
 /**
- * A metrics window: `all` (default), a duration back from now (`30m`, `12h`, `7d`, `2w`), or the
- * last N labeled predictions (`500`).
+ * A metrics window: `all` (default), a duration back from now (`30m`, `12h`, `7d`, `2w`; at most
+ * 100 years), or the last N labeled predictions (`500`).
  */
 export const WindowSpecSchema = z
   .string()
   .regex(WINDOW_PATTERN, { error: 'window must be "all", a duration such as 30m, 12h, 7d or 2w, or a count such as 500' })
-  .refine((value) => !/^0+[mhdw]?$/.test(value), { error: 'window must be greater than zero' });
+  .refine((value) => !/^0+[mhdw]?$/.test(value), { error: 'window must be greater than zero' })
+  .refine((value) => windowMs(value) <= MAX_WINDOW_MS, { error: 'a window duration must be at most 100 years (36525d); use "all" for every prediction' });
 
 /** Query of `GET /models/{name}` and `hap ml-metrics performance`. */
 export const PerformanceQuerySchema = z.strictObject({

@@ -217,7 +217,12 @@ export class EventCapture {
     await this.#captureFeedback(interpretation.feedback, true);
   }
 
-  async #capturePrediction(eventType: string, input: CapturedPrediction, deviceId: string | null): Promise<boolean> {
+  async #capturePrediction(
+    eventType: string,
+    input: CapturedPrediction,
+    deviceId: string | null,
+    countAs: 'captured' | 'labeled' = 'captured',
+  ): Promise<boolean> {
     const storing = this.#options.tracker.logPrediction(input);
     this.#storing.set(input.prediction_id, storing);
     try {
@@ -236,7 +241,7 @@ export class EventCapture {
     } finally {
       if (this.#storing.get(input.prediction_id) === storing) this.#storing.delete(input.prediction_id);
     }
-    this.#count(eventType, 'captured');
+    this.#count(eventType, countAs);
     const recent = {
       prediction_id: input.prediction_id,
       model_name: input.model_name,
@@ -360,8 +365,7 @@ export class EventCapture {
   async #giveUp(feedback: CapturedFeedback): Promise<void> {
     if (feedback.unmatched) {
       // A suggestion accepted that was never announced: a prediction with its own ground truth.
-      const logged = await this.#capturePrediction(feedback.event_type, feedback.unmatched, feedback.device_id);
-      if (logged) this.#count(feedback.event_type, 'labeled');
+      await this.#capturePrediction(feedback.event_type, feedback.unmatched, feedback.device_id, 'labeled');
       return;
     }
     this.#count(feedback.event_type, 'unmatched');

@@ -38,6 +38,24 @@ export interface CapturedFeedback {
   unmatched?: CapturedPrediction;
 }
 
+/**
+ * The deepest nesting of objects and arrays an event's `data` may have (`data` itself is level 1).
+ * The validators recurse once per level: deeper data would overflow the stack.
+ */
+export const MAX_DATA_DEPTH = 64;
+
+/** True when `value` nests objects or arrays more than `limit` levels deep. Iterative: no recursion. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 class Refusal extends Error {
   constructor(
     readonly kind: string,
@@ -188,6 +206,9 @@ function interpretFeedback(event: HubEvent, mapping: FeedbackMapping): Interpret
  */
 export function interpretEvent(event: HubEvent, mapping: EventMapping): Interpretation {
   try {
+    if (nestedDeeperThan(event.data, MAX_DATA_DEPTH)) {
+      throw new Refusal('too_deep', `data is nested more than ${MAX_DATA_DEPTH} levels deep`);
+    }
     return mapping.kind === 'prediction' ? interpretPrediction(event, mapping) : interpretFeedback(event, mapping);
   } catch (error) {
     if (error instanceof Refusal) return { kind: 'refused', reason_kind: error.kind, reason: error.message };

@@ -16,6 +16,8 @@ export interface JsonDocumentStoreOptions<T> {
   /** The document while the file does not exist yet. */
   initial: T;
   fs?: FileSystem;
+  /** Reads only: the data directory is not created. */
+  readOnly?: boolean;
 }
 
 interface StoredDocument<T> {
@@ -42,7 +44,7 @@ export class JsonDocumentStore<T> {
   /** Reads the file (or starts from `initial`); throws CorruptFileError for a file that does not validate. */
   static async open<T>(options: JsonDocumentStoreOptions<T>): Promise<JsonDocumentStore<T>> {
     const fs = options.fs ?? nodeFileSystem;
-    await fs.mkdir(options.dataDir);
+    if (!options.readOnly) await fs.mkdir(options.dataDir);
     const schema = z.object({ ...storedFileHeader(options.kind), document: options.schema });
     const adapter = new DurableJsonFile(join(options.dataDir, options.fileName), {
       schema: schema as unknown as z.ZodType<StoredDocument<T>>,

@@ -29,8 +29,8 @@ export interface DoctorOptions {
 
 /** Small files: read with a loose schema (header + an array), enough to tell whether they are sound. */
 const LOG_FILES: Array<{ name: string; kind: string; key: string }> = [
-  { name: 'training.json', kind: 'training-log', key: 'entries' },
-  { name: 'comparisons.json', kind: 'comparison-log', key: 'entries' },
+  { name: 'training.json', kind: 'training-log', key: 'document' },
+  { name: 'comparisons.json', kind: 'comparison-log', key: 'document' },
   { name: 'sensors-state.json', kind: 'sensors-state', key: 'document' },
 ];
 

@@ -139,7 +139,7 @@ export class ModelPerformanceTracker {
       ...(options.readOnly ? { readOnly: true } : {}),
     });
     try {
-      const common = { dataDir: options.dataDir, ...(options.fs ? { fs: options.fs } : {}) };
+      const common = { dataDir: options.dataDir, ...(options.fs ? { fs: options.fs } : {}), ...(options.readOnly ? { readOnly: true } : {}) };
       const training = await JsonLogStore.open({ ...common, fileName: 'training.json', kind: 'training-log', entry: TrainingLogSchema });
       const comparisons = await JsonLogStore.open({ ...common, fileName: 'comparisons.json', kind: 'comparison-log', entry: ModelComparisonSchema });
       return new ModelPerformanceTracker({ config, store, training, comparisons, labels, now, logger, dataDir: options.dataDir, readOnly: options.readOnly ?? false });

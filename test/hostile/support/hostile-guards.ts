@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -89,7 +89,8 @@ export async function expectOnlyStoreFiles(dataDir: string): Promise<void> {
 export class PathWatch {
   readonly #tokens = new Set<string>();
   readonly #before = new Map<string, Set<string>>();
-  readonly #started = Date.now();
+  /** Paths the noted strings resolve to, and whether each existed when first noted. */
+  readonly #targets = new Map<string, boolean>();
 
   private constructor(
     readonly dirs: readonly string[],
@@ -103,9 +104,16 @@ export class PathWatch {
     return watch;
   }
 
+  /** Call before sending `values`: remembers them, and whether each path they resolve to exists now. */
   note(...values: unknown[]): void {
     for (const value of values) {
-      if (typeof value === 'string' && value.length > 0 && value.length < 256 && this.#tokens.size < 50_000) this.#tokens.add(value);
+      if (typeof value !== 'string' || value.length === 0 || value.length >= 256 || this.#tokens.size >= 50_000) continue;
+      this.#tokens.add(value);
+      if (value.includes('\u0000')) continue;
+      for (const base of this.bases) {
+        const target = path.resolve(base, value);
+        if (!this.#targets.has(target)) this.#targets.set(target, existsSync(target));
+      }
     }
   }
 
@@ -116,15 +124,7 @@ export class PathWatch {
       const before = this.#before.get(dir) ?? new Set();
       for (const name of await listNames(dir)) if (!before.has(name) && named(name)) created.push(path.join(dir, name));
     }
-    for (const token of this.#tokens) {
-      if (token.includes('\u0000')) continue;
-      for (const base of this.bases) {
-        const target = path.resolve(base, token);
-        if (!existsSync(target)) continue;
-        const info = statSync(target);
-        if (info.birthtimeMs >= this.#started && !info.isDirectory()) created.push(target);
-      }
-    }
+    for (const [target, existed] of this.#targets) if (!existed && existsSync(target)) created.push(target);
     expect(created, 'files named like a generated id or name').toEqual([]);
   }
 }
@@ -136,14 +136,16 @@ export interface StoreFingerprint {
   models: unknown;
   health: unknown;
   perModel: unknown[];
+  predictions: unknown[];
   comparisons: unknown;
   files: Record<string, string>;
 }
 
 /**
- * listModels, health, each version's metrics, each model's first page of predictions and its
- * training sessions, every comparison, and a digest of every file in the data directory. Needs a
- * tracker with a fixed clock (metrics carry `last_evaluated`).
+ * listModels, health, each version's metrics and each model's training sessions, every stored
+ * prediction (newest first, with its sequence number: the pages callers see), every comparison,
+ * and a digest of every file in the data directory. Needs a tracker with a fixed clock (metrics
+ * carry `last_evaluated`).
  */
 export async function storeFingerprint(tracker: ModelPerformanceTracker, dataDir: string): Promise<StoreFingerprint> {
   const models = tracker.listModels();
@@ -151,17 +153,26 @@ export async function storeFingerprint(tracker: ModelPerformanceTracker, dataDir
   for (const model of models) {
     const versions: unknown[] = [];
     for (const version of model.versions) versions.push(await tracker.getPerformance(model.model_name, { version }));
-    perModel.push({
-      name: model.model_name,
-      versions,
-      page: await tracker.getPredictions(model.model_name, { limit: 1000 }),
-      training: tracker.getTrainingHistory(model.model_name),
-    });
+    perModel.push({ name: model.model_name, versions, training: tracker.getTrainingHistory(model.model_name) });
   }
-  return { models, health: tracker.health(), perModel, comparisons: tracker.listComparisons(), files: await digestTree(dataDir) };
+  const predictions: unknown[] = [];
+  for await (const entry of tracker.store.newestFirst()) predictions.push(entry);
+  return { models, health: tracker.health(), perModel, predictions, comparisons: tracker.listComparisons(), files: await digestTree(dataDir) };
 }
 
 /** A cheap fingerprint for per-case checks: the model list, health, and the bytes of every file. */
 export async function quickFingerprint(tracker: ModelPerformanceTracker, dataDir: string): Promise<Pick<StoreFingerprint, 'models' | 'health' | 'files'>> {
   return { models: tracker.listModels(), health: tracker.health(), files: await digestTree(dataDir) };
+}
+
+/**
+ * The same value with every non-integer number rounded to 12 significant digits: mean confidences
+ * are float sums, and after a restart they are added in another order (0.6833333333333332 vs
+ * 0.6833333333333333), as test/support/aggregate-diff.ts explains.
+ */
+export function withRoundedFloats<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isInteger(value) ? value : Number(value.toPrecision(12))) as T;
+  if (Array.isArray(value)) return value.map(withRoundedFloats) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withRoundedFloats(item)])) as T;
 }

@@ -30,9 +30,10 @@ export function propertyParameters(numRuns: number): fc.Parameters<unknown> {
   return { numRuns, ...(SEED !== undefined && SEED !== '' ? { seed: Number(SEED) } : {}) };
 }
 
-/** Counts the generated cases each area ran (shrinking included), for the README. */
+/** Counts the generated cases each area ran (shrinking included), and how they ended, for the README. */
 export class CaseCounter {
   readonly #counts = new Map<string, number>();
+  readonly #outcomes = new Map<string, Map<string, number>>();
 
   constructor(readonly file: string) {}
 
@@ -40,29 +41,39 @@ export class CaseCounter {
     this.#counts.set(area, (this.#counts.get(area) ?? 0) + 1);
   }
 
+  /** Records how one case of `area` ended ("2xx", "400", "refused", "exit 2"...). */
+  outcome(area: string, outcome: string): void {
+    const outcomes = this.#outcomes.get(area) ?? new Map<string, number>();
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    this.#outcomes.set(area, outcomes);
+  }
+
   get total(): number {
     return [...this.#counts.values()].reduce((sum, n) => sum + n, 0);
   }
 
-  /** One line per area and a total, printed once the file is done. */
+  /** One line per area (with its outcomes) and a total, printed once the file is done. */
   report(): string {
-    const lines = [...this.#counts].map(([area, n]) => `  ${area}: ${n}`);
+    const lines = [...this.#counts].map(([area, n]) => {
+      const outcomes = [...(this.#outcomes.get(area) ?? [])].sort(([a], [b]) => (a < b ? -1 : 1)).map(([outcome, count]) => `${outcome} ${count}`);
+      return `  ${area}: ${n}${outcomes.length > 0 ? ` (${outcomes.join(', ')})` : ''}`;
+    });
     return `[hostile] ${this.file}: ${this.total} generated cases (HOSTILE_RUNS=${RUN_SCALE})\n${lines.join('\n')}`;
   }
 }
 
-/** Runs `check` on `numRuns` generated values, counting each case under `area`. */
+/** Runs `check` on `numRuns` generated values, counting each case under `area`; `tally` records how a case ended. */
 export async function checkProperty<T>(
   counter: CaseCounter,
   area: string,
   arbitrary: fc.Arbitrary<T>,
   numRuns: number,
-  check: (value: T) => Promise<void>,
+  check: (value: T, tally: (outcome: string) => void) => Promise<void>,
 ): Promise<void> {
   await fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
       counter.add(area);
-      await check(value);
+      await check(value, (outcome) => counter.outcome(area, outcome));
     }),
     propertyParameters(numRuns),
   );
