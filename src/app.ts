@@ -76,7 +76,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       async () => {
         await tracker.applyRetention();
       },
-      { name: 'retention', timezone: 'UTC', noOverlap: true },
+      { name: 'retention', timezone: config.storage.retention_timezone, noOverlap: true },
     );
     stops.push(async () => {
       await retention.destroy();

@@ -4,7 +4,7 @@ import { JsonValueSchema } from '../domain/json.js';
 import { WindowSpecSchema } from '../domain/queries.js';
 import { CaptureConfigSchema } from '../integration/hub-config.js';
 import { LOG_LEVELS } from '../logging/logger.js';
-import { SensorsConfigSchema } from '../sensors/sensors-config.js';
+import { isValidTimeZone, SensorsConfigSchema } from '../sensors/sensors-config.js';
 
 export const CONFIG_SCHEMA_VERSION = 1;
 
@@ -54,6 +54,11 @@ export const StorageConfigSchema = z.strictObject({
     .string()
     .refine((value) => validateCron(value), { error: 'retention_cron is not a valid cron expression, e.g. "17 3 * * *"' })
     .default('17 3 * * *'),
+  /** Time zone of retention_cron (IANA name). */
+  retention_timezone: z
+    .string()
+    .refine(isValidTimeZone, { error: 'retention_timezone is not a time zone this system knows, e.g. "UTC" or "Europe/Berlin"' })
+    .default('UTC'),
 });
 export type StorageConfig = z.infer<typeof StorageConfigSchema>;
 
