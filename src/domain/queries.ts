@@ -22,6 +22,16 @@ export const WindowSpecSchema = z
   .refine((value) => !/^0+[mhdw]?$/.test(value), { error: 'window must be greater than zero' })
   .refine((value) => windowMs(value) <= MAX_WINDOW_MS, { error: 'a window duration must be at most 100 years (36525d); use "all" for every prediction' });
 
+/** How many entries a page holds: 1 to 1000, given as text in a query string. */
+function pageLimit(defaultLimit: number) {
+  return z.coerce
+    .number({ error: 'limit must be a whole number' })
+    .int({ error: 'limit must be a whole number' })
+    .min(1, { error: 'limit must be at least 1' })
+    .max(1000, { error: 'limit must be at most 1000' })
+    .default(defaultLimit);
+}
+
 /** Query of `GET /models/{name}` and `hap ml-metrics performance`. */
 export const PerformanceQuerySchema = z.strictObject({
   version: ModelVersionSchema.optional(),
@@ -33,12 +43,7 @@ export type PerformanceQuery = z.input<typeof PerformanceQuerySchema>;
 
 /** Query of `GET /models/{name}/predictions` and `hap ml-metrics predictions`. */
 export const PredictionsQuerySchema = z.strictObject({
-  limit: z.coerce
-    .number({ error: 'limit must be a whole number' })
-    .int({ error: 'limit must be a whole number' })
-    .min(1, { error: 'limit must be at least 1' })
-    .max(1000, { error: 'limit must be at most 1000' })
-    .default(50),
+  limit: pageLimit(50),
   /** The `next_cursor` of the previous page. */
   cursor: z.string().regex(/^\d+$/, { error: 'cursor must be the next_cursor of a previous page' }).optional(),
   version: ModelVersionSchema.optional(),
@@ -55,12 +60,7 @@ export type CompareQuery = z.input<typeof CompareQuerySchema>;
 
 /** Query of `GET /models/{name}/training`. */
 export const TrainingQuerySchema = z.strictObject({
-  limit: z.coerce
-    .number({ error: 'limit must be a whole number' })
-    .int({ error: 'limit must be a whole number' })
-    .min(1, { error: 'limit must be at least 1' })
-    .max(1000, { error: 'limit must be at most 1000' })
-    .default(100),
+  limit: pageLimit(100),
 });
 
 export { RecordIdSchema };
