@@ -358,7 +358,13 @@ export class EventCapture {
       if (!byId && !byContext && !byDevice) continue;
       this.#pending.delete(entry);
       clearTimeout(entry.timer);
-      await this.#label(feedback, prediction.prediction_id, byId ? 'event_id' : byContext ? 'event_context' : 'event_window');
+      try {
+        await this.#label(feedback, prediction.prediction_id, byId ? 'event_id' : byContext ? 'event_context' : 'event_window');
+      } catch (error) {
+        // The store refused the label, not the prediction: let the feedback wait again.
+        if (!(error instanceof StorageUnavailableError)) throw error;
+        this.#wait(feedback);
+      }
     }
   }
 
