@@ -6,6 +6,11 @@ import { classKey } from '../metrics/class-key.js';
 
 const HOUR_MS = 3_600_000;
 
+/** A field of a JSON object, own fields only (`constructor` is not a field of `{}`); null when absent. */
+function field(object: JsonObject, key: string): JsonValue {
+  return Object.hasOwn(object, key) ? (object[key] ?? null) : null;
+}
+
 /**
  * How each model's records turn into class labels. A model's label key is its configured
  * `label_key`, else the ground truth's single key; a ground truth with several keys (and no
@@ -29,13 +34,13 @@ export class LabelResolver {
 
   /** A prediction is correct when every key of the ground truth deep-equals the same key of the prediction. */
   static isCorrect(prediction: JsonObject, groundTruth: JsonObject): boolean {
-    return Object.entries(groundTruth).every(([key, value]) => key in prediction && classKey(prediction[key]) === classKey(value));
+    return Object.entries(groundTruth).every(([key, value]) => Object.hasOwn(prediction, key) && classKey(prediction[key]) === classKey(value));
   }
 
   /** The ground truth that `correct: true` alone implies: the prediction's own label. */
   impliedGroundTruth(record: Pick<PredictionLog, 'model_name' | 'prediction'>): JsonObject {
     const key = this.labelKey(record.model_name);
-    if (key !== undefined) return { [key]: record.prediction[key] ?? null };
+    if (key !== undefined) return { [key]: field(record.prediction, key) };
     return withoutConfidence(record.prediction);
   }
 
@@ -45,18 +50,17 @@ export class LabelResolver {
     const truthObject = record.ground_truth;
     if (configured !== undefined) {
       return {
-        truth: truthObject ? classKey(truthObject[configured] ?? null) : null,
-        predicted: classKey(record.prediction[configured] ?? null),
+        truth: truthObject ? classKey(field(truthObject, configured)) : null,
+        predicted: classKey(field(record.prediction, configured)),
       };
     }
     if (truthObject) {
       const keys = Object.keys(truthObject);
       if (keys.length === 1) {
         const key = keys[0]!;
-        return { truth: classKey(truthObject[key]!), predicted: classKey(record.prediction[key] ?? null) };
+        return { truth: classKey(field(truthObject, key)), predicted: classKey(field(record.prediction, key)) };
       }
-      const projected: Record<string, JsonValue> = {};
-      for (const key of keys) projected[key] = record.prediction[key] ?? null;
+      const projected = Object.fromEntries(keys.map((key) => [key, field(record.prediction, key)]));
       return { truth: classKey(truthObject), predicted: classKey(projected) };
     }
     const rest = withoutConfidence(record.prediction);

@@ -519,7 +519,7 @@ export class ModelPerformanceTracker {
 
   #checkLabelKey(model: string, value: Record<string, unknown>, path: string): void {
     const key = this.#labels.labelKey(model);
-    if (key !== undefined && !(key in value)) {
+    if (key !== undefined && !Object.hasOwn(value, key)) {
       throw new InvalidInputError(`invalid ${path}`, [{ path: `${path}.${key}`, message: `model "${model}" reads its label from "${key}"; it is missing` }]);
     }
   }

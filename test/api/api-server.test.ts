@@ -9,29 +9,9 @@ import type { PredictionLog } from '../../src/domain/prediction.js';
 import type { TrainingLog } from '../../src/domain/training.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { openTracker, type PredictionPage } from '../../src/tracker/model-performance-tracker.js';
+import { SEED_PREDICTION, SEED_TRAINING } from '../support/predictions.js';
 
 // The seed document's example bodies, verbatim.
-const SEED_PREDICTION = {
-  model_name: 'voice_recognition',
-  input_data: { audio_length: 2.5, sample_rate: 16000 },
-  prediction: { user_id: 1, confidence: 0.92 },
-  confidence: 0.92,
-  ground_truth: { user_id: 1 },
-  context: { device: 'living_room_mic' },
-};
-const SEED_TRAINING = {
-  model_name: 'voice_recognition',
-  training_session_id: 'train_20240115_001',
-  training_samples: 1000,
-  validation_samples: 200,
-  training_accuracy: 0.92,
-  validation_accuracy: 0.88,
-  training_loss: 0.15,
-  validation_loss: 0.22,
-  hyperparameters: { learning_rate: 0.001, batch_size: 32, epochs: 50 },
-  training_duration_seconds: 1250.5,
-};
-
 interface Answer<T = unknown> {
   status: number;
   headers: Headers;

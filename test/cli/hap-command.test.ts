@@ -13,6 +13,7 @@ import { createApiServer, type ApiServer } from '../../src/api/create-api-server
 import { DEFAULT_CONFIG_PATH, readConfigFile } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { openTracker, type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
+import { SEED_TRAINING } from '../support/predictions.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'hap.js');
@@ -126,19 +127,7 @@ async function seedStore(dataDir: string): Promise<void> {
         timestamp: new Date(start + minute++ * 60_000).toISOString(),
       });
     }
-    await tracker.logTraining({
-      model_name: 'voice_recognition',
-      model_version: '1.1',
-      training_session_id: 'train_20240115_001',
-      training_samples: 1000,
-      validation_samples: 200,
-      training_accuracy: 0.92,
-      validation_accuracy: 0.88,
-      training_loss: 0.15,
-      validation_loss: 0.22,
-      hyperparameters: { learning_rate: 0.001, batch_size: 32, epochs: 50 },
-      training_duration_seconds: 1250.5,
-    });
+    await tracker.logTraining({ ...SEED_TRAINING, model_version: '1.1' });
   } finally {
     await tracker.close();
   }

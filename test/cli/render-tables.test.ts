@@ -7,6 +7,7 @@ import { ModelComparisonSchema } from '../../src/domain/comparison.js';
 import { type ModelPerformance, ModelPerformanceSchema, ModelSummarySchema } from '../../src/domain/performance.js';
 import { PredictionLogSchema } from '../../src/domain/prediction.js';
 import { TrainingLogSchema } from '../../src/domain/training.js';
+import { SEED_TRAINING } from '../support/predictions.js';
 
 function lineStarting(text: string, start: string): string {
   const line = text.split('\n').find((candidate) => candidate.startsWith(start));
@@ -94,20 +95,7 @@ describe('renderPredictions', () => {
 describe('renderTraining', () => {
   it('shows sessions newest first', () => {
     const session = (id: string, timestamp: string) =>
-      TrainingLogSchema.parse({
-        training_session_id: id,
-        model_name: 'voice_recognition',
-        model_version: '1.0',
-        training_samples: 1000,
-        validation_samples: 200,
-        training_accuracy: 0.92,
-        validation_accuracy: 0.88,
-        training_loss: 0.15,
-        validation_loss: 0.22,
-        hyperparameters: { learning_rate: 0.001, batch_size: 32, epochs: 50 },
-        training_duration_seconds: 1250.5,
-        timestamp,
-      });
+      TrainingLogSchema.parse({ ...SEED_TRAINING, training_session_id: id, model_version: '1.0', timestamp });
     const text = renderTraining('voice_recognition', [
       session('train_old', '2024-01-14T10:00:00Z'),
       session('train_new', '2024-01-15T10:00:00Z'),

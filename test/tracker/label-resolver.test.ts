@@ -107,3 +107,27 @@ describe('LabelResolver.fingerprint', () => {
     expect(c.fingerprint).not.toBe(a.fingerprint);
   });
 });
+
+describe('LabelResolver with keys that objects inherit', () => {
+  it('reads own fields only: a ground truth naming "constructor" or "toString" is compared with the prediction\'s own field', () => {
+    const resolver = new LabelResolver({});
+    expect(LabelResolver.isCorrect({ class: [] }, { class: [], constructor: 0 })).toBe(false);
+    expect(LabelResolver.isCorrect({ toString: 1 }, { toString: 1 })).toBe(true);
+    const record = {
+      prediction_id: 'p',
+      model_name: 'm',
+      model_version: '1.0',
+      input_data: {},
+      prediction: { class: [] },
+      confidence: 0,
+      ground_truth: { class: [], constructor: 0 },
+      ground_truth_source: 'api' as const,
+      correct: false,
+      context: {},
+      timestamp: '2024-01-15T12:00:00.000Z',
+      labeled_at: '2024-01-15T12:00:00.000Z',
+    };
+    expect(resolver.classes(record)).toEqual({ truth: '{"class":[],"constructor":0}', predicted: '{"class":[],"constructor":null}' });
+    expect(new LabelResolver({ m: { label_key: 'constructor', targets: {} } }).classes(record)).toEqual({ truth: '0', predicted: 'null' });
+  });
+});
