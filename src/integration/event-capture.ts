@@ -33,7 +33,6 @@ export interface EventCaptureOptions {
   mappings: Readonly<Record<string, EventMapping>>;
   matching: MatchingConfig;
   logger: Logger;
-  now?: () => Date;
   /** Events kept while the store cannot write (disk full, read-only), oldest given up first. Default 10,000. */
   retryQueueMax?: number;
   /** First retry delay; it doubles up to 30 s. Default 1 s. */
@@ -56,7 +55,6 @@ interface PendingFeedback {
  */
 export class EventCapture {
   readonly #options: EventCaptureOptions;
-  readonly #now: () => Date;
   readonly #recent = new RecentPredictions();
   readonly #pending = new Set<PendingFeedback>();
   readonly #counts = new Map<string, CaptureCounts>();
@@ -74,7 +72,6 @@ export class EventCapture {
 
   constructor(options: EventCaptureOptions) {
     this.#options = options;
-    this.#now = options.now ?? (() => new Date());
   }
 
   get eventTypes(): string[] {

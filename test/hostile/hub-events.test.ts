@@ -74,7 +74,7 @@ beforeAll(async () => {
       timestamp: '2024-01-15T11:59:00.000Z',
     });
   }
-  capture = new EventCapture({ hub, tracker, mappings: MAPPINGS, matching: MatchingConfigSchema.parse({ pending_seconds: 0 }), logger: silentLogger, now: fixedClock });
+  capture = new EventCapture({ hub, tracker, mappings: MAPPINGS, matching: MatchingConfigSchema.parse({ pending_seconds: 0 }), logger: silentLogger });
   await capture.start();
 });
 

@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseStoredJson } from '../../src/storage/durable-json-file.js';
 import { SegmentFileSchema, SegmentSummarySchema } from '../../src/storage/segment-files.js';
 import { CorruptFileError } from '../../src/storage/storage-errors.js';
-import { StorageUnavailableError } from '../../src/tracker/errors.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { openTracker } from '../../src/tracker/model-performance-tracker.js';
 import { diffAggregates, expectSameMetrics } from '../support/aggregate-diff.js';
