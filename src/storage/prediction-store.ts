@@ -1,25 +1,16 @@
-import { join } from 'node:path';
-import { Low } from 'lowdb';
 import type { StorageConfig } from '../config/config-schema.js';
 import type { PredictionLog } from '../domain/prediction.js';
 import type { Logger } from '../logging/logger.js';
 import { AggregateIndex } from '../metrics/aggregate-index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
-import { DurableJsonFile } from './durable-json-file.js';
 import type { FileSystem } from './file-system.js';
 import { nodeFileSystem } from './file-system.js';
 import { decodeIdHashes, IdHashIndex } from './id-hashes.js';
 import type { LoadedSegment } from './segment-cache.js';
 import { indexRecords, SegmentCache } from './segment-cache.js';
 import type { LabelIntent, SegmentFile, SegmentSummary } from './segment-files.js';
-import {
-  parseSegmentFileName,
-  SegmentFileSchema,
-  segmentFileName,
-  SegmentSummarySchema,
-  serializeSegment,
-} from './segment-files.js';
 import { CorruptFileError, StorageError, WriteFailedError } from './storage-errors.js';
+import { SegmentFilesOnDisk } from './segment-files-on-disk.js';
 import { STORE_SCHEMA_VERSION } from './stored-file-version.js';
 import type { Contribute } from './summarize-segment.js';
 import { summarizeSegment } from './summarize-segment.js';
@@ -102,12 +93,10 @@ export class PredictionStore {
   readonly aggregates = new AggregateIndex();
   readonly #options: PredictionStoreOptions;
   readonly #fs: FileSystem;
-  readonly #segmentsDir: string;
-  readonly #summariesDir: string;
+  readonly #files: SegmentFilesOnDisk;
   readonly #cache: SegmentCache;
   readonly #sealed = new Map<number, SealedSegment>();
   #ids = new IdHashIndex();
-  readonly #texts = new WeakMap<PredictionLog, string>();
   #open: OpenSegment | null = null;
   #nextSegment = 1;
   #nextSeq = 0;
@@ -121,8 +110,7 @@ export class PredictionStore {
   private constructor(options: PredictionStoreOptions) {
     this.#options = options;
     this.#fs = options.fs ?? nodeFileSystem;
-    this.#segmentsDir = join(options.dataDir, 'predictions');
-    this.#summariesDir = join(options.dataDir, 'aggregates');
+    this.#files = new SegmentFilesOnDisk(options.dataDir, this.#fs);
     this.#cache = new SegmentCache(options.storage.segment_cache_size);
   }
 
@@ -130,8 +118,7 @@ export class PredictionStore {
   static async open(options: PredictionStoreOptions): Promise<PredictionStore> {
     const store = new PredictionStore(options);
     if (!options.readOnly) {
-      await store.#fs.mkdir(store.#segmentsDir);
-      await store.#fs.mkdir(store.#summariesDir);
+      await store.#files.createDirectories();
       store.#releaseLock = await acquireDataDirLock(options.dataDir);
     }
     try {
@@ -165,9 +152,8 @@ export class PredictionStore {
         if (summary.raw_dropped) continue;
         if (summary.max_timestamp !== null && Date.parse(summary.max_timestamp) >= cutoff) continue;
         const next: SegmentSummary = { ...summary, raw_dropped: true, id_hashes: '' };
-        await this.#writeSummary(next);
-        await this.#fs.unlink(join(this.#segmentsDir, segmentFileName(segment)));
-        await this.#fs.syncDirectory(this.#segmentsDir);
+        await this.#files.writeSummary(next);
+        await this.#files.removeSegment(segment);
         this.#sealed.set(segment, { summary: next });
         this.#ids.remove(segment);
         this.#cache.delete(segment);
@@ -257,7 +243,7 @@ export class PredictionStore {
     for (const [segment, { summary }] of [...this.#sealed].sort(([a], [b]) => a - b)) {
       const source = summary.raw_dropped
         ? summary
-        : summarizeSegment((await this.#readSegment(segment)), this.#options.contribute, this.#options.labelFingerprint);
+        : summarizeSegment((await this.#files.readSegment(segment)), this.#options.contribute, this.#options.labelFingerprint);
       for (const group of source.groups) rebuilt.addGroup(group);
     }
     this.#open?.data.records.forEach((record, index) => {
@@ -355,7 +341,7 @@ export class PredictionStore {
           operation.reject(new DuplicateIdError(`prediction_id "${record.prediction_id}" is already stored`));
           continue;
         }
-        if (this.#isFull(open, now, this.#size(record) + 2)) {
+        if (this.#isFull(open, now, this.#files.size(record) + 2)) {
           if (open.dirty || targets.size > 0) {
             // One commit writes one segment: the rest goes in the next commit, into a new segment.
             this.#queue.unshift(...batch.slice(position));
@@ -368,7 +354,7 @@ export class PredictionStore {
         const index = open.data.records.length;
         open.data.records.push(record);
         open.ids.set(record.prediction_id, index);
-        open.bytes += this.#size(record) + 2;
+        open.bytes += this.#files.size(record) + 2;
         open.dirty = true;
         changes.push({ before: null, after: record, seq: open.data.first_seq + index });
         accepted.push(() => operation.resolve());
@@ -418,7 +404,7 @@ export class PredictionStore {
         open.data.label_log.push(intent);
         open.bytes += intentSize(intent);
       } else {
-        open.bytes += this.#size(after) - this.#size(before);
+        open.bytes += this.#files.size(after) - this.#files.size(before);
       }
       open.dirty = true;
       accepted.push(() => operation.resolve(after));
@@ -429,7 +415,7 @@ export class PredictionStore {
     // The commit point.
     if (open.dirty) {
       try {
-        await this.#writeSegment(open.data);
+        await this.#files.writeSegment(open.data);
       } catch (error) {
         this.#needsReload = true;
         const failure = new WriteFailedError(`could not write to ${this.#options.dataDir}: ${(error as Error).message}`);
@@ -458,9 +444,9 @@ export class PredictionStore {
     // next on disk is settled; a failure here does not undo the acknowledged commit).
     for (const target of targets.values()) {
       try {
-        await this.#writeSegment(target.data);
+        await this.#files.writeSegment(target.data);
         const summary = this.#summarize(target.data);
-        await this.#writeSummary(summary);
+        await this.#files.writeSummary(summary);
         this.#sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
       } catch (error) {
         this.#derivedFailed(`could not apply late labels to sealed segment ${target.data.segment}`, error);
@@ -481,7 +467,7 @@ export class PredictionStore {
     this.#nextSegment = Math.max(this.#nextSegment, open.data.segment + 1);
     this.#nextSeq = open.data.first_seq + open.data.records.length;
     try {
-      await this.#writeSummary(summary);
+      await this.#files.writeSummary(summary);
     } catch (error) {
       this.#derivedFailed(`could not write the summary of segment ${summary.segment}`, error);
     }
@@ -600,63 +586,10 @@ export class PredictionStore {
 
   // ---------------------------------------------------------------- files
 
-  /** Bytes of a record's text in the file (UTF-8), which is what segment_max_bytes bounds. */
-  #size(record: PredictionLog): number {
-    return Buffer.byteLength(this.#text(record));
-  }
-
-  #text(record: PredictionLog): string {
-    let text = this.#texts.get(record);
-    if (text === undefined) {
-      text = JSON.stringify(record);
-      this.#texts.set(record, text);
-    }
-    return text;
-  }
-
-  #segmentDb(segment: number): Low<SegmentFile | null> {
-    const adapter = new DurableJsonFile<SegmentFile | null>(join(this.#segmentsDir, segmentFileName(segment)), {
-      schema: SegmentFileSchema,
-      serialize: (data) => serializeSegment(data!, (record) => this.#text(record)),
-      fs: this.#fs,
-    });
-    return new Low<SegmentFile | null>(adapter, null);
-  }
-
-  #summaryDb(segment: number): Low<SegmentSummary | null> {
-    const adapter = new DurableJsonFile<SegmentSummary | null>(join(this.#summariesDir, segmentFileName(segment)), {
-      schema: SegmentSummarySchema,
-      serialize: (data) => `${JSON.stringify(data)}\n`,
-      fs: this.#fs,
-    });
-    return new Low<SegmentSummary | null>(adapter, null);
-  }
-
-  async #writeSegment(data: SegmentFile): Promise<void> {
-    const db = this.#segmentDb(data.segment);
-    db.data = data;
-    await db.write();
-  }
-
-  async #writeSummary(summary: SegmentSummary): Promise<void> {
-    const db = this.#summaryDb(summary.segment);
-    db.data = summary;
-    await db.write();
-  }
-
-  async #readSegment(segment: number): Promise<SegmentFile> {
-    const db = this.#segmentDb(segment);
-    await db.read();
-    const path = join(this.#segmentsDir, segmentFileName(segment));
-    if (!db.data) throw new CorruptFileError(path, 'the file is missing');
-    if (db.data.segment !== segment) throw new CorruptFileError(path, `it says it is segment ${db.data.segment}`);
-    return db.data;
-  }
-
   async #loadSealed(segment: number): Promise<LoadedSegment> {
     const cached = this.#cache.get(segment);
     if (cached) return cached;
-    const data = await this.#readSegment(segment);
+    const data = await this.#files.readSegment(segment);
     const loaded = { data, ids: indexRecords(data.records) };
     this.#cache.set(segment, loaded);
     return loaded;
@@ -680,30 +613,20 @@ export class PredictionStore {
 
   async #load(): Promise<void> {
     const { logger, readOnly } = this.#options;
-    const segmentNumbers = (await this.#fs.readdir(this.#segmentsDir))
-      .map(parseSegmentFileName)
-      .filter((n): n is number => n !== null)
-      .sort((a, b) => a - b);
-    const summaryNumbers = (await this.#fs.readdir(this.#summariesDir))
-      .map(parseSegmentFileName)
-      .filter((n): n is number => n !== null);
+    const segmentNumbers = await this.#files.listSegments();
+    const summaryNumbers = await this.#files.listSummaries();
     const segmentSet = new Set(segmentNumbers);
     const hashes = new Map<number, Uint32Array>();
 
     for (const segment of summaryNumbers) {
-      const db = this.#summaryDb(segment);
-      await db.read();
-      const summary = db.data!;
-      const segmentPath = join(this.#segmentsDir, segmentFileName(segment));
-      if (summary.segment !== segment) {
-        throw new CorruptFileError(join(this.#summariesDir, segmentFileName(segment)), `it says it is segment ${summary.segment}`);
-      }
+      const summary = await this.#files.readSummary(segment);
+      const segmentPath = this.#files.segmentPath(segment);
       if (!summary.raw_dropped && !segmentSet.has(segment)) {
         throw new CorruptFileError(segmentPath, `the file is missing, but its summary says it holds ${summary.record_count} predictions`);
       }
       if (summary.raw_dropped && segmentSet.has(segment)) {
         // Retention wrote the summary but was stopped before removing the raw file.
-        if (!readOnly) await this.#fs.unlink(segmentPath);
+        if (!readOnly) await this.#files.removeSegment(segment);
         segmentSet.delete(segment);
       }
       this.#sealed.set(segment, { summary: { ...summary, id_hashes: '' } });
@@ -720,9 +643,9 @@ export class PredictionStore {
       if (segment === openNumber) continue;
       const sealed = this.#sealed.get(segment);
       if (sealed && sealed.summary.label_fingerprint === this.#options.labelFingerprint) continue;
-      const data = await this.#readSegment(segment);
+      const data = await this.#files.readSegment(segment);
       const summary = this.#summarize(data);
-      if (!readOnly) await this.#writeSummary(summary);
+      if (!readOnly) await this.#files.writeSummary(summary);
       this.#sealed.set(segment, { summary: { ...summary, id_hashes: '' } });
       hashes.set(segment, decodeIdHashes(summary.id_hashes));
       if (!sealed) replaySources.push(data);
@@ -735,12 +658,12 @@ export class PredictionStore {
     }
 
     if (openNumber !== null) {
-      const data = await this.#readSegment(openNumber);
+      const data = await this.#files.readSegment(openNumber);
       replaySources.push(data);
       this.#open = { data, ids: indexRecords(data.records), bytes: 0, dirty: false };
       this.#open.bytes =
         256 +
-        data.records.reduce((sum, record) => sum + this.#size(record) + 2, 0) +
+        data.records.reduce((sum, record) => sum + this.#files.size(record) + 2, 0) +
         data.label_log.reduce((sum, intent) => sum + intentSize(intent), 0);
     }
     this.#ids = IdHashIndex.build(hashes);
@@ -767,7 +690,7 @@ export class PredictionStore {
       pending.set(intent.segment, [...(pending.get(intent.segment) ?? []), intent]);
     }
     for (const [segment, list] of pending) {
-      const data = await this.#readSegment(segment);
+      const data = await this.#files.readSegment(segment);
       const ids = indexRecords(data.records);
       let records = data.records;
       let revision = data.revision;
@@ -787,10 +710,10 @@ export class PredictionStore {
       }
       const next = { ...data, records, revision };
       if (!this.#options.readOnly) {
-        if (revision !== data.revision) await this.#writeSegment(next);
+        if (revision !== data.revision) await this.#files.writeSegment(next);
       }
       const summary = this.#summarize(next);
-      if (!this.#options.readOnly) await this.#writeSummary(summary);
+      if (!this.#options.readOnly) await this.#files.writeSummary(summary);
       this.#sealed.set(segment, { summary: { ...summary, id_hashes: '' } });
       this.#cache.delete(segment);
       this.#options.logger.info('re-applied late labels after an interrupted write', { segment, labels: list.length });

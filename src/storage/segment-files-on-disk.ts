@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import type { PredictionLog } from '../domain/prediction.js';
+import { DurableJsonFile } from './durable-json-file.js';
+import type { FileSystem } from './file-system.js';
+import type { SegmentFile, SegmentSummary } from './segment-files.js';
+import { parseSegmentFileName, SegmentFileSchema, segmentFileName, SegmentSummarySchema, serializeSegment } from './segment-files.js';
+import { CorruptFileError } from './storage-errors.js';
+
+/**
+ * The segment and summary files of one data directory (`predictions/`, `aggregates/`), each read
+ * and written as a lowdb document through the durable adapter. Record texts are cached, so a
+ * segment rewrite serialises only the records it has not seen before.
+ */
+export class SegmentFilesOnDisk {
+  readonly segmentsDir: string;
+  readonly summariesDir: string;
+  readonly #fs: FileSystem;
+  readonly #texts = new WeakMap<PredictionLog, string>();
+
+  constructor(dataDir: string, fs: FileSystem) {
+    this.segmentsDir = join(dataDir, 'predictions');
+    this.summariesDir = join(dataDir, 'aggregates');
+    this.#fs = fs;
+  }
+
+  async createDirectories(): Promise<void> {
+    await this.#fs.mkdir(this.segmentsDir);
+    await this.#fs.mkdir(this.summariesDir);
+  }
+
+  segmentPath(segment: number): string {
+    return join(this.segmentsDir, segmentFileName(segment));
+  }
+
+  summaryPath(segment: number): string {
+    return join(this.summariesDir, segmentFileName(segment));
+  }
+
+  /** Segment numbers of the files present, ascending. */
+  async listSegments(): Promise<number[]> {
+    return (await this.#fs.readdir(this.segmentsDir)).map(parseSegmentFileName).filter((n): n is number => n !== null).sort((a, b) => a - b);
+  }
+
+  async listSummaries(): Promise<number[]> {
+    return (await this.#fs.readdir(this.summariesDir)).map(parseSegmentFileName).filter((n): n is number => n !== null).sort((a, b) => a - b);
+  }
+
+  /** A record's text in the segment file. */
+  text(record: PredictionLog): string {
+    let text = this.#texts.get(record);
+    if (text === undefined) {
+      text = JSON.stringify(record);
+      this.#texts.set(record, text);
+    }
+    return text;
+  }
+
+  /** Bytes of a record's text in the file (UTF-8), which is what segment_max_bytes bounds. */
+  size(record: PredictionLog): number {
+    return Buffer.byteLength(this.text(record));
+  }
+
+  #segmentDb(segment: number): Low<SegmentFile | null> {
+    const adapter = new DurableJsonFile<SegmentFile | null>(this.segmentPath(segment), {
+      schema: SegmentFileSchema,
+      serialize: (data) => serializeSegment(data!, (record) => this.text(record)),
+      fs: this.#fs,
+    });
+    return new Low<SegmentFile | null>(adapter, null);
+  }
+
+  #summaryDb(segment: number): Low<SegmentSummary | null> {
+    const adapter = new DurableJsonFile<SegmentSummary | null>(this.summaryPath(segment), {
+      schema: SegmentSummarySchema,
+      serialize: (data) => `${JSON.stringify(data)}\n`,
+      fs: this.#fs,
+    });
+    return new Low<SegmentSummary | null>(adapter, null);
+  }
+
+  async writeSegment(data: SegmentFile): Promise<void> {
+    const db = this.#segmentDb(data.segment);
+    db.data = data;
+    await db.write();
+  }
+
+  async writeSummary(summary: SegmentSummary): Promise<void> {
+    const db = this.#summaryDb(summary.segment);
+    db.data = summary;
+    await db.write();
+  }
+
+  /** Reads and validates a segment file; CorruptFileError names it when it is missing or wrong. */
+  async readSegment(segment: number): Promise<SegmentFile> {
+    const db = this.#segmentDb(segment);
+    await db.read();
+    const path = this.segmentPath(segment);
+    if (!db.data) throw new CorruptFileError(path, 'the file is missing');
+    if (db.data.segment !== segment) throw new CorruptFileError(path, `it says it is segment ${db.data.segment}`);
+    return db.data;
+  }
+
+  async readSummary(segment: number): Promise<SegmentSummary> {
+    const db = this.#summaryDb(segment);
+    await db.read();
+    const path = this.summaryPath(segment);
+    if (!db.data) throw new CorruptFileError(path, 'the file is missing');
+    if (db.data.segment !== segment) throw new CorruptFileError(path, `it says it is segment ${db.data.segment}`);
+    return db.data;
+  }
+
+  /** Removes a segment file durably (retention). */
+  async removeSegment(segment: number): Promise<void> {
+    await this.#fs.unlink(this.segmentPath(segment));
+    await this.#fs.syncDirectory(this.segmentsDir);
+  }
+}
