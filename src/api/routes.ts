@@ -66,6 +66,17 @@ function modelName(context: RequestContext): string {
   return parsed.data;
 }
 
+/** Endpoints that take no query parameters refuse any, as the others refuse unknown ones. */
+function noQuery(context: RequestContext): void {
+  const keys = Object.keys(context.query);
+  if (keys.length > 0) {
+    throw new InvalidInputError(
+      `this endpoint takes no query parameters: ${keys.join(', ')}`,
+      keys.map((key) => ({ path: key, message: `unknown query parameter "${key}"` })),
+    );
+  }
+}
+
 async function requiredBody(context: RequestContext): Promise<Record<string, unknown>> {
   const body = await context.readBody();
   if (body === undefined) {
@@ -129,7 +140,10 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
     {
       method: 'GET',
       path: `${API_PREFIX}/models`,
-      handler: async () => ({ status: 200, body: { models: tracker.listModels() } }),
+      handler: async (context) => {
+        noQuery(context);
+        return { status: 200, body: { models: tracker.listModels() } };
+      },
       doc: {
         operationId: 'listModels',
         summary: 'Every tracked model with a summary',
@@ -214,6 +228,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
       path: `${API_PREFIX}/models/{name}/comparisons`,
       handler: async (context) => {
         const name = modelName(context);
+        noQuery(context);
         return { status: 200, body: { model_name: name, comparisons: tracker.listComparisons(name) } };
       },
       doc: {

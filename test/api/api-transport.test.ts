@@ -296,9 +296,19 @@ describe('connections', () => {
   });
 
   it('logs one debug line per request with method, path, status and duration', async () => {
-    const api = await startApi();
+    await (await fetch(`${api.base}/models?x=1`)).arrayBuffer(); // 400 (no query taken); the query is not logged
     await (await fetch(`${api.base}/models?x=1`)).arrayBuffer();
     const line = api.lines.find((entry) => entry.includes('path=/api/v1/ml-metrics/models'));
-    expect(line).toMatch(/ debug .*method=GET path=\/api\/v1\/ml-metrics\/models status=200 ms=\d+/);
+    expect(line).toMatch(/ debug .*method=GET path=\/api\/v1\/ml-metrics\/models status=400 ms=\d+/);
+  });
+});
+
+describe('endpoints without query parameters', () => {
+  it('refuse unknown ones with 400 naming them, like the others', async () => {
+    const api = await startApi();
+    const models = await fetch(`${api.base}/models?verbose=1`);
+    expect(models.status).toBe(400);
+    expect(await models.json()).toMatchObject({ issues: [{ path: 'verbose', message: 'unknown query parameter "verbose"' }] });
+    expect((await fetch(`${api.base}/models`)).status).toBe(200);
   });
 });
