@@ -13,13 +13,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../src/cli/run-cli.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { openTracker } from '../../src/tracker/model-performance-tracker.js';
 import { digestTree, expectPrototypesUnchanged, PathWatch, snapshotPrototypes } from './support/hostile-guards.js';
 import { CaseCounter, checkProperty, runs, timeoutFor } from './support/hostile-runs.js';
 import { fixedClock, HOSTILE_CONFIG, SEEDED_IDS, SEEDED_MODELS, seedStore } from './support/hostile-service.js';
 import { hostileString, PATH_LIKE, POISON_KEYS } from './support/hostile-strings.js';
+import { runHapInProcess } from '../support/run-hap.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'hap.js');
@@ -79,22 +79,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-/** Runs `hap` in this process with captured output and an environment of our own. */
-async function hap(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env,
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const hap = runHapInProcess;
 
 /** The contract for any run: exit 0 with nothing on stderr, or 1/2 with one `hap:` line (commander's help for a bare group is the one exception). */
 function expectCleanExit(run: { code: number | null; stdout: string; stderr: string }, argv: string[]): void {
