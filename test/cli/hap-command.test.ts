@@ -2,9 +2,8 @@
  * `hap ml-metrics ...` as a user runs it: `node bin/hap.js` in a child process, against a data
  * directory written by the real tracker, and against the real REST API.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +13,11 @@ import { DEFAULT_CONFIG_PATH, readConfigFile } from '../../src/config/load-confi
 import { silentLogger } from '../../src/logging/logger.js';
 import { openTracker, type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { SEED_TRAINING } from '../support/predictions.js';
+import { ensureBuilt } from '../support/ensure-built.js';
+import { freePort } from '../support/spawn-service.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'hap.js');
-const BUILT_CLI = path.join(ROOT, 'dist', 'cli', 'run-cli.js');
 
 interface Run {
   code: number | null;
@@ -55,35 +55,6 @@ function ok(run: Run): string {
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   return run.stdout;
-}
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) {
-      newest = Math.max(newest, (await stat(path.join(entry.parentPath, entry.name))).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-/** `npm test` builds first; a lone `vitest run` builds here when dist/ is missing or stale. */
-async function ensureBuilt(): Promise<void> {
-  const built = await stat(BUILT_CLI).then((info) => info.mtimeMs, () => 0);
-  if (built >= (await newestMtime(path.join(ROOT, 'src')))) return;
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  // tsc emits even when another file has a type error; the CLI only needs its own output.
-  const after = await stat(BUILT_CLI).then((info) => info.mtimeMs, () => 0);
-  if (after === 0) throw new Error(`npm run build made no ${BUILT_CLI}:\n${result.stdout}\n${result.stderr}`);
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 const PER_VERSION = 40;
@@ -271,7 +242,7 @@ describe('hap ml-metrics (spawned, real store)', () => {
   });
 
   it('reports an unreachable --url on one line', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const run = await hap(['ml-metrics', 'list', '--url', url]);
     expect(run.code).toBe(1);
     expect(errorLine(run)).toMatch(new RegExp(`^hap: cannot reach ${url}: connect ECONNREFUSED`));

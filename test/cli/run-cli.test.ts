@@ -1,21 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHapInProcess } from '../support/run-hap.js';
+import { freePort } from '../support/spawn-service.js';
 
 const hap = runHapInProcess;
-
-/** A port nothing listens on: one the system just handed out and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 function expectOneErrorLine(stderr: string): string {
   const lines = stderr.split('\n').filter((line) => line.length > 0);
@@ -111,14 +101,14 @@ describe('runCli (in process)', () => {
   });
 
   it('reports an unreachable service with --url on one line, exit 1', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const result = await hap(['ml-metrics', 'list', '--url', url]);
     expect(result.code).toBe(1);
     expect(expectOneErrorLine(result.stderr)).toBe(`hap: cannot reach ${url}: connect ECONNREFUSED ${url.slice('http://'.length)}`);
   });
 
   it('adds the stack with HAP_DEBUG=1', async () => {
-    const result = await hap(['ml-metrics', 'list', '--url', `http://127.0.0.1:${await closedPort()}`], { HAP_DEBUG: '1' });
+    const result = await hap(['ml-metrics', 'list', '--url', `http://127.0.0.1:${await freePort()}`], { HAP_DEBUG: '1' });
     expect(result.code).toBe(1);
     expect(result.stderr.split('\n').length).toBeGreaterThan(2);
     expect(result.stderr).toMatch(/\n\s+at /);

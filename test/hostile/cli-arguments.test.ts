@@ -5,9 +5,8 @@
  * `hap: ...` line on stderr and no stack trace; no file is ever created (a read command never
  * creates a data directory, never writes the store it reads); no prototype is polluted.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +19,11 @@ import { CaseCounter, checkProperty, runs, timeoutFor } from './support/hostile-
 import { fixedClock, HOSTILE_CONFIG, SEEDED_IDS, SEEDED_MODELS, seedStore } from './support/hostile-service.js';
 import { hostileString, PATH_LIKE, POISON_KEYS } from './support/hostile-strings.js';
 import { runHapInProcess } from '../support/run-hap.js';
+import { ensureBuilt } from '../support/ensure-built.js';
+import { freePort } from '../support/spawn-service.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'hap.js');
-const BUILT_CLI = path.join(ROOT, 'dist', 'cli', 'run-cli.js');
 const counter = new CaseCounter('CLI arguments');
 
 /** The read commands; `serve` is never generated (it would start a service). */
@@ -38,15 +38,6 @@ let configs: string[];
 let closedUrl: string;
 let prototypes: ReturnType<typeof snapshotPrototypes>;
 let watch: PathWatch;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 beforeAll(async () => {
   prototypes = snapshotPrototypes();
@@ -70,7 +61,7 @@ beforeAll(async () => {
     await write('nan.json', '{"schema_version": NaN}'),
     await write('deep.json', `{"schema_version": 1, "models": ${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`),
   ];
-  closedUrl = `http://127.0.0.1:${await closedPort()}`;
+  closedUrl = `http://127.0.0.1:${await freePort()}`;
   watch = await PathWatch.start([ROOT, tmpdir(), scratch], [ROOT, scratch]);
 });
 
@@ -264,23 +255,6 @@ describe('random arguments, in process', () => {
 });
 
 // ------------------------------------------------------------------ spawned
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, (await stat(path.join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm test` builds first; a lone `vitest run` builds here when dist/ is missing or older than src/. */
-async function ensureBuilt(): Promise<void> {
-  const built = await stat(BUILT_CLI).then((info) => info.mtimeMs, () => 0);
-  if (built >= (await newestMtime(path.join(ROOT, 'src')))) return;
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  const after = await stat(BUILT_CLI).then((info) => info.mtimeMs, () => 0);
-  if (after === 0) throw new Error(`npm run build made no ${BUILT_CLI}:\n${result.stdout}\n${result.stderr}`);
-}
 
 function spawnHap(argv: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env };
