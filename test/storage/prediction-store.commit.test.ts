@@ -1,35 +1,21 @@
 import { basename, dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConflictError, StorageUnavailableError } from '../../src/tracker/errors.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
 import { diffAggregates } from '../support/aggregate-diff.js';
 import { fixedClock, minutesBefore, SEED_TRAINING, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import type { FsCall, FsEvent } from '../support/recording-file-system.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
-import { createTempDir, type TempDir } from '../support/temp-dir.js';
+import { useTrackerHarness } from '../support/tracker-harness.js';
 
-let dir: TempDir;
-let trackers: ModelPerformanceTracker[] = [];
+const harness = useTrackerHarness('commit-');
 
-beforeEach(async () => {
-  dir = await createTempDir('commit-');
-});
-afterEach(async () => {
-  for (const tracker of trackers) await tracker.close();
-  trackers = [];
-  await dir.remove();
-});
-
-async function start(config: unknown, fs?: RecordingFileSystem): Promise<ModelPerformanceTracker> {
-  const tracker = await openTracker({ dataDir: dir.path, config, now: fixedClock, ...(fs ? { fs } : {}) });
-  trackers.push(tracker);
-  return tracker;
+function start(config: unknown, fs?: RecordingFileSystem): Promise<ModelPerformanceTracker> {
+  return harness.open({ config, now: fixedClock, ...(fs ? { fs } : {}) });
 }
 
 async function restart(tracker: ModelPerformanceTracker, config: unknown): Promise<ModelPerformanceTracker> {
-  await tracker.close();
-  trackers = trackers.filter((t) => t !== tracker);
+  await harness.close(tracker);
   return start(config);
 }
 
@@ -133,7 +119,7 @@ describe('durable order', () => {
       // Nothing else touches the file between its rename and that fsync.
       expect(mutating.slice(next + 1, sync).filter((other) => other.path === rename!.to || other.to === rename!.to || other.path === call.path)).toEqual([]);
     });
-    const files = new Set(mutating.filter((call) => call.op === 'rename').map((call) => call.to!.slice(dir.path.length + 1)));
+    const files = new Set(mutating.filter((call) => call.op === 'rename').map((call) => call.to!.slice(harness.dir.path.length + 1)));
     expect([...files].filter((file) => !file.startsWith('predictions/') && !file.startsWith('aggregates/')).sort()).toEqual(['comparisons.json', 'training.json']);
 
     const marks = fs.events.flatMap((event, index) => (event.kind === 'mark' ? [{ label: event.label, index }] : []));

@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseStoredJson } from '../../src/storage/durable-json-file.js';
 import { SegmentFileSchema, SegmentSummarySchema } from '../../src/storage/segment-files.js';
 import { CorruptFileError } from '../../src/storage/storage-errors.js';
@@ -9,33 +9,20 @@ import { openTracker } from '../../src/tracker/model-performance-tracker.js';
 import { diffAggregates, expectSameMetrics } from '../support/aggregate-diff.js';
 import { fixedClock, minutesBefore, SEED_TRAINING, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
-import { createTempDir, type TempDir } from '../support/temp-dir.js';
+import { useTrackerHarness } from '../support/tracker-harness.js';
 
-let dir: TempDir;
-let trackers: ModelPerformanceTracker[] = [];
+const harness = useTrackerHarness('recovery-');
 
-beforeEach(async () => {
-  dir = await createTempDir('recovery-');
-});
-afterEach(async () => {
-  for (const tracker of trackers) await tracker.close();
-  trackers = [];
-  await dir.remove();
-});
-
-async function start(fs?: RecordingFileSystem): Promise<ModelPerformanceTracker> {
-  const tracker = await openTracker({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG, now: fixedClock, ...(fs ? { fs } : {}) });
-  trackers.push(tracker);
-  return tracker;
+function start(fs?: RecordingFileSystem): Promise<ModelPerformanceTracker> {
+  return harness.open({ config: SMALL_SEGMENTS_CONFIG, now: fixedClock, ...(fs ? { fs } : {}) });
 }
 
-async function stop(tracker: ModelPerformanceTracker): Promise<void> {
-  await tracker.close();
-  trackers = trackers.filter((t) => t !== tracker);
+function stop(tracker: ModelPerformanceTracker): Promise<void> {
+  return harness.close(tracker);
 }
 
-const segmentPath = (n: number) => join(dir.path, 'predictions', `segment-${String(n).padStart(8, '0')}.json`);
-const summaryPath = (n: number) => join(dir.path, 'aggregates', `segment-${String(n).padStart(8, '0')}.json`);
+const segmentPath = (n: number) => join(harness.dir.path, 'predictions', `segment-${String(n).padStart(8, '0')}.json`);
+const summaryPath = (n: number) => join(harness.dir.path, 'aggregates', `segment-${String(n).padStart(8, '0')}.json`);
 const readSegment = async (n: number) => parseStoredJson(segmentPath(n), await readFile(segmentPath(n), 'utf8'), SegmentFileSchema);
 const readSummary = async (n: number) => parseStoredJson(summaryPath(n), await readFile(summaryPath(n), 'utf8'), SegmentSummarySchema);
 
@@ -208,13 +195,13 @@ describe('corrupt files', () => {
 
   async function expectOpenRejected(path: string, message: RegExp): Promise<void> {
     const before = await readFile(path);
-    const attempt = openTracker({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG, now: fixedClock });
+    const attempt = openTracker({ dataDir: harness.dir.path, config: SMALL_SEGMENTS_CONFIG, now: fixedClock });
     await expect(attempt).rejects.toBeInstanceOf(CorruptFileError);
     await expect(attempt).rejects.toThrow(path);
     await expect(attempt).rejects.toThrow(message);
     expect(await readFile(path)).toEqual(before);
     // The failed open released the lock it took.
-    await expect(readFile(join(dir.path, '.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(readFile(join(harness.dir.path, '.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   }
 
   it('names a truncated open segment and leaves it untouched', async () => {
@@ -252,8 +239,8 @@ describe('corrupt files', () => {
 
   it('names a corrupt training log', async () => {
     await seedStore();
-    await writeFile(join(dir.path, 'training.json'), '[1, 2');
-    await expectOpenRejected(join(dir.path, 'training.json'), /not valid JSON/);
+    await writeFile(join(harness.dir.path, 'training.json'), '[1, 2');
+    await expectOpenRejected(join(harness.dir.path, 'training.json'), /not valid JSON/);
   });
 
   it('opens again once the file is repaired (the failed open released the lock)', async () => {

@@ -1,50 +1,39 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseStoredJson } from '../../src/storage/durable-json-file.js';
 import { SegmentSummarySchema } from '../../src/storage/segment-files.js';
 import { NotFoundError } from '../../src/tracker/errors.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
 import { diffAggregates, expectSameMetrics } from '../support/aggregate-diff.js';
 import { NOW, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
-import { createTempDir, type TempDir } from '../support/temp-dir.js';
+import { useTrackerHarness } from '../support/tracker-harness.js';
 
 const DAY = 86_400_000;
 const OLD = new Date(NOW.getTime() - 400 * DAY);
 const ago = (base: Date, minutes: number) => new Date(base.getTime() - minutes * 60_000).toISOString();
 
-let dir: TempDir;
-let trackers: ModelPerformanceTracker[] = [];
+const harness = useTrackerHarness('retention-');
 /** The tracker's clock: tests move it. */
 let clock = NOW;
 
-beforeEach(async () => {
-  dir = await createTempDir('retention-');
+beforeEach(() => {
   clock = NOW;
 });
-afterEach(async () => {
-  for (const tracker of trackers) await tracker.close();
-  trackers = [];
-  await dir.remove();
-});
 
-async function start(fs?: RecordingFileSystem): Promise<ModelPerformanceTracker> {
-  const tracker = await openTracker({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG, now: () => clock, ...(fs ? { fs } : {}) });
-  trackers.push(tracker);
-  return tracker;
+function start(fs?: RecordingFileSystem): Promise<ModelPerformanceTracker> {
+  return harness.open({ config: SMALL_SEGMENTS_CONFIG, now: () => clock, ...(fs ? { fs } : {}) });
 }
 
-async function stop(tracker: ModelPerformanceTracker): Promise<void> {
-  await tracker.close();
-  trackers = trackers.filter((t) => t !== tracker);
+function stop(tracker: ModelPerformanceTracker): Promise<void> {
+  return harness.close(tracker);
 }
 
-const files = async (sub: string) => (await readdir(join(dir.path, sub))).filter((name) => !name.startsWith('.')).sort();
+const files = async (sub: string) => (await readdir(join(harness.dir.path, sub))).filter((name) => !name.startsWith('.')).sort();
 const name = (n: number) => `segment-${String(n).padStart(8, '0')}.json`;
 const summary = async (n: number) => {
-  const path = join(dir.path, 'aggregates', name(n));
+  const path = join(harness.dir.path, 'aggregates', name(n));
   return parseStoredJson(path, await readFile(path, 'utf8'), SegmentSummarySchema);
 };
 
@@ -111,7 +100,7 @@ describe('retention', () => {
     const steps = fs
       .calls()
       .filter((call) => call.op !== 'readFile' && call.op !== 'readdir')
-      .map((call) => `${call.op} ${(call.to ?? call.path).slice(dir.path.length + 1)}`);
+      .map((call) => `${call.op} ${(call.to ?? call.path).slice(harness.dir.path.length + 1)}`);
     const segmentSteps = (n: number) => [
       `writeFileSynced aggregates/.${name(n)}.tmp`,
       `rename aggregates/${name(n)}`,

@@ -1,43 +1,30 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseStoredJson } from '../../src/storage/durable-json-file.js';
 import { SegmentFileSchema, SegmentSummarySchema } from '../../src/storage/segment-files.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
 import { fixedClock, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
-import { createTempDir, type TempDir } from '../support/temp-dir.js';
+import { useTrackerHarness } from '../support/tracker-harness.js';
 
-let dir: TempDir;
-let trackers: ModelPerformanceTracker[] = [];
+const harness = useTrackerHarness('segments-');
 
-beforeEach(async () => {
-  dir = await createTempDir('segments-');
-});
-afterEach(async () => {
-  for (const tracker of trackers) await tracker.close();
-  trackers = [];
-  await dir.remove();
-});
-
-async function start(config: unknown, fs?: RecordingFileSystem): Promise<ModelPerformanceTracker> {
-  const tracker = await openTracker({ dataDir: dir.path, config, now: fixedClock, ...(fs ? { fs } : {}) });
-  trackers.push(tracker);
-  return tracker;
+function start(config: unknown, fs?: RecordingFileSystem): Promise<ModelPerformanceTracker> {
+  return harness.open({ config, now: fixedClock, ...(fs ? { fs } : {}) });
 }
 
 async function storedFiles(sub: 'predictions' | 'aggregates'): Promise<string[]> {
-  return (await readdir(join(dir.path, sub))).filter((name) => !name.startsWith('.')).sort();
+  return (await readdir(join(harness.dir.path, sub))).filter((name) => !name.startsWith('.')).sort();
 }
 
 async function readSegment(name: string) {
-  const path = join(dir.path, 'predictions', name);
+  const path = join(harness.dir.path, 'predictions', name);
   return parseStoredJson(path, await readFile(path, 'utf8'), SegmentFileSchema);
 }
 
 async function readSummary(name: string) {
-  const path = join(dir.path, 'aggregates', name);
+  const path = join(harness.dir.path, 'aggregates', name);
   return parseStoredJson(path, await readFile(path, 'utf8'), SegmentSummarySchema);
 }
 
@@ -110,7 +97,7 @@ describe('segment bounds', () => {
     await logRange(tracker, 1, 120, 5, (n) => ({ input_data: { sample: n, spectrum: 'x'.repeat(900) } }));
     const segments = await storedFiles('predictions');
     expect(segments.length).toBeGreaterThanOrEqual(7);
-    const sizes = await Promise.all(segments.map(async (name) => (await stat(join(dir.path, 'predictions', name))).size));
+    const sizes = await Promise.all(segments.map(async (name) => (await stat(join(harness.dir.path, 'predictions', name))).size));
     for (const [index, size] of sizes.entries()) expect(size, segments[index]).toBeLessThanOrEqual(maxBytes);
     expect(tracker.store.stats().stored_predictions).toBe(120);
   });
@@ -122,7 +109,7 @@ describe('segment bounds', () => {
     // 300 CJK characters: 300 UTF-16 code units, 900 bytes of UTF-8.
     await logRange(tracker, 1, 80, 5, (n) => ({ input_data: { sample: n }, context: { transcript: '音'.repeat(300) } }));
     const segments = await storedFiles('predictions');
-    const sizes = await Promise.all(segments.map(async (name) => (await stat(join(dir.path, 'predictions', name))).size));
+    const sizes = await Promise.all(segments.map(async (name) => (await stat(join(harness.dir.path, 'predictions', name))).size));
     for (const [index, size] of sizes.entries()) expect(size, segments[index]).toBeLessThanOrEqual(maxBytes);
   });
 
