@@ -128,7 +128,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       if (Object.keys(config.hub.capture.implicit_labels).length > 0) {
         const sweep = cron.schedule(config.hub.capture.implicit_sweep_cron, () => labeler.sweep().then(() => undefined), {
           name: 'implicit-labels',
-          timezone: config.hub.sensors.timezone,
+          timezone: config.hub.capture.implicit_sweep_timezone,
           noOverlap: true,
         });
         stops.push(async () => {

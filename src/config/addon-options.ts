@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { WindowSpecSchema } from '../domain/queries.js';
 import type { LogLevel } from '../logging/logger.js';
-import type { ConfigInput, TargetMetric } from './config-schema.js';
-import { CONFIG_SCHEMA_VERSION, TargetMetricSchema } from './config-schema.js';
+import type { TargetMetric } from '../domain/target-metric.js';
+import { TargetMetricSchema } from '../domain/target-metric.js';
+import type { ConfigInput } from './config-schema.js';
+import { CONFIG_SCHEMA_VERSION } from './config-schema.js';
 
 /**
  * The add-on's user-facing settings: what the Supervisor writes to `/data/options.json` from the

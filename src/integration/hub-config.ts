@@ -1,6 +1,7 @@
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { JsonObjectSchema } from '../domain/json.js';
+import { isValidTimeZone } from '../domain/time-zone.js';
 import { EventMappingsSchema } from './event-mapping.js';
 
 /** How feedback events find the prediction they answer. */
@@ -34,5 +35,10 @@ export const CaptureConfigSchema = z.strictObject({
     .string()
     .refine((value) => validateCron(value), { error: 'implicit_sweep_cron is not a valid cron expression, e.g. "* * * * *"' })
     .default('* * * * *'),
+  /** Time zone of implicit_sweep_cron (IANA name). */
+  implicit_sweep_timezone: z
+    .string()
+    .refine(isValidTimeZone, { error: 'implicit_sweep_timezone is not a time zone this system knows, e.g. "UTC" or "Europe/Berlin"' })
+    .default('UTC'),
 });
 export type CaptureConfig = z.infer<typeof CaptureConfigSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { TargetMetric } from '../config/config-schema.js';
-import { TargetMetricSchema } from '../config/config-schema.js';
+import type { TargetMetric } from '../domain/target-metric.js';
+import { TargetMetricSchema } from '../domain/target-metric.js';
 import type { ModelPerformance, Window } from '../domain/performance.js';
 import { RATE_SENSOR_METRICS, TARGET_METRICS, isCeiling, metricValue, missesTarget, toPercent } from './sensor-states.js';
 

@@ -1,7 +1,7 @@
 import type { ScheduledTask, Logger as CronLogger } from 'node-cron';
 import { schedule, validate as validateCron } from 'node-cron';
 import { z } from 'zod';
-import type { TargetMetric } from '../config/config-schema.js';
+import type { TargetMetric } from '../domain/target-metric.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { Logger } from '../logging/logger.js';
 import type { FileSystem } from '../storage/file-system.js';
@@ -14,7 +14,8 @@ import { assignSlugs } from './model-slug.js';
 import type { SensorState } from './sensor-states.js';
 import { TARGET_METRICS, buildSensorStates } from './sensor-states.js';
 import type { SensorsConfig } from './sensors-config.js';
-import { DEBOUNCE_MAX_WAIT_MS, isValidTimeZone } from './sensors-config.js';
+import { isValidTimeZone } from '../domain/time-zone.js';
+import { DEBOUNCE_MAX_WAIT_MS } from './sensors-config.js';
 
 /** What the publisher reads from the tracker. */
 export type SensorsTracker = Pick<ModelPerformanceTracker, 'getPerformance' | 'listModels' | 'onChange'>;

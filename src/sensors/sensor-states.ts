@@ -1,4 +1,4 @@
-import { TargetMetricSchema, type TargetMetric } from '../config/config-schema.js';
+import { TargetMetricSchema, type TargetMetric } from '../domain/target-metric.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import { modelSlug } from './model-slug.js';
 

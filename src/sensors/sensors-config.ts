@@ -1,20 +1,10 @@
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { WindowSpecSchema } from '../domain/queries.js';
+import { isValidTimeZone } from '../domain/time-zone.js';
 
 /** A change is published at most this long after the first change of a burst. */
 export const DEBOUNCE_MAX_WAIT_MS = 5000;
-
-/** True when the runtime knows the IANA time zone (`Europe/Berlin`, `UTC`). */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    // Intl throws RangeError for an unknown zone: that is the answer, not a failure.
-    return false;
-  }
-}
 
 /** `hub.sensors`: which window the sensors show, when they alert, how often they are refreshed. */
 export const SensorsConfigSchema = z.strictObject({

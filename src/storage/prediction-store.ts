@@ -1,4 +1,4 @@
-import type { StorageConfig } from '../config/config-schema.js';
+import type { StorageConfig } from './storage-config.js';
 import type { PredictionLog } from '../domain/prediction.js';
 import type { Logger } from '../logging/logger.js';
 import { AggregateIndex } from '../metrics/aggregate-index.js';

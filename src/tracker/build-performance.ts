@@ -1,4 +1,4 @@
-import type { ModelConfig } from '../config/config-schema.js';
+import type { ModelConfig } from './tracker-config.js';
 import type { JsonValue } from '../domain/json.js';
 import type { ModelPerformance, Window } from '../domain/performance.js';
 import type { BucketCounts } from '../metrics/bucket-counts.js';

@@ -1,4 +1,4 @@
-import type { ModelConfig } from '../config/config-schema.js';
+import type { ModelConfig } from './tracker-config.js';
 import type { JsonObject, JsonValue } from '../domain/json.js';
 import type { PredictionLog } from '../domain/prediction.js';
 import type { Contribution } from '../metrics/bucket-counts.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelConfig } from '../../src/config/config-schema.js';
+import type { ModelConfig } from '../../src/tracker/tracker-config.js';
 import type { PredictionLog } from '../../src/domain/prediction.js';
 import { LabelResolver } from '../../src/tracker/label-resolver.js';
 
