@@ -1,5 +1,5 @@
 import type { PredictionInput } from '../src/domain/prediction.js';
-import { openTracker } from '../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../src/open-tracker.js';
 import { shippedConfig } from './config.js';
 import { countingFileSystem } from './counting-fs.js';
 import { percentile } from './http-client.js';

@@ -1,4 +1,4 @@
-import { openTracker } from '../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../src/open-tracker.js';
 import { shippedConfig } from './config.js';
 import { keepAliveAgent, percentile, send } from './http-client.js';
 import { schedstat } from './service-process.js';

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import { STORE_SCHEMA_VERSION } from '../src/storage/stored-file-version.js';
 import { LabelResolver } from '../src/tracker/label-resolver.js';
-import { openTracker } from '../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../src/open-tracker.js';
 import { shippedConfig } from './config.js';
 import { BENCH_DIR } from './paths.js';
 import { Workload, WORKLOAD_VERSION } from './workload.js';

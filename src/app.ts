@@ -10,7 +10,7 @@ import { resolveHubEndpoint } from './integration/hub-endpoint.js';
 import { ImplicitLabeler } from './integration/implicit-labeler.js';
 import type { Logger } from './logging/logger.js';
 import { openSensorsStateStore, SensorPublisher } from './sensors/sensor-publisher.js';
-import { openTracker } from './tracker/model-performance-tracker.js';
+import { openTracker } from './open-tracker.js';
 import type { ModelPerformanceTracker } from './tracker/model-performance-tracker.js';
 
 export interface App {

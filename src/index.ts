@@ -1,6 +1,9 @@
 /** The library: the tracker the REST API, the CLI and the hub integration are built on. */
-export { openTracker, ModelPerformanceTracker } from './tracker/model-performance-tracker.js';
-export type { OpenTrackerOptions, TrackerChange, PredictionPage, TrackerHealth } from './tracker/model-performance-tracker.js';
+export { openTracker } from './open-tracker.js';
+export type { OpenTrackerOptions } from './open-tracker.js';
+export { ModelPerformanceTracker } from './tracker/model-performance-tracker.js';
+export type { TrackerChange } from './tracker/model-performance-tracker.js';
+export type { PredictionPage, TrackerHealth } from './domain/responses.js';
 export { ConflictError, InvalidInputError, NotFoundError, StorageUnavailableError, TrackerError } from './tracker/errors.js';
 export { PredictionInputSchema, PredictionLogSchema, GroundTruthInputSchema } from './domain/prediction.js';
 export type { PredictionInput, PredictionLog, GroundTruthInput, LoggedPrediction } from './domain/prediction.js';

@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import type { Config } from '../config/config-schema.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { NotFoundError } from '../tracker/errors.js';
-import { openTracker, type ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
+import { openTracker } from '../open-tracker.js';
+import { type ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import { CliError, unknownModelError } from './cli-errors.js';
 import type { Answer, MetricsSource, ModelListDocument, TrainingHistoryDocument } from './metrics-source.js';
 

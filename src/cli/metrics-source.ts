@@ -1,6 +1,6 @@
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance } from '../domain/performance.js';
-import type { PredictionPage } from '../tracker/model-performance-tracker.js';
+import type { PredictionPage } from '../domain/responses.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
 import type { CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';

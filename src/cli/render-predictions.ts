@@ -1,4 +1,4 @@
-import type { PredictionPage } from '../tracker/model-performance-tracker.js';
+import type { PredictionPage } from '../domain/responses.js';
 import { formatTable } from './format-table.js';
 import {
   formatCheck,

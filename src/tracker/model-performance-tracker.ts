@@ -1,32 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
-import type { Config } from '../config/config-schema.js';
-import { ConfigSchema } from '../config/config-schema.js';
 import type { ModelComparison } from '../domain/comparison.js';
-import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
-import { ModelComparisonSchema } from '../domain/comparison.js';
-import { ModelNameSchema } from '../domain/names.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog } from '../domain/prediction.js';
 import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/prediction.js';
 import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
+import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
-import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
+import { TrainingInputSchema } from '../domain/training.js';
 import type { Logger } from '../logging/logger.js';
-import { silentLogger } from '../logging/logger.js';
+import { describeError } from '../logging/to-error.js';
 import type { BucketCounts } from '../metrics/bucket-counts.js';
 import { applyContribution, emptyCounts } from '../metrics/bucket-counts.js';
-import { classKey } from '../metrics/class-key.js';
-import { decideWinner } from '../metrics/version-comparison.js';
-import type { FileSystem } from '../storage/file-system.js';
-export type { PredictionPage, TrackerHealth } from '../domain/responses.js';
-import { JsonLogStore } from '../storage/json-log-store.js';
-import { DuplicateIdError, PredictionStore, UnknownIdError } from '../storage/prediction-store.js';
-import { CorruptFileError, WriteFailedError } from '../storage/storage-errors.js';
+import type { JsonLogStore } from '../storage/json-log-store.js';
+import type { PredictionStore } from '../storage/prediction-store.js';
+import { buildComparison } from './build-comparison.js';
 import { buildPerformance } from './build-performance.js';
-import { ConflictError, InvalidInputError, NotFoundError, StorageUnavailableError } from './errors.js';
-import { LabelResolver } from './label-resolver.js';
+import { newRecord, withLabel } from './build-record.js';
+import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
+import type { LabelResolver } from './label-resolver.js';
+import { summarizeModel, versionsInOrder } from './model-summaries.js';
+import { pairOutcomes } from './paired-outcomes.js';
+import { checkPredictionId, parseInput, parseModelName } from './parse-input.js';
+import { throughStore } from './storage-failure.js';
+import type { TrackerConfig } from './tracker-config.js';
 import type { ResolvedWindow } from './window.js';
 import { resolveWindow } from './window.js';
 
@@ -37,59 +34,27 @@ export interface TrackerChange {
   kind: 'prediction' | 'label';
 }
 
-export interface OpenTrackerOptions {
+/** What the tracker is built from (see `openTracker`, which builds them). */
+export interface TrackerParts {
+  config: TrackerConfig;
+  store: PredictionStore;
+  training: JsonLogStore<TrainingLog>;
+  comparisons: JsonLogStore<ModelComparison>;
+  labels: LabelResolver;
+  now: () => Date;
+  logger: Logger;
   dataDir: string;
-  /** Parsed with ConfigSchema; defaults when omitted. */
-  config?: unknown;
-  logger?: Logger;
-  now?: () => Date;
-  /** Reads only: no lock, no writes (the CLI reading a store a service may be writing). */
-  readOnly?: boolean;
-  fs?: FileSystem;
-}
-
-function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input ?? {});
-  if (!result.success) throw InvalidInputError.fromZod(what, result.error);
-  return result.data;
-}
-
-function parseModelName(name: unknown): string {
-  const result = ModelNameSchema.safeParse(name);
-  if (!result.success) {
-    throw new InvalidInputError(`invalid model name: ${result.error.issues[0]?.message ?? 'invalid'}`, [
-      { path: 'model_name', message: result.error.issues[0]?.message ?? 'invalid' },
-    ]);
-  }
-  return result.data;
-}
-
-/** Maps storage failures to the tracker's errors. */
-function storageError(error: unknown): Error {
-  if (error instanceof DuplicateIdError) return new ConflictError(error.message);
-  if (error instanceof UnknownIdError) return new NotFoundError(error.message);
-  if (error instanceof WriteFailedError) return new StorageUnavailableError(error.message);
-  if (error instanceof CorruptFileError) {
-    return new StorageUnavailableError(`${error.message} Run "hap ml-metrics doctor" to list every damaged file.`);
-  }
-  return error as Error;
-}
-
-/** Runs a read of raw records, turning an unreadable segment into StorageUnavailableError. */
-async function reading<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    throw storageError(error);
-  }
+  /** Opened read-only (the CLI beside a running service): computes, stores nothing. */
+  readOnly: boolean;
 }
 
 /**
  * The application service: everything the REST API, the CLI and the hub integration do goes
  * through it. Inputs are `unknown` and validated here (zod); errors are TrackerError subclasses.
+ * It is handed its store and logs; `openTracker` (src/open-tracker.ts) builds them.
  */
 export class ModelPerformanceTracker {
-  readonly #config: Config;
+  readonly #config: TrackerConfig;
   readonly #store: PredictionStore;
   readonly #training: JsonLogStore<TrainingLog>;
   readonly #comparisons: JsonLogStore<ModelComparison>;
@@ -97,21 +62,10 @@ export class ModelPerformanceTracker {
   readonly #now: () => Date;
   readonly #logger: Logger;
   readonly #dataDir: string;
-  readonly #listeners = new Set<(change: TrackerChange) => void>();
   readonly #readOnly: boolean;
+  readonly #listeners = new Set<(change: TrackerChange) => void>();
 
-  private constructor(parts: {
-    config: Config;
-    store: PredictionStore;
-    training: JsonLogStore<TrainingLog>;
-    comparisons: JsonLogStore<ModelComparison>;
-    labels: LabelResolver;
-    now: () => Date;
-    logger: Logger;
-    dataDir: string;
-    readOnly: boolean;
-  }) {
-    this.#readOnly = parts.readOnly;
+  constructor(parts: TrackerParts) {
     this.#config = parts.config;
     this.#store = parts.store;
     this.#training = parts.training;
@@ -120,36 +74,10 @@ export class ModelPerformanceTracker {
     this.#now = parts.now;
     this.#logger = parts.logger;
     this.#dataDir = parts.dataDir;
+    this.#readOnly = parts.readOnly;
   }
 
-  /** Opens (or creates) the store in `dataDir` and returns a ready tracker. */
-  static async open(options: OpenTrackerOptions): Promise<ModelPerformanceTracker> {
-    const config = ConfigSchema.parse(options.config ?? { schema_version: 1 });
-    const logger = options.logger ?? silentLogger;
-    const now = options.now ?? (() => new Date());
-    const labels = new LabelResolver(config.models);
-    const store = await PredictionStore.open({
-      dataDir: options.dataDir,
-      storage: config.storage,
-      contribute: labels.contribute,
-      labelFingerprint: labels.fingerprint,
-      logger: logger.child('storage'),
-      now,
-      ...(options.fs ? { fs: options.fs } : {}),
-      ...(options.readOnly ? { readOnly: true } : {}),
-    });
-    try {
-      const common = { dataDir: options.dataDir, ...(options.fs ? { fs: options.fs } : {}), ...(options.readOnly ? { readOnly: true } : {}) };
-      const training = await JsonLogStore.open({ ...common, fileName: 'training.json', kind: 'training-log', entry: TrainingLogSchema });
-      const comparisons = await JsonLogStore.open({ ...common, fileName: 'comparisons.json', kind: 'comparison-log', entry: ModelComparisonSchema });
-      return new ModelPerformanceTracker({ config, store, training, comparisons, labels, now, logger, dataDir: options.dataDir, readOnly: options.readOnly ?? false });
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-  }
-
-  get config(): Config {
+  get config(): TrackerConfig {
     return this.#config;
   }
 
@@ -162,30 +90,8 @@ export class ModelPerformanceTracker {
 
   /** Validates and durably stores a prediction; resolves only once it is on disk. */
   async logPrediction(input: PredictionInput | unknown): Promise<LoggedPrediction> {
-    const parsed = parse(PredictionInputSchema, input, 'prediction');
-    const now = this.#now().toISOString();
-    this.#checkLabelKey(parsed.model_name, parsed.prediction, 'prediction');
-    const groundTruth = parsed.ground_truth ?? null;
-    if (groundTruth) this.#checkGroundTruth(parsed.model_name, groundTruth, 'ground_truth');
-    const record: PredictionLog = {
-      prediction_id: parsed.prediction_id ?? randomUUID(),
-      model_name: parsed.model_name,
-      model_version: parsed.model_version,
-      input_data: parsed.input_data,
-      prediction: parsed.prediction,
-      confidence: parsed.confidence,
-      ground_truth: groundTruth,
-      ground_truth_source: groundTruth ? 'inline' : null,
-      correct: groundTruth ? LabelResolver.isCorrect(parsed.prediction, groundTruth) : null,
-      context: parsed.context,
-      timestamp: parsed.timestamp ?? now,
-      labeled_at: groundTruth ? now : null,
-    };
-    try {
-      await this.#store.insert(record);
-    } catch (error) {
-      throw storageError(error);
-    }
+    const record = newRecord(parseInput(PredictionInputSchema, input, 'prediction'), this.#labels, this.#now());
+    await throughStore(() => this.#store.insert(record));
     this.#notify({ model_name: record.model_name, model_version: record.model_version, kind: 'prediction' });
     return { prediction_id: record.prediction_id, correct: record.correct };
   }
@@ -196,30 +102,13 @@ export class ModelPerformanceTracker {
     input: GroundTruthInput | unknown,
     options: { onlyIfUnlabeled?: boolean } = {},
   ): Promise<PredictionLog> {
-    if (typeof predictionId !== 'string' || predictionId.length === 0 || predictionId.length > 200) {
-      throw new InvalidInputError('invalid prediction_id', [{ path: 'prediction_id', message: 'expected an id of 1 to 200 characters' }]);
-    }
-    const parsed = parse(GroundTruthInputSchema, input, 'ground truth');
+    checkPredictionId(predictionId);
+    const parsed = parseInput(GroundTruthInputSchema, input, 'ground truth');
     const labeledAt = parsed.labeled_at ?? this.#now().toISOString();
-    let updated: PredictionLog;
-    try {
-      updated = await this.#store.label(predictionId, (record) => {
-        if (options.onlyIfUnlabeled && record.correct !== null) return record;
-        let groundTruth = parsed.ground_truth ?? null;
-        if (groundTruth) this.#checkGroundTruth(record.model_name, groundTruth, 'ground_truth');
-        let correct = groundTruth ? LabelResolver.isCorrect(record.prediction, groundTruth) : parsed.correct!;
-        if (groundTruth && parsed.correct !== undefined && parsed.correct !== correct) {
-          throw new InvalidInputError('correct contradicts ground_truth', [
-            { path: 'correct', message: `the ground truth makes this prediction ${correct ? 'correct' : 'incorrect'}` },
-          ]);
-        }
-        if (!groundTruth && correct) groundTruth = this.#labels.impliedGroundTruth(record);
-        correct = correct ?? false;
-        return { ...record, ground_truth: groundTruth, ground_truth_source: parsed.source, correct, labeled_at: labeledAt };
-      });
-    } catch (error) {
-      throw storageError(error);
-    }
+    const onlyIfUnlabeled = options.onlyIfUnlabeled ?? false;
+    const updated = await throughStore(() =>
+      this.#store.label(predictionId, (record) => withLabel(record, parsed, labeledAt, this.#labels, onlyIfUnlabeled)),
+    );
     this.#notify({ model_name: updated.model_name, model_version: updated.model_version, kind: 'label' });
     return updated;
   }
@@ -235,7 +124,7 @@ export class ModelPerformanceTracker {
       try {
         listener(change);
       } catch (error) {
-        this.#logger.error('a change listener failed', { error: (error as Error).message });
+        this.#logger.error('a change listener failed', { error: describeError(error) });
       }
     }
   }
@@ -243,12 +132,12 @@ export class ModelPerformanceTracker {
   /** Newest first, paged with `cursor`. */
   async getPredictions(modelName: string, query?: PredictionsQuery | unknown): Promise<PredictionPage> {
     const name = this.#knownModel(modelName);
-    const parsed = parse(PredictionsQuerySchema, query, 'query');
+    const parsed = parseInput(PredictionsQuerySchema, query, 'query');
     const predictions: PredictionLog[] = [];
     let lastSeq: number | null = null;
     let more = false;
     const before = parsed.cursor === undefined ? undefined : Number(parsed.cursor);
-    await reading(async () => {
+    await throughStore(async () => {
       for await (const { seq, record } of this.#store.newestFirst(before)) {
         if (record.model_name !== name) continue;
         if (parsed.version !== undefined && record.model_version !== parsed.version) continue;
@@ -269,7 +158,7 @@ export class ModelPerformanceTracker {
    * by more than a minute (records are kept in arrival order).
    */
   findRecent(since: string, match: (record: PredictionLog) => boolean, limit = 100): Promise<PredictionLog[]> {
-    return reading(() => this.#findRecent(since, match, limit));
+    return throughStore(() => this.#findRecent(since, match, limit));
   }
 
   async #findRecent(since: string, match: (record: PredictionLog) => boolean, limit: number): Promise<PredictionLog[]> {
@@ -288,7 +177,7 @@ export class ModelPerformanceTracker {
 
   /** The stored prediction with this id, or null. */
   getPrediction(predictionId: string): Promise<PredictionLog | null> {
-    return reading(() => this.#store.get(predictionId));
+    return throughStore(() => this.#store.get(predictionId));
   }
 
   // ---------------------------------------------------------------- metrics
@@ -299,35 +188,13 @@ export class ModelPerformanceTracker {
     return aggregates
       .models()
       .sort()
-      .map((model) => {
-        const versions = aggregates.versions(model).sort((a, b) => a.first_seq - b.first_seq);
-        const latest = versions.at(-1)!;
-        const all = emptyCounts();
-        let last: string | null = null;
-        for (const version of versions) {
-          all.total += version.all_time.total;
-          all.labeled += version.all_time.labeled;
-          all.correct += version.all_time.correct;
-          all.confidence_sum += version.all_time.confidence_sum;
-          if (version.last_timestamp && (last === null || version.last_timestamp > last)) last = version.last_timestamp;
-        }
-        return {
-          model_name: model,
-          versions: versions.map((version) => version.model_version),
-          latest_version: latest.model_version,
-          total_predictions: all.total,
-          labeled_predictions: all.labeled,
-          accuracy: all.labeled > 0 ? all.correct / all.labeled : null,
-          confidence: all.total > 0 ? all.confidence_sum / all.total : null,
-          last_prediction_at: last,
-        };
-      });
+      .map((model) => summarizeModel(model, aggregates.versions(model)));
   }
 
   /** Metrics of one model version (default: newest version seen) over a window (default: all). */
   async getPerformance(modelName: string, query?: PerformanceQuery | unknown): Promise<ModelPerformance> {
     const name = this.#knownModel(modelName);
-    const parsed = parse(PerformanceQuerySchema, query, 'query');
+    const parsed = parseInput(PerformanceQuerySchema, query, 'query');
     const versions = this.#versions(name);
     const version = parsed.version ?? versions.at(-1)!;
     if (!versions.includes(version)) {
@@ -335,7 +202,7 @@ export class ModelPerformanceTracker {
     }
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
-    const counts = await reading(() => this.#counts(name, version, window));
+    const counts = await throughStore(() => this.#counts(name, version, window));
     return buildPerformance(counts, { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now });
   }
 
@@ -356,7 +223,7 @@ export class ModelPerformanceTracker {
 
   /** Stores a training session (the seed's body). */
   async logTraining(input: TrainingInput | unknown): Promise<TrainingLog> {
-    const parsed = parse(TrainingInputSchema, input, 'training session');
+    const parsed = parseInput(TrainingInputSchema, input, 'training session');
     if (this.#readOnly) throw new StorageUnavailableError('the store was opened read-only');
     const now = this.#now();
     const session: TrainingLog = {
@@ -372,7 +239,7 @@ export class ModelPerformanceTracker {
       });
     } catch (error) {
       if (error instanceof ConflictError) throw error;
-      throw new StorageUnavailableError(`could not store the training session: ${(error as Error).message}`);
+      throw new StorageUnavailableError(`could not store the training session: ${describeError(error)}`);
     }
     return session;
   }
@@ -388,79 +255,22 @@ export class ModelPerformanceTracker {
   /** Compares two versions, stores the comparison and returns it. */
   async compareVersions(modelName: string, query: CompareQuery | unknown): Promise<ModelComparison> {
     const name = this.#knownModel(modelName);
-    const parsed = parse(CompareQuerySchema, query, 'comparison');
+    const parsed = parseInput(CompareQuerySchema, query, 'comparison');
     const window = parsed.window === undefined ? {} : { window: parsed.window };
     const [a, b] = await Promise.all([
       this.getPerformance(name, { version: parsed.version_a, ...window }),
       this.getPerformance(name, { version: parsed.version_b, ...window }),
     ]);
-    const paired = await reading(() => this.#pairedOutcomes(name, parsed.version_a, parsed.version_b));
-    const { min_samples, alpha } = this.#config.comparison;
-    const decision = decideWinner(
-      { version: parsed.version_a, correct: a.correct_predictions, labeled: a.labeled_predictions },
-      { version: parsed.version_b, correct: b.correct_predictions, labeled: b.labeled_predictions },
-      paired,
-      min_samples,
-      alpha,
-    );
-    const delta = (x: number | null, y: number | null) => (x === null || y === null ? null : y - x);
-    const comparison: ModelComparison = {
-      comparison_id: randomUUID(),
-      model_name: name,
-      version_a: parsed.version_a,
-      version_b: parsed.version_b,
-      metrics_a: a,
-      metrics_b: b,
-      deltas: {
-        accuracy: delta(a.accuracy, b.accuracy),
-        precision: delta(a.precision, b.precision),
-        recall: delta(a.recall, b.recall),
-        f1_score: delta(a.f1_score, b.f1_score),
-        confidence: delta(a.confidence, b.confidence),
-      },
-      winner: decision.winner,
-      reason: decision.reason,
-      test: decision.test,
-      min_samples,
-      required_sample_size: decision.required_sample_size,
-      created_at: this.#now().toISOString(),
-    };
+    const paired = await throughStore(() => pairOutcomes(this.#store.newestFirst(), name, parsed.version_a, parsed.version_b));
+    const comparison = buildComparison(a, b, paired, this.#config.comparison, this.#now());
     // Read-only (the CLI beside a running service): computed and returned, not stored.
     if (this.#readOnly) return comparison;
     try {
       await this.#comparisons.append(comparison);
     } catch (error) {
-      throw new StorageUnavailableError(`could not store the comparison: ${(error as Error).message}`);
+      throw new StorageUnavailableError(`could not store the comparison: ${describeError(error)}`);
     }
     return comparison;
-  }
-
-  /**
-   * Inputs scored by both versions (same canonical `input_data`, both labeled): the newest
-   * labeled outcome of each version per input. Reads the raw records of this model.
-   */
-  async #pairedOutcomes(model: string, versionA: string, versionB: string): Promise<{ pairs: number; onlyA: number; onlyB: number }> {
-    const outcomes = new Map<string, { a?: boolean; b?: boolean }>();
-    for await (const { record } of this.#store.newestFirst()) {
-      if (record.model_name !== model || record.correct === null) continue;
-      if (record.model_version !== versionA && record.model_version !== versionB) continue;
-      if (Object.keys(record.input_data).length === 0) continue;
-      const key = classKey(record.input_data);
-      const entry = outcomes.get(key) ?? {};
-      const side = record.model_version === versionA ? 'a' : 'b';
-      if (entry[side] === undefined) entry[side] = record.correct;
-      outcomes.set(key, entry);
-    }
-    let pairs = 0;
-    let onlyA = 0;
-    let onlyB = 0;
-    for (const { a, b } of outcomes.values()) {
-      if (a === undefined || b === undefined) continue;
-      pairs += 1;
-      if (a && !b) onlyA += 1;
-      if (!a && b) onlyB += 1;
-    }
-    return { pairs, onlyA, onlyB };
   }
 
   /** Stored comparisons, newest first. */
@@ -511,28 +321,6 @@ export class ModelPerformanceTracker {
 
   /** Versions in the order they were first seen; the last is the newest. */
   #versions(model: string): string[] {
-    return this.#store.aggregates
-      .versions(model)
-      .sort((a, b) => a.first_seq - b.first_seq)
-      .map((version) => version.model_version);
+    return versionsInOrder(this.#store.aggregates.versions(model)).map((version) => version.model_version);
   }
-
-  #checkLabelKey(model: string, value: Record<string, unknown>, path: string): void {
-    const key = this.#labels.labelKey(model);
-    if (key !== undefined && !Object.hasOwn(value, key)) {
-      throw new InvalidInputError(`invalid ${path}`, [{ path: `${path}.${key}`, message: `model "${model}" reads its label from "${key}"; it is missing` }]);
-    }
-  }
-
-  #checkGroundTruth(model: string, groundTruth: Record<string, unknown>, path: string): void {
-    if (Object.keys(groundTruth).length === 0) {
-      throw new InvalidInputError(`invalid ${path}`, [{ path, message: 'ground_truth must name at least one field' }]);
-    }
-    this.#checkLabelKey(model, groundTruth, path);
-  }
-}
-
-/** Opens (or creates) the store in `dataDir` and returns a ready tracker. */
-export function openTracker(options: OpenTrackerOptions): Promise<ModelPerformanceTracker> {
-  return ModelPerformanceTracker.open(options);
 }

@@ -8,7 +8,8 @@ import type { ModelPerformance, ModelSummary } from '../../src/domain/performanc
 import type { PredictionLog } from '../../src/domain/prediction.js';
 import type { TrainingLog } from '../../src/domain/training.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { openTracker, type PredictionPage } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
+import { type PredictionPage } from '../../src/domain/responses.js';
 import { SEED_PREDICTION, SEED_TRAINING } from '../support/predictions.js';
 
 // The seed document's example bodies, verbatim.

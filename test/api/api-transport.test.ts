@@ -7,7 +7,9 @@ import { createApiServer, type ApiServerOptions } from '../../src/api/create-api
 import type { ModelSummary } from '../../src/domain/performance.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { StorageUnavailableError } from '../../src/tracker/errors.js';
-import { openTracker, type ModelPerformanceTracker, type PredictionPage, type TrackerHealth } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
+import { type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
+import { type PredictionPage, type TrackerHealth } from '../../src/domain/responses.js';
 
 const MiB = 1024 * 1024;
 const PREDICTION = { model_name: 'voice_recognition', prediction: { user_id: 1 }, confidence: 0.9 };

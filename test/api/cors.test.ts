@@ -3,7 +3,7 @@ import type { ApiServer } from '../../src/api/create-api-server.js';
 import { createApiServer } from '../../src/api/create-api-server.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
 import type { TempDir } from '../support/temp-dir.js';
 import { createTempDir } from '../support/temp-dir.js';
 

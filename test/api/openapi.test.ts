@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/create-api-server.js';
 import { createRoutes } from '../../src/api/routes.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { openTracker, type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
+import { type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 
 const PATHS = [
   '/api/v1/ml-metrics/predictions',

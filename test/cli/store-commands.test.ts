@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
 import { PROJECT_ROOT } from '../support/spawn-service.js';
 import type { TempDir } from '../support/temp-dir.js';
 import { createTempDir } from '../support/temp-dir.js';

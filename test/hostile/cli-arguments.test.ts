@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
 import { digestTree, expectPrototypesUnchanged, PathWatch, snapshotPrototypes } from './support/hostile-guards.js';
 import { CaseCounter, checkProperty, runs, timeoutFor } from './support/hostile-runs.js';
 import { fixedClock, HOSTILE_CONFIG, SEEDED_IDS, SEEDED_MODELS, seedStore } from './support/hostile-service.js';

@@ -17,7 +17,8 @@ import { MatchingConfigSchema } from '../../src/integration/hub-config.js';
 import type { HubEvent } from '../../src/integration/hub-schemas.js';
 import { MAX_DATA_DEPTH } from '../../src/integration/interpret-event.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import { openTracker, type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
+import { type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { expectOnlyStoreFiles, expectPrototypesUnchanged, quickFingerprint, snapshotPrototypes } from './support/hostile-guards.js';
 import {
   ABSENT,

@@ -18,7 +18,7 @@ import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, 
 import { HealthResponseSchema, PredictionPageResponseSchema } from '../../src/domain/responses.js';
 import { TrainingInputSchema, TrainingLogSchema } from '../../src/domain/training.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
 import {
   cloneBody,
   invalidGroundTruthBody,

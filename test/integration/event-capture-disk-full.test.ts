@@ -5,7 +5,7 @@ import { MatchingConfigSchema } from '../../src/integration/hub-config.js';
 import type { HubEvent } from '../../src/integration/hub-schemas.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
 import { waitFor } from '../fakes/fake-hub.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
 import type { TempDir } from '../support/temp-dir.js';

@@ -10,7 +10,7 @@ import { resolveHubEndpoint } from '../../src/integration/hub-endpoint.js';
 import { ImplicitLabeler } from '../../src/integration/implicit-labeler.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
 import { FakeHub, waitFor } from '../fakes/fake-hub.js';
 
 const CONFIG = {

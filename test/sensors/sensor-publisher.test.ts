@@ -10,7 +10,7 @@ import type { SensorsConfigInput } from '../../src/sensors/sensors-config.js';
 import { SensorsConfigSchema } from '../../src/sensors/sensors-config.js';
 import type { JsonDocumentStore } from '../../src/storage/json-document-store.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
 
 const MODEL = 'voice_recognition';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelPerformance } from '../../src/domain/performance.js';
 import { StoreLockedError } from '../../src/storage/storage-errors.js';
 import { StorageUnavailableError } from '../../src/tracker/errors.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
 import { SEED_TRAINING, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
 import { spawnService, type RunningService } from '../support/spawn-service.js';

@@ -5,7 +5,7 @@ import { parseStoredJson } from '../../src/storage/durable-json-file.js';
 import { SegmentFileSchema, SegmentSummarySchema } from '../../src/storage/segment-files.js';
 import { CorruptFileError } from '../../src/storage/storage-errors.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
 import { diffAggregates, expectSameMetrics } from '../support/aggregate-diff.js';
 import { fixedClock, minutesBefore, SEED_TRAINING, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
-import type { OpenTrackerOptions } from '../../src/tracker/model-performance-tracker.js';
-import { openTracker, type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
+import type { OpenTrackerOptions } from '../../src/open-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
+import { type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { createTempDir, type TempDir } from './temp-dir.js';
 
 export interface TrackerHarness {

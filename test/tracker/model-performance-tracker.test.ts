@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PredictionLog } from '../../src/domain/prediction.js';
 import { ConflictError, NotFoundError } from '../../src/tracker/errors.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { openTracker } from '../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../src/open-tracker.js';
 import { diffAggregates } from '../support/aggregate-diff.js';
 import { fixedClock, minutesBefore, NOW, SEED_PREDICTION, SEED_TRAINING, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';

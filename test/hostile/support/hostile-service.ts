@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApiServer, type ApiServer } from '../../../src/api/create-api-server.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { openTracker, type ModelPerformanceTracker } from '../../../src/tracker/model-performance-tracker.js';
+import { openTracker } from '../../../src/open-tracker.js';
+import { type ModelPerformanceTracker } from '../../../src/tracker/model-performance-tracker.js';
 
 /** Small segments, and the seed's models with their label keys. */
 export const HOSTILE_CONFIG = {

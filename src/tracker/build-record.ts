@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { JsonObject } from '../domain/json.js';
+import type { ParsedGroundTruthInput, ParsedPredictionInput, PredictionLog } from '../domain/prediction.js';
+import { InvalidInputError } from './errors.js';
+import { LabelResolver } from './label-resolver.js';
+
+/** Refuses a prediction or ground truth that lacks the label key its model reads. */
+export function checkLabelKey(labels: LabelResolver, model: string, value: JsonObject, path: string): void {
+  const key = labels.labelKey(model);
+  if (key !== undefined && !Object.hasOwn(value, key)) {
+    throw new InvalidInputError(`invalid ${path}`, [{ path: `${path}.${key}`, message: `model "${model}" reads its label from "${key}"; it is missing` }]);
+  }
+}
+
+/** Refuses an empty ground truth, or one that lacks the model's label key. */
+export function checkGroundTruth(labels: LabelResolver, model: string, groundTruth: JsonObject, path: string): void {
+  if (Object.keys(groundTruth).length === 0) {
+    throw new InvalidInputError(`invalid ${path}`, [{ path, message: 'ground_truth must name at least one field' }]);
+  }
+  checkLabelKey(labels, model, groundTruth, path);
+}
+
+/** The record a parsed prediction is stored as (labeled at once when it carries its ground truth). */
+export function newRecord(parsed: ParsedPredictionInput, labels: LabelResolver, now: Date): PredictionLog {
+  checkLabelKey(labels, parsed.model_name, parsed.prediction, 'prediction');
+  const groundTruth = parsed.ground_truth ?? null;
+  if (groundTruth) checkGroundTruth(labels, parsed.model_name, groundTruth, 'ground_truth');
+  const at = now.toISOString();
+  return {
+    prediction_id: parsed.prediction_id ?? randomUUID(),
+    model_name: parsed.model_name,
+    model_version: parsed.model_version,
+    input_data: parsed.input_data,
+    prediction: parsed.prediction,
+    confidence: parsed.confidence,
+    ground_truth: groundTruth,
+    ground_truth_source: groundTruth ? 'inline' : null,
+    correct: groundTruth ? LabelResolver.isCorrect(parsed.prediction, groundTruth) : null,
+    context: parsed.context,
+    timestamp: parsed.timestamp ?? at,
+    labeled_at: groundTruth ? at : null,
+  };
+}
+
+/**
+ * The stored record with the label applied: a ground truth decides `correct`; `correct: true`
+ * alone implies the prediction's own label. With `onlyIfUnlabeled`, a labeled record is kept as is.
+ */
+export function withLabel(
+  record: PredictionLog,
+  parsed: ParsedGroundTruthInput,
+  labeledAt: string,
+  labels: LabelResolver,
+  onlyIfUnlabeled: boolean,
+): PredictionLog {
+  if (onlyIfUnlabeled && record.correct !== null) return record;
+  let groundTruth = parsed.ground_truth ?? null;
+  if (groundTruth) checkGroundTruth(labels, record.model_name, groundTruth, 'ground_truth');
+  let correct = groundTruth ? LabelResolver.isCorrect(record.prediction, groundTruth) : parsed.correct!;
+  if (groundTruth && parsed.correct !== undefined && parsed.correct !== correct) {
+    throw new InvalidInputError('correct contradicts ground_truth', [
+      { path: 'correct', message: `the ground truth makes this prediction ${correct ? 'correct' : 'incorrect'}` },
+    ]);
+  }
+  if (!groundTruth && correct) groundTruth = labels.impliedGroundTruth(record);
+  correct = correct ?? false;
+  return { ...record, ground_truth: groundTruth, ground_truth_source: parsed.source, correct, labeled_at: labeledAt };
+}
