@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
-import cron from 'node-cron';
 import { createApiServer } from './api/create-api-server.js';
 import type { Config } from './config/config-schema.js';
-import { loadEventMappings } from './config/load-event-mappings.js';
+import { loadEventMappings } from './integration/load-event-mappings.js';
 import { EventCapture } from './integration/event-capture.js';
+import { HubAuthError, HubStoppedError } from './integration/errors.js';
 import type { HubError } from './integration/errors.js';
 import { HubConnection } from './integration/hub-connection.js';
 import { resolveHubEndpoint } from './integration/hub-endpoint.js';
 import { ImplicitLabeler } from './integration/implicit-labeler.js';
 import type { Logger } from './logging/logger.js';
 import { openSensorsStateStore, SensorPublisher } from './sensors/sensor-publisher.js';
+import { toError } from './logging/to-error.js';
 import { openTracker } from './open-tracker.js';
+import { ScheduledJob } from './service/scheduled-job.js';
 import type { ModelPerformanceTracker } from './tracker/model-performance-tracker.js';
 
 export interface App {
@@ -49,7 +51,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       try {
         await stop();
       } catch (error) {
-        logger.error(`a component failed to stop: ${(error as Error).message}`);
+        logger.error('a component failed to stop', { error });
       }
     }
   };
@@ -68,19 +70,20 @@ export async function startApp(options: AppOptions): Promise<App> {
     const mappings = endpoint ? loadEventMappings(config.hub.capture.events) : {};
 
     const dataDir = resolve(config.data_dir);
-    const tracker = await openTracker({ dataDir, config, logger, ...(options.now ? { now: options.now } : {}) });
+    const now = options.now ?? (() => new Date());
+    const tracker = await openTracker({ dataDir, config, logger, now });
     stops.push(() => tracker.close());
 
-    const retention = cron.schedule(
-      config.storage.retention_cron,
-      async () => {
-        await tracker.applyRetention();
-      },
-      { name: 'retention', timezone: config.storage.retention_timezone, noOverlap: true },
-    );
-    stops.push(async () => {
-      await retention.destroy();
+    const retention = new ScheduledJob({
+      name: 'retention',
+      cron: config.storage.retention_cron,
+      timezone: config.storage.retention_timezone,
+      settings: { cron: 'storage.retention_cron', timezone: 'storage.retention_timezone' },
+      run: () => tracker.applyRetention(),
+      logger: logger.child('storage'),
     });
+    retention.start();
+    stops.push(() => retention.stop());
 
     let hub: App['hub'] = null;
     const api = createApiServer({
@@ -114,7 +117,15 @@ export async function startApp(options: AppOptions): Promise<App> {
       const stateStore = await openSensorsStateStore({ dataDir });
       const publisher = new SensorPublisher({ tracker, hub: connection, logger: logger.child('sensors'), config: config.hub.sensors, stateStore });
       const capture = new EventCapture({ hub: connection, tracker, mappings, matching: config.hub.capture.matching, logger: hubLogger });
-      const labeler = new ImplicitLabeler({ tracker, rules: config.hub.capture.implicit_labels, logger: hubLogger });
+      const labeler = new ImplicitLabeler({ tracker, rules: config.hub.capture.implicit_labels, logger: hubLogger, now });
+      const reevaluation = new ScheduledJob({
+        name: 'sensor re-evaluation',
+        cron: config.hub.sensors.reevaluate_cron,
+        timezone: config.hub.sensors.timezone,
+        settings: { cron: 'hub.sensors.reevaluate_cron', timezone: 'hub.sensors.timezone' },
+        run: () => publisher.evaluateAll(),
+        logger: logger.child('sensors'),
+      });
       const fatal = (error: HubError) => {
         logger.error(`the hub refused this service: ${error.message}`);
         options.onFatal?.(error);
@@ -124,16 +135,20 @@ export async function startApp(options: AppOptions): Promise<App> {
       stops.push(() => connection.stop());
       publisher.start();
       stops.push(() => publisher.stop());
+      reevaluation.start();
+      stops.push(() => reevaluation.stop());
       stops.push(() => capture.stop());
       if (Object.keys(config.hub.capture.implicit_labels).length > 0) {
-        const sweep = cron.schedule(config.hub.capture.implicit_sweep_cron, () => labeler.sweep().then(() => undefined), {
-          name: 'implicit-labels',
+        const sweep = new ScheduledJob({
+          name: 'implicit-label sweep',
+          cron: config.hub.capture.implicit_sweep_cron,
           timezone: config.hub.capture.implicit_sweep_timezone,
-          noOverlap: true,
+          settings: { cron: 'hub.capture.implicit_sweep_cron', timezone: 'hub.capture.implicit_sweep_timezone' },
+          run: () => labeler.sweep(),
+          logger: hubLogger,
         });
-        stops.push(async () => {
-          await sweep.destroy();
-        });
+        sweep.start();
+        stops.push(() => sweep.stop());
       }
       logger.info('connecting to Home Assistant', { mode: endpoint.mode, url: endpoint.websocketUrl });
       // The hub may start after the add-on: connect in the background, retrying; the API is up meanwhile.
@@ -141,12 +156,11 @@ export async function startApp(options: AppOptions): Promise<App> {
         .start()
         .then(() => capture.start())
         .catch((error: unknown) => {
-          const name = (error as Error).name;
-          if (name === 'HubStoppedError') return;
-          if (name === 'HubAuthError') fatal(error as HubError);
+          if (error instanceof HubStoppedError) return;
+          if (error instanceof HubAuthError) fatal(error);
           else {
-            logger.error(`hub integration failed: ${(error as Error).message}`);
-            options.onFatal?.(error as Error);
+            logger.error('hub integration failed', { error });
+            options.onFatal?.(toError(error));
           }
         });
       hub = { connection, capture, publisher };

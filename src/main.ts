@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { runService } from './service/run-service.js';
+import { runService } from './run-service.js';
+import { describeError } from './logging/to-error.js';
 
 const USAGE = 'usage: npm start -- [--port P] [--host H] [--data-dir D] [--config FILE] [--insecure]';
 
@@ -30,7 +31,7 @@ function parseFlags(argv: string[]): { port?: number; host?: string; dataDir?: s
       ...(values.insecure ? { insecure: true } : {}),
     };
   } catch (error) {
-    return (error as Error).message;
+    return describeError(error);
   }
 }
 

@@ -168,7 +168,7 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
         insecure: options.insecure,
       });
       // Loaded only here, so the read commands never load the server.
-      const { runService } = await import('../service/run-service.js');
+      const { runService } = await import('../run-service.js');
       setExitCode(await runService(flags, io.env));
     });
 

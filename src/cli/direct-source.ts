@@ -6,6 +6,7 @@ import { openTracker } from '../open-tracker.js';
 import { type ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import { CliError, unknownModelError } from './cli-errors.js';
 import type { Answer, MetricsSource, ModelListDocument, TrainingHistoryDocument } from './metrics-source.js';
+import { describeError } from '../logging/to-error.js';
 
 function answer<T>(value: T): Answer<T> {
   return { value, json: value };
@@ -68,7 +69,7 @@ export async function openDirectSource(options: { dataDir: string; config?: Conf
   const { dataDir, config, logger = silentLogger } = options;
   const info = await stat(dataDir).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new CliError(`cannot read the data directory ${dataDir}: ${(error as Error).message}`);
+    throw new CliError(`cannot read the data directory ${dataDir}: ${describeError(error)}`);
   });
   if (info === null) {
     throw new CliError(`no data directory at ${dataDir}; start the service first or pass --data-dir`);

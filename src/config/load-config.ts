@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AddonOptionsSchema, addonOptionsToConfig } from './addon-options.js';
 import type { Config } from './config-schema.js';
 import { ConfigSchema } from './config-schema.js';
+import { describeError } from '../logging/to-error.js';
 
 /** The defaults shipped in the package's top-level config/ folder. */
 export const DEFAULT_CONFIG_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'ml-metrics.json');
@@ -32,13 +33,13 @@ export function readConfigFile(path: string): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read the config file ${path}: ${(error as Error).message}`);
+    throw new ConfigError(`cannot read the config file ${path}: ${describeError(error)}`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`the config file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`the config file ${path} is not valid JSON: ${describeError(error)}`);
   }
   return validateConfig(raw, path);
 }
@@ -61,7 +62,7 @@ export function readAddonOptionsFile(path: string): Config {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`cannot read the add-on options ${path}: ${(error as Error).message}`);
+    throw new ConfigError(`cannot read the add-on options ${path}: ${describeError(error)}`);
   }
   const result = AddonOptionsSchema.safeParse(raw);
   if (!result.success) {

@@ -1,5 +1,3 @@
-import type { ScheduledTask, Logger as CronLogger } from 'node-cron';
-import { schedule, validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import type { TargetMetric } from '../domain/target-metric.js';
 import type { ModelPerformance } from '../domain/performance.js';
@@ -14,7 +12,6 @@ import { assignSlugs } from './model-slug.js';
 import type { SensorState } from './sensor-states.js';
 import { TARGET_METRICS, buildSensorStates } from './sensor-states.js';
 import type { SensorsConfig } from './sensors-config.js';
-import { isValidTimeZone } from '../domain/time-zone.js';
 import { DEBOUNCE_MAX_WAIT_MS } from './sensors-config.js';
 
 /** What the publisher reads from the tracker. */
@@ -41,11 +38,6 @@ export function openSensorsStateStore(options: { dataDir: string; fs?: FileSyste
     initial: { alerts: {} },
     ...(options.fs ? { fs: options.fs } : {}),
   });
-}
-
-/** A sensors setting the publisher cannot run with. */
-export class SensorsConfigError extends Error {
-  override name = 'SensorsConfigError';
 }
 
 export interface SensorPublisherOptions {
@@ -93,21 +85,12 @@ function sameAlerts(a: AlertState, b: AlertState): boolean {
   return JSON.stringify(TARGET_METRICS.map((metric) => a[metric] ?? null)) === JSON.stringify(TARGET_METRICS.map((metric) => b[metric] ?? null));
 }
 
-function cronLogger(logger: Logger): CronLogger {
-  return {
-    info: (message) => logger.debug(message),
-    warn: (message) => logger.warn(message),
-    error: (message, error) => logger.error(describeError(message), error ? { error: error.message } : undefined),
-    debug: (message) => logger.debug(describeError(message)),
-  };
-}
-
 /**
  * Publishes each model's performance as hub sensors and announces drops and recoveries.
  *
  * A stored prediction or label schedules its model's evaluation (debounced per model, at most
- * 5 s after the first change of a burst); a cron job re-evaluates every model, since windows age
- * without new events. A state equal to the one last posted (ignoring `last_evaluated`) is not
+ * 5 s after the first change of a burst); the composition root schedules `evaluateAll()`, since
+ * windows age without new events. A state equal to the one last posted (ignoring `last_evaluated`) is not
  * posted again. Evaluations run one at a time. Hub failures are logged once per kind and retried on
  * the next evaluation; nothing here throws into the caller's event loop.
  */
@@ -124,7 +107,6 @@ export class SensorPublisher {
   readonly #warnedSlugs = new Set<string>();
   #tail: Promise<void> = Promise.resolve();
   #unsubscribe: (() => void) | null = null;
-  #task: ScheduledTask | null = null;
   #stopped = false;
 
   constructor(options: SensorPublisherOptions) {
@@ -133,34 +115,17 @@ export class SensorPublisher {
     this.#logger = options.logger;
     this.#config = options.config;
     this.#stateStore = options.stateStore;
-    if (!validateCron(this.#config.reevaluate_cron)) {
-      throw new SensorsConfigError(
-        `hub.sensors.reevaluate_cron: "${this.#config.reevaluate_cron}" is not a valid cron expression; ` +
-          'use 5 fields (minute hour day month weekday) or 6 with seconds, e.g. "*/5 * * * *"',
-      );
-    }
-    if (!isValidTimeZone(this.#config.timezone)) {
-      throw new SensorsConfigError(
-        `hub.sensors.timezone: "${this.#config.timezone}" is not a time zone this system knows; use an IANA name such as "UTC" or "Europe/Berlin"`,
-      );
-    }
   }
 
-  /** Listens for tracker changes and starts the re-evaluation job. The first posting is `republishAll()`'s (the hub calls it on connect). */
+  /** Listens for tracker changes. The first posting is `republishAll()`'s (the hub calls it on connect). */
   start(): void {
     if (this.#stopped) throw new Error('this SensorPublisher was stopped; create a new one');
     if (this.#unsubscribe) return;
     this.#unsubscribe = this.#tracker.onChange((change) => this.#changed(change.model_name));
-    this.#task = schedule(this.#config.reevaluate_cron, () => this.evaluateAll(), {
-      name: 'ml-metrics-sensors',
-      timezone: this.#config.timezone,
-      noOverlap: true,
-      logger: cronLogger(this.#logger),
-    });
-    this.#logger.debug('sensors started', { window: this.#config.window, reevaluate_cron: this.#config.reevaluate_cron });
+    this.#logger.debug('sensors started', { window: this.#config.window });
   }
 
-  /** Stops listening, the cron job and pending debounce timers; waits for the evaluation in flight. */
+  /** Stops listening and pending debounce timers; waits for the evaluation in flight. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#unsubscribe?.();
@@ -170,9 +135,6 @@ export class SensorPublisher {
       clearTimeout(pending.maxWait);
     }
     this.#pending.clear();
-    const task = this.#task;
-    this.#task = null;
-    if (task) await task.destroy();
     await this.#tail;
     this.#logger.debug('sensors stopped');
   }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEventMappings } from '../../src/config/load-event-mappings.js';
+import { loadEventMappings } from '../../src/integration/load-event-mappings.js';
 import { PredictionLogSchema } from '../../src/domain/prediction.js';
 import { EventCapture, type EventSource } from '../../src/integration/event-capture.js';
 import { MatchingConfigSchema } from '../../src/integration/hub-config.js';

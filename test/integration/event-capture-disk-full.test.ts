@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadEventMappings } from '../../src/config/load-event-mappings.js';
+import { loadEventMappings } from '../../src/integration/load-event-mappings.js';
 import { EventCapture } from '../../src/integration/event-capture.js';
 import { MatchingConfigSchema } from '../../src/integration/hub-config.js';
 import type { HubEvent } from '../../src/integration/hub-schemas.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadEventMappings } from '../../src/config/load-event-mappings.js';
+import { loadEventMappings } from '../../src/integration/load-event-mappings.js';
 import { EventCapture } from '../../src/integration/event-capture.js';
 import { MatchingConfigSchema } from '../../src/integration/hub-config.js';
 import { HubConnection } from '../../src/integration/hub-connection.js';

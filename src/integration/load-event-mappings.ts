@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EventMapping, EventMappings } from '../integration/event-mapping.js';
-import { EventMappingsSchema } from '../integration/event-mapping.js';
-import { ConfigError } from './load-config.js';
+import { describeError } from '../logging/to-error.js';
+import { HubConfigError } from './errors.js';
+import type { EventMapping, EventMappings } from './event-mapping.js';
+import { EventMappingsSchema } from './event-mapping.js';
 
 /** The default event contract shipped in the package's config/ folder. */
 export const DEFAULT_EVENTS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'hub-events.json');
@@ -18,12 +19,12 @@ export function loadEventMappings(overrides: EventMappings, path = DEFAULT_EVENT
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`cannot read the event contract ${path}: ${(error as Error).message}`);
+    throw new HubConfigError(`cannot read the event contract ${path}: ${describeError(error)}`);
   }
   const shipped = EventMappingsSchema.safeParse(raw);
   if (!shipped.success) {
     const issue = shipped.error.issues[0];
-    throw new ConfigError(`invalid event contract in ${path}: ${issue?.path.join('.')}: ${issue?.message}`);
+    throw new HubConfigError(`invalid event contract in ${path}: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   const merged: Record<string, EventMapping> = {};
   for (const [type, mapping] of Object.entries({ ...shipped.data, ...overrides })) {

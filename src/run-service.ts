@@ -1,8 +1,9 @@
-import type { ConfigOverrides } from '../config/load-config.js';
-import { loadConfig } from '../config/load-config.js';
-import { startApp } from '../app.js';
-import type { App } from '../app.js';
-import { createLogger } from '../logging/logger.js';
+import type { ConfigOverrides } from './config/load-config.js';
+import { loadConfig } from './config/load-config.js';
+import { startApp } from './app.js';
+import type { App } from './app.js';
+import { createLogger } from './logging/logger.js';
+import { describeError } from './logging/to-error.js';
 
 /**
  * Runs the service until SIGTERM or SIGINT (exit 0), or until the hub refuses its token (exit
@@ -15,7 +16,7 @@ export async function runService(flags: ConfigOverrides, env: NodeJS.ProcessEnv)
   try {
     config = loadConfig(flags, env);
   } catch (error) {
-    boot.error((error as Error).message);
+    boot.error(describeError(error));
     return 2;
   }
   const logger = createLogger({ level: config.log_level });
@@ -42,29 +43,30 @@ export async function runService(flags: ConfigOverrides, env: NodeJS.ProcessEnv)
         done(code);
       })
       .catch((error: unknown) => {
-        logger.error(`stopping failed: ${(error as Error).message}`);
+        logger.error(`stopping failed: ${describeError(error)}`);
         done(1);
       });
   };
   const onSigterm = () => stop('SIGTERM received', 0);
   const onSigint = () => stop('SIGINT received', 0);
-  let fatalBeforeStart: Error | null = null;
+  // Set by onFatal when the hub refuses the token before startApp has returned.
+  const early: { fatal: Error | null } = { fatal: null };
   try {
     app = await startApp({
       config,
       logger,
       env,
       onFatal: (error) => {
-        if (!app) fatalBeforeStart = error;
+        if (!app) early.fatal = error;
         else stop(`cannot go on without the hub (${error.name})`, 1);
       },
     });
   } catch (error) {
-    logger.error(`cannot start: ${(error as Error).message}`);
+    logger.error(`cannot start: ${describeError(error)}`);
     return 1;
   }
   process.on('SIGTERM', onSigterm);
   process.on('SIGINT', onSigint);
-  if (fatalBeforeStart) stop(`cannot go on without the hub (${(fatalBeforeStart as Error).name})`, 1);
+  if (early.fatal) stop(`cannot go on without the hub (${early.fatal.name})`, 1);
   return finished;
 }
