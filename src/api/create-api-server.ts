@@ -8,7 +8,8 @@ import { INTERNAL_ERROR_MESSAGE, toErrorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { parseQuery, splitTarget } from './parse-query.js';
 import { checkDeclaredLength, readJsonBody } from './read-json-body.js';
-import { createRoutes, type ApiRoute, type HealthExtras } from './routes.js';
+import type { ApiRoute } from './api-route.js';
+import { createRoutes, type HealthExtras } from './routes.js';
 import { Router } from './router.js';
 import { sendJson } from './send-json.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ModelNameSchema, RecordIdSchema } from '../domain/names.js';
 import { OPENAPI_COMPONENTS, type ComponentName } from './openapi-components.js';
-import type { ApiRoute } from './routes.js';
+import type { ApiRoute } from './api-route.js';
 
 export type OpenApiDocument = Record<string, unknown> & { openapi: string; paths: Record<string, Record<string, unknown>> };
 
