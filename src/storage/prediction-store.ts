@@ -1,7 +1,8 @@
 import type { StorageConfig } from './storage-config.js';
 import type { PredictionLog } from '../domain/prediction.js';
 import type { Logger } from '../logging/logger.js';
-import { AggregateIndex } from '../metrics/aggregate-index.js';
+import type { AggregateReader } from './aggregate-index.js';
+import { AggregateIndex } from './aggregate-index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { FileSystem } from './file-system.js';
 import { nodeFileSystem } from './file-system.js';
@@ -90,7 +91,7 @@ export class UnknownIdError extends StorageError {
  *   rewrite did not complete.
  */
 export class PredictionStore {
-  readonly aggregates = new AggregateIndex();
+  readonly #aggregates = new AggregateIndex();
   readonly #options: PredictionStoreOptions;
   readonly #fs: FileSystem;
   readonly #files: SegmentFilesOnDisk;
@@ -208,6 +209,11 @@ export class PredictionStore {
     }
   }
 
+  /** The running aggregates, to read; only the store's commits change them. */
+  get aggregates(): AggregateReader {
+    return this.#aggregates;
+  }
+
   /** Why the last commit failed, until a commit succeeds again; null when writes work. */
   get lastWriteFailure(): string | null {
     return this.#lastWriteFailure;
@@ -228,7 +234,7 @@ export class PredictionStore {
    * Recomputes the aggregates from the raw records (and, for segments whose raw records
    * retention dropped, from their stored summaries). The live `aggregates` must equal this.
    */
-  async rebuildAggregates(): Promise<AggregateIndex> {
+  async rebuildAggregates(): Promise<AggregateReader> {
     if (this.#options.readOnly) return this.#rebuild();
     // Behind the commits in flight, so the files read are the ones they finish writing.
     let rebuilt: AggregateIndex | undefined;
@@ -436,8 +442,8 @@ export class PredictionStore {
     this.#nextSegment = Math.max(this.#nextSegment, open.data.segment + 1);
     this.#nextSeq = open.data.first_seq + open.data.records.length;
     for (const change of changes) {
-      if (change.before) this.aggregates.apply(this.#options.contribute(change.before), -1, change.seq, change.before.timestamp);
-      this.aggregates.apply(this.#options.contribute(change.after), 1, change.seq, change.after.timestamp);
+      if (change.before) this.#aggregates.apply(this.#options.contribute(change.before), -1, change.seq, change.before.timestamp);
+      this.#aggregates.apply(this.#options.contribute(change.after), 1, change.seq, change.after.timestamp);
     }
 
     // Derived: apply late labels to their sealed segments (before answering, so what callers see
@@ -606,7 +612,7 @@ export class PredictionStore {
     this.#sealed.clear();
     this.#open = null;
     this.#cache.clear();
-    this.aggregates.clear();
+    this.#aggregates.clear();
     await this.#load();
     this.#needsReload = false;
   }
@@ -669,10 +675,10 @@ export class PredictionStore {
     this.#ids = IdHashIndex.build(hashes);
     for (const source of replaySources) await this.#replayIntents(source.label_log);
 
-    for (const { summary } of this.#sealed.values()) for (const group of summary.groups) this.aggregates.addGroup(group);
+    for (const { summary } of this.#sealed.values()) for (const group of summary.groups) this.#aggregates.addGroup(group);
     if (this.#open) {
       const { records, first_seq } = this.#open.data;
-      records.forEach((record, index) => this.aggregates.apply(this.#options.contribute(record), 1, first_seq + index, record.timestamp));
+      records.forEach((record, index) => this.#aggregates.apply(this.#options.contribute(record), 1, first_seq + index, record.timestamp));
     }
     const lastSealed = [...this.#sealed.values()].reduce((max, { summary }) => Math.max(max, summary.first_seq + summary.record_count), 0);
     this.#nextSeq = this.#open ? this.#open.data.first_seq + this.#open.data.records.length : lastSealed;
