@@ -10,7 +10,7 @@ import { decodeIdHashes, IdHashIndex } from './id-hashes.js';
 import type { LoadedSegment } from './segment-cache.js';
 import { indexRecords, SegmentCache } from './segment-cache.js';
 import type { LabelIntent, SegmentFile, SegmentSummary } from './segment-files.js';
-import { CorruptFileError, StorageError, WriteFailedError } from './storage-errors.js';
+import { CorruptFileError, DuplicateIdError, StorageError, UnknownIdError, WriteFailedError } from './storage-errors.js';
 import { SegmentFilesOnDisk } from './segment-files-on-disk.js';
 import { STORE_SCHEMA_VERSION } from './stored-file-version.js';
 import type { Contribute } from './summarize-segment.js';
@@ -65,16 +65,6 @@ type Operation =
 /** Bytes a logged label takes in the open segment's file (UTF-8, with its separator). */
 function intentSize(intent: LabelIntent): number {
   return Buffer.byteLength(JSON.stringify(intent)) + 2;
-}
-
-/** Thrown by `insert` when the id is already stored. */
-export class DuplicateIdError extends StorageError {
-  override name = 'DuplicateIdError';
-}
-
-/** Thrown by `label` when no stored record has the id. */
-export class UnknownIdError extends StorageError {
-  override name = 'UnknownIdError';
 }
 
 /**
