@@ -2,7 +2,7 @@ import type { BucketCounts, Contribution } from '../metrics/bucket-counts.js';
 import { applyContribution, cellKey, emptyCounts, mergeCounts } from '../metrics/bucket-counts.js';
 
 /** One model version's counts: all time, and per hour. */
-export interface VersionAggregates {
+interface VersionAggregates {
   model_name: string;
   model_version: string;
   /** Sequence number of the version's first prediction: the newest version is the one first seen last. */

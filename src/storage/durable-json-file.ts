@@ -7,7 +7,7 @@ import { nodeFileSystem } from './file-system.js';
 import { CorruptFileError } from './storage-errors.js';
 import { migrateStoredFile } from './stored-file-version.js';
 
-export interface DurableJsonFileOptions<T> {
+interface DurableJsonFileOptions<T> {
   /** Validates what is read back; a file that fails is reported, never overwritten. */
   schema: z.ZodType<T>;
   /** Text to write (default: JSON with two-space indentation). */

@@ -9,21 +9,21 @@ import { DuplicateIdError, UnknownIdError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
 
 /** A sealed segment's copy, staged for rewriting with late labels, and the revision it gets. */
-export interface RewriteTarget extends LoadedSegment {
+interface RewriteTarget extends LoadedSegment {
   revision: number;
 }
 
 /** Where a record to relabel sits during a commit: the staged open segment, or a sealed one staged for rewriting. */
 type StagedRecord = { kind: 'open'; segment: OpenSegment; index: number } | { kind: 'sealed'; segment: RewriteTarget; index: number };
 
-export interface RecordChange {
+interface RecordChange {
   before: PredictionLog | null;
   after: PredictionLog;
   seq: number;
 }
 
 /** A batch's writes applied to copies, not yet on disk. */
-export interface StagedBatch {
+interface StagedBatch {
   /** The open segment with the batch's records and logged labels; written only if dirty. */
   open: OpenSegment;
   /** Sealed segments that get late labels, by segment number. */

@@ -22,7 +22,7 @@ export interface StoreProblem {
   repair: 'set_aside' | 'rebuild_summary';
 }
 
-export interface DoctorOptions {
+interface DoctorOptions {
   dataDir: string;
   contribute: Contribute;
   labelFingerprint: string;

@@ -10,7 +10,7 @@ import type { SegmentFile, SegmentSummary } from './segment-files.js';
 import { SegmentFilesOnDisk } from './segment-files-on-disk.js';
 import { summarizeSegment } from './summarize-segment.js';
 
-export interface SealedSegment {
+interface SealedSegment {
   /** The summary without its id hashes (they are in the store's IdHashIndex). */
   summary: SegmentSummary;
 }
