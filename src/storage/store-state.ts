@@ -18,7 +18,7 @@ interface SealedSegment {
 /**
  * What the store knows of its data directory, in memory: the sealed segments' summaries, the id
  * hashes, the open segment, the aggregates. Shared by the steps that change it (commits, sealing,
- * recovery, retention), which the commit queue runs one at a time.
+ * recovery, retention), which run one at a time: at start-up, or from the commit queue.
  */
 export class StoreState {
   readonly options: PredictionStoreOptions;
