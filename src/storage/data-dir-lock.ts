@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { join } from 'node:path';
+import { errnoCode } from './file-system.js';
 import { StoreLockedError } from './storage-errors.js';
 
 function isAlive(pid: number): boolean {
@@ -7,7 +8,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(error) === 'EPERM';
   }
 }
 
@@ -26,7 +27,7 @@ export async function acquireDataDirLock(dataDir: string): Promise<() => Promise
         await fs.rm(path, { force: true });
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (errnoCode(error) !== 'EEXIST') throw error;
       const owner = Number.parseInt((await fs.readFile(path, 'utf8').catch(() => '')).trim(), 10);
       if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
         throw new StoreLockedError(

@@ -1,12 +1,13 @@
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
+import { describeError } from '../logging/to-error.js';
 import type { FileSystem } from './file-system.js';
 import { nodeFileSystem } from './file-system.js';
 import { CorruptFileError } from './storage-errors.js';
 import { migrateStoredFile } from './stored-file-version.js';
 
-export interface DurableJsonFileOptions<T> {
+interface DurableJsonFileOptions<T> {
   /** Validates what is read back; a file that fails is reported, never overwritten. */
   schema: z.ZodType<T>;
   /** Text to write (default: JSON with two-space indentation). */
@@ -54,7 +55,7 @@ export function parseStoredJson<T>(path: string, text: string, schema: z.ZodType
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const reason = text.trim() === '' ? 'the file is empty' : `not valid JSON: ${(error as Error).message}`;
+    const reason = text.trim() === '' ? 'the file is empty' : `not valid JSON: ${describeError(error)}`;
     throw new CorruptFileError(path, reason);
   }
   const migrated = migrateStoredFile(raw);

@@ -18,8 +18,13 @@ export interface FileSystem {
   exists(path: string): Promise<boolean>;
 }
 
+/** The errno code (ENOENT, EEXIST...) of an error from node:fs or process, if it has one. */
+export function errnoCode(thrown: unknown): string | undefined {
+  return thrown instanceof Error && 'code' in thrown && typeof thrown.code === 'string' ? thrown.code : undefined;
+}
+
 function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  return errnoCode(error) === 'ENOENT';
 }
 
 /** The real file system (node:fs/promises). */

@@ -6,7 +6,7 @@ import type { FileSystem } from './file-system.js';
 import { nodeFileSystem } from './file-system.js';
 import { STORE_SCHEMA_VERSION, storedFileHeader } from './stored-file-version.js';
 
-export interface JsonDocumentStoreOptions<T> {
+interface JsonDocumentStoreOptions<T> {
   dataDir: string;
   fileName: string;
   /** Written into the file and checked on read, so one file is never read as another. */

@@ -10,7 +10,7 @@ const Count = z.number().int().min(0);
  * A label for a prediction in an older (sealed) segment, logged in the open segment before the
  * older one is rewritten: if the process dies in between, start-up applies it again.
  */
-export const LabelIntentSchema = z.object({
+const LabelIntentSchema = z.object({
   prediction_id: RecordIdSchema,
   segment: Count,
   /** The revision the target segment has once this label is in it. */
@@ -38,7 +38,7 @@ export type SegmentFile = z.infer<typeof SegmentFileSchema>;
 
 const CellSchema = z.tuple([z.string().nullable(), z.string(), z.number().int()]);
 
-export const SummaryBucketSchema = z.object({
+const SummaryBucketSchema = z.object({
   hour: z.number().int(),
   total: Count,
   confidence_sum: z.number().min(0),
@@ -47,9 +47,8 @@ export const SummaryBucketSchema = z.object({
   /** [true label key or null (known wrong, truth unknown), predicted label key, count] */
   cells: z.array(CellSchema),
 });
-export type SummaryBucket = z.infer<typeof SummaryBucketSchema>;
 
-export const SummaryGroupSchema = z.object({
+const SummaryGroupSchema = z.object({
   model_name: ModelNameSchema,
   model_version: ModelVersionSchema,
   /** Sequence number of this version's first prediction in the segment. */

@@ -29,3 +29,13 @@ export class StoreLockedError extends StorageError {
 export class WriteFailedError extends StorageError {
   override name = 'WriteFailedError';
 }
+
+/** Thrown by `insert` when the id is already stored. */
+export class DuplicateIdError extends StorageError {
+  override name = 'DuplicateIdError';
+}
+
+/** Thrown by `label` when no stored record has the id. */
+export class UnknownIdError extends StorageError {
+  override name = 'UnknownIdError';
+}

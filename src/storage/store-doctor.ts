@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
+import { describeError } from '../logging/to-error.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { DurableJsonFile, parseStoredJson } from './durable-json-file.js';
 import { nodeFileSystem } from './file-system.js';
@@ -21,7 +22,7 @@ export interface StoreProblem {
   repair: 'set_aside' | 'rebuild_summary';
 }
 
-export interface DoctorOptions {
+interface DoctorOptions {
   dataDir: string;
   contribute: Contribute;
   labelFingerprint: string;
@@ -55,7 +56,7 @@ async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<{ value:
   try {
     return { value: parseStoredJson(path, await fs.readFile(path, 'utf8'), schema) };
   } catch (error) {
-    return { error: error instanceof CorruptFileError ? error.reason : (error as Error).message };
+    return { error: error instanceof CorruptFileError ? error.reason : describeError(error) };
   }
 }
 

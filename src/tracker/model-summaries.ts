@@ -1,5 +1,5 @@
 import type { ModelSummary } from '../domain/performance.js';
-import type { VersionAggregates } from '../metrics/aggregate-index.js';
+import type { VersionAggregates } from '../storage/aggregate-index.js';
 
 /** Versions in the order they were first seen: the last is the newest. */
 export function versionsInOrder(versions: readonly VersionAggregates[]): VersionAggregates[] {

@@ -1,6 +1,5 @@
 import { toError } from '../logging/to-error.js';
-import { DuplicateIdError, UnknownIdError } from '../storage/prediction-store.js';
-import { CorruptFileError, WriteFailedError } from '../storage/storage-errors.js';
+import { CorruptFileError, DuplicateIdError, UnknownIdError, WriteFailedError } from '../storage/storage-errors.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
 
 /** Maps a storage failure to the tracker's errors (anything else is passed on as an Error). */

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { AggregateIndex } from '../../src/metrics/aggregate-index.js';
+import type { AggregateReader } from '../../src/storage/aggregate-index.js';
 import type { BucketCounts } from '../../src/metrics/bucket-counts.js';
 
 /** Largest difference allowed between two confidence sums (they are float sums in different orders). */
@@ -29,7 +29,7 @@ function diffCounts(where: string, actual: BucketCounts | undefined, expected: B
  * last_timestamp, all-time counts and every hour bucket (confidence sums within
  * CONFIDENCE_TOLERANCE). Empty when they agree; use `expect(diffAggregates(a, b)).toEqual([])`.
  */
-export function diffAggregates(actual: AggregateIndex, expected: AggregateIndex): string[] {
+export function diffAggregates(actual: AggregateReader, expected: AggregateReader): string[] {
   const out: string[] = [];
   const models = new Set([...actual.models(), ...expected.models()]);
   for (const model of [...models].sort()) {

@@ -1,5 +1,5 @@
-import type { BucketCounts, Contribution } from './bucket-counts.js';
-import { applyContribution, cellKey, emptyCounts, mergeCounts } from './bucket-counts.js';
+import type { BucketCounts, Contribution } from '../metrics/bucket-counts.js';
+import { applyContribution, cellKey, emptyCounts, mergeCounts } from '../metrics/bucket-counts.js';
 
 /** One model version's counts: all time, and per hour. */
 export interface VersionAggregates {
@@ -22,11 +22,20 @@ export interface StoredGroup {
   buckets: Array<{ hour: number; total: number; confidence_sum: number; labeled: number; correct: number; cells: Array<[string | null, string, number]> }>;
 }
 
+/** What readers of the aggregates may do: look counts up, never change them. */
+export interface AggregateReader {
+  models(): string[];
+  versions(model: string): VersionAggregates[];
+  get(model: string, version: string): VersionAggregates | undefined;
+  /** Counts of the hours that start in [fromHour, toHour]; all time when both are null. */
+  sum(model: string, version: string, fromHour: number | null, toHour: number | null): BucketCounts;
+}
+
 /**
  * Running confusion counts per model, version and hour, so metrics never rescan raw records.
  * Pure data: the store feeds it contributions and stored summaries.
  */
-export class AggregateIndex {
+export class AggregateIndex implements AggregateReader {
   readonly #models = new Map<string, Map<string, VersionAggregates>>();
 
   #version(model: string, version: string, seq: number): VersionAggregates {
@@ -105,7 +114,7 @@ export class AggregateIndex {
   }
 }
 
-export function bucketToCounts(bucket: StoredGroup['buckets'][number]): BucketCounts {
+function bucketToCounts(bucket: StoredGroup['buckets'][number]): BucketCounts {
   const counts = emptyCounts();
   counts.total = bucket.total;
   counts.confidence_sum = bucket.confidence_sum;

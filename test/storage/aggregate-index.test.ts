@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredGroup } from '../../src/metrics/aggregate-index.js';
-import { AggregateIndex } from '../../src/metrics/aggregate-index.js';
+import type { StoredGroup } from '../../src/storage/aggregate-index.js';
+import { AggregateIndex } from '../../src/storage/aggregate-index.js';
 import type { Contribution } from '../../src/metrics/bucket-counts.js';
 import { cellKey } from '../../src/metrics/bucket-counts.js';
 

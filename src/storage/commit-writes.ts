@@ -1,0 +1,60 @@
+import { describeError } from '../logging/to-error.js';
+import type { Operation, WriteOperation } from './commit-queue.js';
+import { stageBatch } from './stage-batch.js';
+import { WriteFailedError } from './storage-errors.js';
+import type { StoreState } from './store-state.js';
+
+/**
+ * Commits a batch of writes. One commit has one commit point: the write of the open segment.
+ * Operations are acknowledged once it is on disk. What follows is derived and can be redone from
+ * it: summaries, and sealed segments rewritten for late labels (whose labels the open segment's
+ * label_log already holds). A failure there is repaired by re-reading the store before the next
+ * commit.
+ */
+export async function commitWrites(state: StoreState, batch: WriteOperation[], requeue: (operations: Operation[]) => void): Promise<void> {
+  const now = state.options.now();
+  const { open, targets, changes, accepted, rejectAccepted } = await stageBatch(state, batch, now, requeue);
+  if (accepted.length === 0) return;
+
+  // The commit point.
+  if (open.dirty) {
+    try {
+      await state.files.writeSegment(open.data);
+    } catch (error) {
+      state.needsReload = true;
+      const failure = new WriteFailedError(`could not write to ${state.options.dataDir}: ${describeError(error)}`);
+      state.lastWriteFailure = failure.message;
+      state.options.logger.error('a write failed; nothing in it was acknowledged', { error: failure.message });
+      for (const reject of rejectAccepted) reject(failure);
+      return;
+    }
+  }
+
+  // On disk: publish.
+  state.lastWriteFailure = null;
+  for (const target of targets.values()) {
+    target.data = { ...target.data, revision: target.revision };
+    state.cache.set(target.data.segment, { data: target.data, ids: target.ids });
+  }
+  state.open = open;
+  state.nextSegment = Math.max(state.nextSegment, open.data.segment + 1);
+  state.nextSeq = open.data.first_seq + open.data.records.length;
+  for (const change of changes) {
+    if (change.before) state.aggregates.apply(state.options.contribute(change.before), -1, change.seq, change.before.timestamp);
+    state.aggregates.apply(state.options.contribute(change.after), 1, change.seq, change.after.timestamp);
+  }
+
+  // Derived: apply late labels to their sealed segments (before answering, so what callers see
+  // next on disk is settled; a failure here does not undo the acknowledged commit).
+  for (const target of targets.values()) {
+    try {
+      await state.files.writeSegment(target.data);
+      const summary = state.summarize(target.data);
+      await state.files.writeSummary(summary);
+      state.sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
+    } catch (error) {
+      state.derivedFailed(`could not apply late labels to sealed segment ${target.data.segment}`, error);
+    }
+  }
+  for (const resolve of accepted) resolve();
+}

@@ -1,0 +1,198 @@
+import type { PredictionLog } from '../domain/prediction.js';
+import { toError } from '../logging/to-error.js';
+import type { Operation, WriteOperation } from './commit-queue.js';
+import type { OpenSegment } from './open-segment.js';
+import { intentSize, isFull, newOpenSegment, sealOpenSegment } from './open-segment.js';
+import type { LoadedSegment } from './segment-cache.js';
+import type { LabelIntent } from './segment-files.js';
+import { DuplicateIdError, UnknownIdError } from './storage-errors.js';
+import type { StoreState } from './store-state.js';
+
+/** A sealed segment's copy, staged for rewriting with late labels, and the revision it gets. */
+interface RewriteTarget extends LoadedSegment {
+  revision: number;
+}
+
+/** Where a record to relabel sits during a commit: the staged open segment, or a sealed one staged for rewriting. */
+type StagedRecord = { kind: 'open'; segment: OpenSegment; index: number } | { kind: 'sealed'; segment: RewriteTarget; index: number };
+
+interface RecordChange {
+  before: PredictionLog | null;
+  after: PredictionLog;
+  seq: number;
+}
+
+/** A batch's writes applied to copies, not yet on disk. */
+interface StagedBatch {
+  /** The open segment with the batch's records and logged labels; written only if dirty. */
+  open: OpenSegment;
+  /** Sealed segments that get late labels, by segment number. */
+  targets: Map<number, RewriteTarget>;
+  /** What the aggregates gain and lose once the commit is on disk. */
+  changes: RecordChange[];
+  /** Answers the accepted operations, once the commit is on disk. */
+  accepted: Array<() => void>;
+  /** Rejects the accepted operations, if the commit fails. */
+  rejectAccepted: Array<(error: Error) => void>;
+}
+
+/**
+ * Stages a batch of inserts and labels on copies of the open segment and of the sealed segments
+ * they label. Operations that cannot be accepted are rejected here; those that would need a
+ * second segment written go back to the queue (`requeue`). A full, clean open segment is sealed.
+ */
+export async function stageBatch(state: StoreState, batch: WriteOperation[], now: Date, requeue: (operations: Operation[]) => void): Promise<StagedBatch> {
+  let open = stageOpen(state, state.open, now);
+  const targets = new Map<number, RewriteTarget>();
+  const changes: RecordChange[] = [];
+  const accepted: Array<() => void> = [];
+  const rejectAccepted: Array<(error: Error) => void> = [];
+
+  for (let position = 0; position < batch.length; position += 1) {
+    const operation = batch[position]!;
+    if (operation.kind === 'insert') {
+      const { record } = operation;
+      let exists: boolean;
+      try {
+        exists = await recordExists(state, record.prediction_id, open, targets);
+      } catch (error) {
+        // A sealed segment that may hold the id cannot be read (CorruptFileError names it).
+        operation.reject(toError(error));
+        continue;
+      }
+      if (exists) {
+        operation.reject(new DuplicateIdError(`prediction_id "${record.prediction_id}" is already stored`));
+        continue;
+      }
+      if (isFull(open, state.options.storage, now, state.files.size(record) + 2)) {
+        if (open.dirty || targets.size > 0) {
+          // One commit writes one segment: the rest goes in the next commit, into a new segment.
+          requeue(batch.slice(position));
+          break;
+        }
+        // The open segment is unchanged and already on disk: seal it, start the next one.
+        await sealOpenSegment(state);
+        open = stageOpen(state, null, now);
+      }
+      const index = open.data.records.length;
+      open.data.records.push(record);
+      open.ids.set(record.prediction_id, index);
+      open.bytes += state.files.size(record) + 2;
+      open.dirty = true;
+      changes.push({ before: null, after: record, seq: open.data.first_seq + index });
+      accepted.push(() => operation.resolve());
+      rejectAccepted.push(operation.reject);
+      continue;
+    }
+    // label
+    let where: StagedRecord | null;
+    try {
+      where = findStaged(operation.id, open) ?? (await findSealed(state, operation.id, targets));
+    } catch (error) {
+      // The sealed segment that may hold the id cannot be read (CorruptFileError names it).
+      operation.reject(toError(error));
+      continue;
+    }
+    if (!where) {
+      operation.reject(new UnknownIdError(`no stored prediction has prediction_id "${operation.id}"`));
+      continue;
+    }
+    const before = where.segment.data.records[where.index]!;
+    let after: PredictionLog;
+    try {
+      after = operation.relabel(before);
+    } catch (error) {
+      operation.reject(toError(error));
+      continue;
+    }
+    if (after === before) {
+      // Nothing to change (e.g. a label only wanted while unlabeled): answer without a write.
+      accepted.push(() => operation.resolve(before));
+      rejectAccepted.push(operation.reject);
+      continue;
+    }
+    where.segment.data.records[where.index] = after;
+    changes.push({ before, after, seq: where.segment.data.first_seq + where.index });
+    if (where.kind === 'sealed') {
+      const target = where.segment;
+      const intent: LabelIntent = {
+        prediction_id: after.prediction_id,
+        segment: target.data.segment,
+        target_revision: target.revision,
+        ground_truth: after.ground_truth,
+        ground_truth_source: after.ground_truth_source ?? 'api',
+        correct: after.correct ?? false,
+        labeled_at: after.labeled_at ?? now.toISOString(),
+      };
+      open.data.label_log.push(intent);
+      open.bytes += intentSize(intent);
+    } else {
+      open.bytes += state.files.size(after) - state.files.size(before);
+    }
+    open.dirty = true;
+    accepted.push(() => operation.resolve(after));
+    rejectAccepted.push(operation.reject);
+  }
+  return { open, targets, changes, accepted, rejectAccepted };
+}
+
+/** A copy of the open segment to stage changes on (a new one when there is none). */
+function stageOpen(state: StoreState, open: OpenSegment | null, now: Date): OpenSegment {
+  if (!open) return newOpenSegment(state.nextSegment, state.nextSeq, now);
+  // Intents whose target rewrite is on disk (published commits) are no longer needed: dropping
+  // them keeps the open segment bounded under label-only traffic. They leave with the next write.
+  const label_log: LabelIntent[] = [];
+  let bytes = open.bytes;
+  for (const intent of open.data.label_log) {
+    if (intentPending(state, intent)) label_log.push(intent);
+    else bytes -= intentSize(intent);
+  }
+  return {
+    data: { ...open.data, records: open.data.records.slice(), label_log },
+    ids: new Map(open.ids),
+    bytes,
+    dirty: false,
+  };
+}
+
+/** Whether a logged label is not yet in its sealed target segment (as published). */
+function intentPending(state: StoreState, intent: LabelIntent): boolean {
+  const target = state.sealed.get(intent.segment);
+  return target !== undefined && !target.summary.raw_dropped && target.summary.source_revision < intent.target_revision;
+}
+
+function findStaged(id: string, open: OpenSegment): StagedRecord | null {
+  const index = open.ids.get(id);
+  return index === undefined ? null : { kind: 'open', segment: open, index };
+}
+
+/** Finds a record in a sealed segment, staging a copy of that segment for rewriting. */
+async function findSealed(state: StoreState, id: string, targets: Map<number, RewriteTarget>): Promise<StagedRecord | null> {
+  for (const segment of state.ids.candidates(id)) {
+    let target = targets.get(segment);
+    if (!target) {
+      const loaded = await state.loadSealed(segment);
+      target = {
+        data: { ...loaded.data, records: loaded.data.records.slice() },
+        ids: loaded.ids,
+        revision: loaded.data.revision + 1,
+      };
+      const index = target.ids.get(id);
+      if (index === undefined) continue;
+      targets.set(segment, target);
+      return { kind: 'sealed', segment: target, index };
+    }
+    const index = target.ids.get(id);
+    if (index !== undefined) return { kind: 'sealed', segment: target, index };
+  }
+  return null;
+}
+
+async function recordExists(state: StoreState, id: string, open: OpenSegment, targets: Map<number, LoadedSegment>): Promise<boolean> {
+  if (findStaged(id, open)) return true;
+  for (const segment of state.ids.candidates(id)) {
+    const loaded = targets.get(segment) ?? (await state.loadSealed(segment));
+    if (loaded.ids.has(id)) return true;
+  }
+  return false;
+}

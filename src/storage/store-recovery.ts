@@ -1,0 +1,127 @@
+import { decodeIdHashes, IdHashIndex } from './id-hashes.js';
+import { reopenSegment } from './open-segment.js';
+import { indexRecords } from './segment-cache.js';
+import type { LabelIntent, SegmentFile } from './segment-files.js';
+import { CorruptFileError } from './storage-errors.js';
+import type { StoreState } from './store-state.js';
+
+/**
+ * Reads the store's files into `state` (empty) at start-up, and finishes what a stop left undone:
+ * summaries missing or computed with other label settings are rebuilt, a raw file retention meant
+ * to remove is removed, logged late labels are re-applied. A read-only store repairs only in memory.
+ */
+export async function loadStore(state: StoreState): Promise<void> {
+  const { logger, readOnly } = state.options;
+  const segmentNumbers = await state.files.listSegments();
+  const summaryNumbers = await state.files.listSummaries();
+  const segmentSet = new Set(segmentNumbers);
+  const hashes = new Map<number, Uint32Array>();
+
+  for (const segment of summaryNumbers) {
+    const summary = await state.files.readSummary(segment);
+    const segmentPath = state.files.segmentPath(segment);
+    if (!summary.raw_dropped && !segmentSet.has(segment)) {
+      throw new CorruptFileError(segmentPath, `the file is missing, but its summary says it holds ${summary.record_count} predictions`);
+    }
+    if (summary.raw_dropped && segmentSet.has(segment)) {
+      // Retention wrote the summary but was stopped before removing the raw file.
+      if (!readOnly) await state.files.removeSegment(segment);
+      segmentSet.delete(segment);
+    }
+    state.sealed.set(segment, { summary: { ...summary, id_hashes: '' } });
+    hashes.set(segment, decodeIdHashes(summary.id_hashes));
+  }
+
+  const present = segmentNumbers.filter((n) => segmentSet.has(n));
+  const highest = present.at(-1);
+  const openNumber = highest !== undefined && !state.sealed.has(highest) ? highest : null;
+  const replaySources: SegmentFile[] = [];
+
+  // Sealed segments whose summary is missing (a stop during sealing) or stale (label keys changed).
+  for (const segment of present) {
+    if (segment === openNumber) continue;
+    const sealed = state.sealed.get(segment);
+    if (sealed && sealed.summary.label_fingerprint === state.options.labelFingerprint) continue;
+    const data = await state.files.readSegment(segment);
+    const summary = state.summarize(data);
+    if (!readOnly) await state.files.writeSummary(summary);
+    state.sealed.set(segment, { summary: { ...summary, id_hashes: '' } });
+    hashes.set(segment, decodeIdHashes(summary.id_hashes));
+    if (!sealed) replaySources.push(data);
+    logger.info(sealed ? 'recomputed a segment summary for new label settings' : 'rebuilt a missing segment summary', { segment });
+  }
+  for (const { summary } of state.sealed.values()) {
+    if (summary.raw_dropped && summary.label_fingerprint !== state.options.labelFingerprint) {
+      logger.warn('aggregates of a segment whose raw records were dropped keep their old label settings', { segment: summary.segment });
+    }
+  }
+
+  if (openNumber !== null) {
+    const data = await state.files.readSegment(openNumber);
+    replaySources.push(data);
+    state.open = reopenSegment(data, (record) => state.files.size(record));
+  }
+  state.ids = IdHashIndex.build(hashes);
+  for (const source of replaySources) await replayIntents(state, source.label_log);
+
+  for (const { summary } of state.sealed.values()) for (const group of summary.groups) state.aggregates.addGroup(group);
+  if (state.open) {
+    const { records, first_seq } = state.open.data;
+    records.forEach((record, index) => state.aggregates.apply(state.options.contribute(record), 1, first_seq + index, record.timestamp));
+  }
+  const lastSealed = [...state.sealed.values()].reduce((max, { summary }) => Math.max(max, summary.first_seq + summary.record_count), 0);
+  state.nextSeq = state.open ? state.open.data.first_seq + state.open.data.records.length : lastSealed;
+  state.nextSegment = Math.max(0, ...present, ...state.sealed.keys()) + 1;
+  logger.info('store opened', { data_dir: state.options.dataDir, ...state.stats() });
+}
+
+/** Forgets what `state` holds and reads the files again (after a failed write). */
+export async function reloadStore(state: StoreState): Promise<void> {
+  state.options.logger.warn('re-reading the store after a failed write');
+  state.sealed.clear();
+  state.open = null;
+  state.cache.clear();
+  state.aggregates.clear();
+  await loadStore(state);
+  state.needsReload = false;
+}
+
+/** Re-applies logged late labels whose sealed-segment rewrite did not complete. */
+async function replayIntents(state: StoreState, intents: LabelIntent[]): Promise<void> {
+  const pending = new Map<number, LabelIntent[]>();
+  for (const intent of intents) {
+    const target = state.sealed.get(intent.segment);
+    if (!target || target.summary.raw_dropped) continue;
+    if (target.summary.source_revision >= intent.target_revision) continue;
+    pending.set(intent.segment, [...(pending.get(intent.segment) ?? []), intent]);
+  }
+  for (const [segment, list] of pending) {
+    const data = await state.files.readSegment(segment);
+    const ids = indexRecords(data.records);
+    let records = data.records;
+    let revision = data.revision;
+    for (const intent of list) {
+      if (intent.target_revision <= data.revision) continue;
+      const index = ids.get(intent.prediction_id);
+      if (index === undefined) continue;
+      records = records === data.records ? records.slice() : records;
+      records[index] = {
+        ...records[index]!,
+        ground_truth: intent.ground_truth,
+        ground_truth_source: intent.ground_truth_source,
+        correct: intent.correct,
+        labeled_at: intent.labeled_at,
+      };
+      revision = Math.max(revision, intent.target_revision);
+    }
+    const next = { ...data, records, revision };
+    if (!state.options.readOnly) {
+      if (revision !== data.revision) await state.files.writeSegment(next);
+    }
+    const summary = state.summarize(next);
+    if (!state.options.readOnly) await state.files.writeSummary(summary);
+    state.sealed.set(segment, { summary: { ...summary, id_hashes: '' } });
+    state.cache.delete(segment);
+    state.options.logger.info('re-applied late labels after an interrupted write', { segment, labels: list.length });
+  }
+}

@@ -1,0 +1,73 @@
+import { describeError } from '../logging/to-error.js';
+import { AggregateIndex } from './aggregate-index.js';
+import type { FileSystem } from './file-system.js';
+import { IdHashIndex } from './id-hashes.js';
+import type { OpenSegment } from './open-segment.js';
+import type { PredictionStoreOptions } from './prediction-store.js';
+import type { LoadedSegment } from './segment-cache.js';
+import { indexRecords, SegmentCache } from './segment-cache.js';
+import type { SegmentFile, SegmentSummary } from './segment-files.js';
+import { SegmentFilesOnDisk } from './segment-files-on-disk.js';
+import { summarizeSegment } from './summarize-segment.js';
+
+interface SealedSegment {
+  /** The summary without its id hashes (they are in the store's IdHashIndex). */
+  summary: SegmentSummary;
+}
+
+/**
+ * What the store knows of its data directory, in memory: the sealed segments' summaries, the id
+ * hashes, the open segment, the aggregates. Shared by the steps that change it (commits, sealing,
+ * recovery, retention), which run one at a time: at start-up, or from the commit queue.
+ */
+export class StoreState {
+  readonly options: PredictionStoreOptions;
+  readonly files: SegmentFilesOnDisk;
+  readonly cache: SegmentCache;
+  readonly aggregates = new AggregateIndex();
+  readonly sealed = new Map<number, SealedSegment>();
+  ids = new IdHashIndex();
+  open: OpenSegment | null = null;
+  nextSegment = 1;
+  nextSeq = 0;
+  /** Set when a write failed: the files are re-read before the next commit. */
+  needsReload = false;
+  /** Why the last commit failed, until a commit succeeds again. */
+  lastWriteFailure: string | null = null;
+
+  constructor(options: PredictionStoreOptions, fs: FileSystem) {
+    this.options = options;
+    this.files = new SegmentFilesOnDisk(options.dataDir, fs);
+    this.cache = new SegmentCache(options.storage.segment_cache_size);
+  }
+
+  async loadSealed(segment: number): Promise<LoadedSegment> {
+    const cached = this.cache.get(segment);
+    if (cached) return cached;
+    const data = await this.files.readSegment(segment);
+    const loaded = { data, ids: indexRecords(data.records) };
+    this.cache.set(segment, loaded);
+    return loaded;
+  }
+
+  summarize(data: SegmentFile): SegmentSummary {
+    return summarizeSegment(data, this.options.contribute, this.options.labelFingerprint);
+  }
+
+  /** A derived write failed: what is acknowledged is safe; re-read (and redo) before the next commit. */
+  derivedFailed(what: string, error: unknown): void {
+    this.needsReload = true;
+    this.options.logger.warn(`${what}; it is redone from the open segment before the next write`, { error: describeError(error) });
+  }
+
+  /** Figures for health and benchmarks. */
+  stats(): { segments: number; stored_predictions: number; open_segment_records: number } {
+    let stored = this.open?.data.records.length ?? 0;
+    for (const { summary } of this.sealed.values()) if (!summary.raw_dropped) stored += summary.record_count;
+    return {
+      segments: this.sealed.size + (this.open ? 1 : 0),
+      stored_predictions: stored,
+      open_segment_records: this.open?.data.records.length ?? 0,
+    };
+  }
+}
