@@ -1,0 +1,26 @@
+import type { Logger } from '../../logging/logger.js';
+
+/** One-shot timers that all go with `clear()`; a failing callback is logged, never thrown. */
+export class Timers {
+  readonly #pending = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Runs `run` after `delayMs` (at once when negative). */
+  after(delayMs: number, what: string, run: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.#pending.delete(timer);
+      run().catch((error: unknown) => this.logger.error(`${what} failed`, { error }));
+    }, Math.max(0, delayMs));
+    this.#pending.add(timer);
+  }
+
+  clear(): void {
+    for (const timer of this.#pending) clearTimeout(timer);
+    this.#pending.clear();
+  }
+
+  get size(): number {
+    return this.#pending.size;
+  }
+}
