@@ -1,5 +1,6 @@
 import { WebSocket, type RawData } from 'ws';
 import type { Logger } from '../logging/logger.js';
+import { describeError } from '../logging/to-error.js';
 import { HubAuthError, HubCannotConnectError, HubConfigError, HubStoppedError } from './errors.js';
 import { HubSocket } from './hub-socket.js';
 
@@ -37,7 +38,7 @@ export function openHubSocket(options: OpenHubSocketOptions): Promise<HubSocket>
     try {
       ws = (options.createWebSocket ?? defaultCreateWebSocket)(url, { handshakeTimeout: timeoutMs });
     } catch (error) {
-      reject(new HubConfigError(`Cannot open a websocket to ${url}: ${error instanceof Error ? error.message : String(error)}`));
+      reject(new HubConfigError(`Cannot open a websocket to ${url}: ${describeError(error)}`));
       return;
     }
     let settled = false;

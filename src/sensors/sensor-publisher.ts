@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { TargetMetric } from '../domain/target-metric.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { Logger } from '../logging/logger.js';
+import { describeError } from '../logging/to-error.js';
 import type { FileSystem } from '../storage/file-system.js';
 import { JsonDocumentStore } from '../storage/json-document-store.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
@@ -70,10 +71,6 @@ interface PendingChange {
   maxWait: NodeJS.Timeout;
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The comparison key of a posted state: state and attributes, except `last_evaluated`. */
 function fingerprint(sensor: SensorState): string {
   const { last_evaluated: _ignored, ...attributes } = sensor.attributes;
@@ -97,7 +94,7 @@ function cronLogger(logger: Logger): CronLogger {
   return {
     info: (message) => logger.debug(message),
     warn: (message) => logger.warn(message),
-    error: (message, error) => logger.error(describeError(message), error ? { error: error.message } : undefined),
+    error: (message, error) => logger.error(describeError(message), error ? { error } : undefined),
     debug: (message) => logger.debug(describeError(message)),
   };
 }
@@ -219,7 +216,7 @@ export class SensorPublisher {
       try {
         await job();
       } catch (error) {
-        this.#logger.error('sensor evaluation failed', { error: describeError(error) });
+        this.#logger.error('sensor evaluation failed', { error });
       }
     });
     this.#tail = run;
@@ -330,7 +327,7 @@ export class SensorPublisher {
 
   /** Logs a failure at warn the first time in a row for its kind, then at debug. */
   #failed(kind: FailureKind, error: unknown, fields: Record<string, unknown> = {}): void {
-    const details = { ...fields, error: describeError(error) };
+    const details = { ...fields, error };
     if (this.#failing.has(kind)) {
       this.#logger.debug(FAILURE_TEXT[kind], details);
       return;
