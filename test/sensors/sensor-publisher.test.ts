@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getTasks } from 'node-cron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Logger, LogFields } from '../../src/logging/logger.js';
 import type { HubPort } from '../../src/sensors/hub-port.js';
 import type { SensorsState } from '../../src/sensors/sensor-publisher.js';
 import { SensorPublisher, SensorsConfigError, openSensorsStateStore } from '../../src/sensors/sensor-publisher.js';
@@ -12,6 +11,7 @@ import type { JsonDocumentStore } from '../../src/storage/json-document-store.js
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { openTracker } from '../../src/tracker/model-performance-tracker.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
+import { recordingLogger, type LogEntry, type RecordingLogger } from '../support/recording-logger.js';
 
 const MODEL = 'voice_recognition';
 const ENTITIES = [
@@ -49,27 +49,11 @@ class RecordingHubPort implements HubPort {
   }
 }
 
-interface LogEntry {
-  level: string;
-  message: string;
-  fields: LogFields | undefined;
-}
-
-function recordingLogger(entries: LogEntry[]): Logger {
-  const logger: Logger = {
-    debug: (message, fields) => entries.push({ level: 'debug', message, fields }),
-    info: (message, fields) => entries.push({ level: 'info', message, fields }),
-    warn: (message, fields) => entries.push({ level: 'warn', message, fields }),
-    error: (message, fields) => entries.push({ level: 'error', message, fields }),
-    child: () => logger,
-  };
-  return logger;
-}
-
 let dir: TempDir;
 let tracker: ModelPerformanceTracker;
 let stateStore: JsonDocumentStore<SensorsState>;
 let hub: RecordingHubPort;
+let log: RecordingLogger;
 let logs: LogEntry[];
 const publishers: SensorPublisher[] = [];
 
@@ -82,7 +66,7 @@ function publisher(config: SensorsConfigInput = {}): SensorPublisher {
   const created = new SensorPublisher({
     tracker,
     hub,
-    logger: recordingLogger(logs),
+    logger: log,
     config: SensorsConfigSchema.parse(config),
     stateStore,
   });
@@ -115,7 +99,8 @@ async function settle(done: () => boolean): Promise<void> {
 beforeEach(async () => {
   dir = await createTempDir('sensor-publisher-');
   hub = new RecordingHubPort();
-  logs = [];
+  log = recordingLogger('sensors');
+  logs = log.entries;
 });
 
 afterEach(async () => {
@@ -226,8 +211,8 @@ describe('SensorPublisher publishing', () => {
   it('refuses an invalid cron expression, naming the setting', async () => {
     await openAll();
     const config = { ...SensorsConfigSchema.parse({}), reevaluate_cron: '*/5 * *' };
-    expect(() => new SensorPublisher({ tracker, hub, logger: recordingLogger(logs), config, stateStore })).toThrow(SensorsConfigError);
-    expect(() => new SensorPublisher({ tracker, hub, logger: recordingLogger(logs), config, stateStore })).toThrow(
+    expect(() => new SensorPublisher({ tracker, hub, logger: log, config, stateStore })).toThrow(SensorsConfigError);
+    expect(() => new SensorPublisher({ tracker, hub, logger: log, config, stateStore })).toThrow(
       /hub\.sensors\.reevaluate_cron: "\*\/5 \* \*" is not a valid cron expression/,
     );
   });
