@@ -15,7 +15,7 @@ export const CaptureContextSchema = z.object({
   hub_user_id: z.string().nullable(),
   device_id: z.string().optional(),
 });
-export type CaptureContext = z.infer<typeof CaptureContextSchema>;
+type CaptureContext = z.infer<typeof CaptureContextSchema>;
 
 /** The capture context of a prediction read from `event`. */
 export function captureContextOf(event: HubEvent, deviceId: string | null): CaptureContext {

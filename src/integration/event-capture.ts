@@ -20,7 +20,7 @@ export interface EventSource {
   subscribeEvents(eventTypes: readonly string[], handler: (event: HubEvent) => void | Promise<void>): Promise<() => Promise<void>>;
 }
 
-export interface EventCaptureOptions {
+interface EventCaptureOptions {
   hub: EventSource;
   tracker: ModelPerformanceTracker;
   /** event_type → mapping (shipped contract merged with the user's overrides). */

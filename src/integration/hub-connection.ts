@@ -41,9 +41,9 @@ export interface ReadyInfo {
   reconnected: boolean;
 }
 
-export type EventHandler = (event: HubEvent) => void | Promise<void>;
-export type ReadyListener = (info: ReadyInfo) => void | Promise<void>;
-export type FatalListener = (error: HubError) => void;
+type EventHandler = (event: HubEvent) => void | Promise<void>;
+type ReadyListener = (info: ReadyInfo) => void | Promise<void>;
+type FatalListener = (error: HubError) => void;
 
 type Phase = 'idle' | 'starting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Who caused something on the hub; `parent_id` ties a reaction to what triggered it. */
-export const HubContextSchema = z.object({
+const HubContextSchema = z.object({
   id: z.string().min(1),
   parent_id: z.string().nullable(),
   user_id: z.string().nullable(),

@@ -2,10 +2,10 @@ import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../logging/logger.js';
 
 /** What the client library reads from a socket's `message` event. */
-export interface HubSocketMessageEvent {
+interface HubSocketMessageEvent {
   data: string;
 }
-export interface HubSocketCloseEvent {
+interface HubSocketCloseEvent {
   code: number;
   reason: string;
 }

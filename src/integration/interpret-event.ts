@@ -8,7 +8,7 @@ import type { HubEvent } from './hub-schemas.js';
 import { readPath } from './read-path.js';
 
 /** What a hub event asks the tracker to do. */
-export type Interpretation =
+type Interpretation =
   | { kind: 'prediction'; input: CapturedPrediction; device_id: string | null }
   | { kind: 'feedback'; feedback: CapturedFeedback }
   | { kind: 'refused'; reason_kind: string; reason: string };

@@ -8,7 +8,7 @@ import type { RecentPrediction, RecentPredictions } from './recent-predictions.j
 /** How feedback found its prediction. */
 export type MatchSource = Extract<GroundTruthSource, 'event_id' | 'event_context' | 'event_window'>;
 
-export interface MatchFeedbackOptions {
+interface MatchFeedbackOptions {
   tracker: Pick<ModelPerformanceTracker, 'getPrediction' | 'findRecent'>;
   recent: RecentPredictions;
   matching: MatchingConfig;

@@ -6,7 +6,7 @@ import { HubSocket } from './hub-socket.js';
 
 export type CreateWebSocket = (url: string, options: { handshakeTimeout: number }) => WebSocket;
 
-export interface OpenHubSocketOptions {
+interface OpenHubSocketOptions {
   url: string;
   token: string;
   logger: Logger;
@@ -17,7 +17,7 @@ export interface OpenHubSocketOptions {
   createWebSocket?: CreateWebSocket;
 }
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 const defaultCreateWebSocket: CreateWebSocket = (url, options) => new WebSocket(url, options);
 

@@ -2,7 +2,7 @@ import type { CapturedFeedback } from './captured-feedback.js';
 import { matchWaitingFeedback, type MatchSource } from './match-feedback.js';
 import type { RecentPrediction } from './recent-predictions.js';
 
-export interface PendingFeedbackOptions {
+interface PendingFeedbackOptions {
   /** At most this many wait at once; the oldest is pushed out first. */
   max: number;
   /** How long each waits for its prediction. */

@@ -3,7 +3,7 @@ import type { HubEndpoint } from './hub-endpoint.js';
 import { HubCannotConnectError, HubError, HubRequestError } from './errors.js';
 import { HubStateSchema, type HubAttributes, type HubState } from './hub-schemas.js';
 
-export interface PostHubStateOptions {
+interface PostHubStateOptions {
   endpoint: Pick<HubEndpoint, 'restBaseUrl' | 'token'>;
   fetch?: typeof fetch;
   timeoutMs?: number;
@@ -15,7 +15,7 @@ export interface PostedState {
   state: HubState;
 }
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 const HINTS: Record<number, string> = {
   401: 'the token was refused: check HA_TOKEN (or the add-on token)',

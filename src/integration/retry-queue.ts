@@ -1,7 +1,7 @@
 import { StorageUnavailableError } from '../tracker/errors.js';
 import type { HubEvent } from './hub-schemas.js';
 
-export interface RetryQueueOptions {
+interface RetryQueueOptions {
   /** Events kept at most; the oldest is given up first. */
   max: number;
   /** First retry delay; it doubles up to 30 s. */
