@@ -5,14 +5,17 @@ import type { LogFields, Logger } from '../logging/logger.js';
  * refusing writes); later ones of the same kind are only counted by the caller.
  */
 export class LogOnce {
+  readonly #logger: Logger;
   readonly #logged = new Set<string>();
 
-  constructor(readonly logger: Logger) {}
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
 
   log(kind: string, level: 'warn' | 'error', message: string, fields: LogFields): void {
     if (this.#logged.has(kind)) return;
     this.#logged.add(kind);
-    this.logger[level](message, fields);
+    this.#logger[level](message, fields);
   }
 
   /** The trouble of this kind is over: log it again when it comes back. */
