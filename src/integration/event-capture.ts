@@ -1,15 +1,13 @@
 import type { Logger } from '../logging/logger.js';
-import { toError } from '../logging/to-error.js';
 import { ConflictError, InvalidInputError, NotFoundError, StorageUnavailableError } from '../tracker/errors.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
-import { CaptureCounter, type CaptureCounts } from './capture-counts.js';
+import { CaptureOutcomes, type CaptureCounts } from './capture-outcomes.js';
 import type { CapturedFeedback } from './captured-feedback.js';
 import type { CapturedPrediction } from './captured-prediction.js';
 import type { EventMapping } from './event-mapping.js';
 import type { MatchingConfig } from './hub-config.js';
 import type { HubEvent } from './hub-schemas.js';
 import { interpretEvent } from './interpret-event.js';
-import { LogOnce } from './log-once.js';
 import { matchFeedback, type MatchSource } from './match-feedback.js';
 import { PendingFeedback } from './pending-feedback.js';
 import { RecentPredictions, type RecentPrediction } from './recent-predictions.js';
@@ -43,8 +41,7 @@ interface EventCaptureOptions {
 export class EventCapture {
   readonly #options: EventCaptureOptions;
   readonly #recent = new RecentPredictions();
-  readonly #counts = new CaptureCounter();
-  readonly #logOnce: LogOnce;
+  readonly #outcomes: CaptureOutcomes;
   readonly #pending: PendingFeedback;
   readonly #retries: RetryQueue;
   readonly #inFlight = new Set<Promise<void>>();
@@ -56,34 +53,24 @@ export class EventCapture {
   constructor(options: EventCaptureOptions) {
     this.#options = options;
     const { logger, matching } = options;
-    this.#logOnce = new LogOnce(logger);
+    this.#outcomes = new CaptureOutcomes(logger);
     this.#pending = new PendingFeedback({
       max: matching.pending_max,
       waitMs: matching.pending_seconds * 1000,
       onTimeout: (feedback) => this.#track(this.#captureFeedback(feedback, false)),
       onPushedOut: (feedback) => {
-        logger.warn('too much feedback waiting for its prediction: gave up the oldest', { pending_max: matching.pending_max });
+        this.#outcomes.pushedOut(matching.pending_max);
         this.#track(this.#giveUp(feedback));
       },
     });
+    const retryQueueMax = options.retryQueueMax ?? 10_000;
     this.#retries = new RetryQueue({
-      max: options.retryQueueMax ?? 10_000,
+      max: retryQueueMax,
       firstDelayMs: options.retryDelayMs ?? 1000,
       replay: (event) => this.#handle(event),
-      onDropped: (event) => {
-        this.#counts.count(event.event_type, 'dropped');
-        this.#logOnce.log('retry:dropped', 'error', 'the store has not accepted writes for a while: giving up the oldest waiting hub events', {
-          max: options.retryQueueMax ?? 10_000,
-        });
-      },
-      onFailed: (event, error) => {
-        this.#counts.count(event.event_type, 'failed');
-        logger.error(`could not handle a kept ${event.event_type} event`, { error });
-      },
-      onRecovered: () => {
-        logger.info('the store accepts writes again: kept hub events were stored');
-        this.#logOnce.forget('retry:storage');
-      },
+      onDropped: (event) => this.#outcomes.dropped(event.event_type, retryQueueMax),
+      onFailed: (event, error) => this.#outcomes.failedKept(event.event_type, error),
+      onRecovered: () => this.#outcomes.storeRecovered(),
       track: (work) => this.#track(work),
     });
   }
@@ -123,7 +110,7 @@ export class EventCapture {
 
   /** Counts per event type since start. */
   counts(): Record<string, CaptureCounts> {
-    return this.#counts.snapshot();
+    return this.#outcomes.snapshot();
   }
 
   /** Events waiting for the store to accept writes again. */
@@ -148,8 +135,7 @@ export class EventCapture {
         this.#defer(event, error);
         return;
       }
-      this.#counts.count(event.event_type, 'failed');
-      this.#logOnce.log(`${event.event_type}:failed:${toError(error).name}`, 'error', `could not handle a ${event.event_type} event`, { error });
+      this.#outcomes.failed(event.event_type, error);
     });
     this.#inFlight.add(work);
     void work.finally(() => this.#inFlight.delete(work));
@@ -160,7 +146,7 @@ export class EventCapture {
   #defer(event: HubEvent, error?: StorageUnavailableError): void {
     if (this.#stopped) return;
     this.#retries.push(event);
-    if (error) this.#logOnce.log('retry:storage', 'warn', 'the store cannot write: keeping hub events to retry', { error });
+    if (error) this.#outcomes.storeRefused(error);
   }
 
   async #handle(event: HubEvent): Promise<void> {
@@ -168,7 +154,7 @@ export class EventCapture {
     if (!mapping) return;
     const interpretation = interpretEvent(event, mapping);
     if (interpretation.kind === 'refused') {
-      this.#refuse(event.event_type, interpretation.reason_kind, interpretation.reason);
+      this.#outcomes.refused(event.event_type, interpretation.reason_kind, interpretation.reason);
       return;
     }
     if (interpretation.kind === 'prediction') {
@@ -183,26 +169,25 @@ export class EventCapture {
     input: CapturedPrediction,
     deviceId: string | null,
     countAs: 'captured' | 'labeled' = 'captured',
-  ): Promise<boolean> {
+  ): Promise<void> {
     const storing = this.#options.tracker.logPrediction(input);
     this.#storing.set(input.prediction_id, storing);
     try {
       await storing;
     } catch (error) {
       if (error instanceof ConflictError) {
-        this.#counts.count(eventType, 'duplicates');
-        this.#options.logger.debug('duplicate prediction ignored', { event_type: eventType, prediction_id: input.prediction_id });
-        return false;
+        this.#outcomes.duplicate(eventType, input.prediction_id);
+        return;
       }
       if (error instanceof InvalidInputError) {
-        this.#refuse(eventType, `invalid_${error.issues[0]?.path ?? 'input'}`, error.message);
-        return false;
+        this.#outcomes.refused(eventType, `invalid_${error.issues[0]?.path ?? 'input'}`, error.message);
+        return;
       }
       throw error;
     } finally {
       if (this.#storing.get(input.prediction_id) === storing) this.#storing.delete(input.prediction_id);
     }
-    this.#counts.count(eventType, countAs);
+    this.#outcomes.stored(eventType, countAs);
     const recent: RecentPrediction = {
       prediction_id: input.prediction_id,
       model_name: input.model_name,
@@ -211,7 +196,6 @@ export class EventCapture {
     };
     this.#recent.add(recent);
     await this.#releasePending(recent);
-    return true;
   }
 
   /** Matches feedback to its prediction and labels it; waits (once) when nothing matches yet. */
@@ -239,7 +223,7 @@ export class EventCapture {
       await this.#options.tracker.recordGroundTruth(predictionId, { ...feedback.label, source, labeled_at: feedback.time });
     } catch (error) {
       if (error instanceof InvalidInputError) {
-        this.#refuse(feedback.event_type, `invalid_${error.issues[0]?.path ?? 'label'}`, error.message);
+        this.#outcomes.refused(feedback.event_type, `invalid_${error.issues[0]?.path ?? 'label'}`, error.message);
         return;
       }
       if (error instanceof NotFoundError) {
@@ -248,7 +232,7 @@ export class EventCapture {
       }
       throw error;
     }
-    this.#counts.count(feedback.event_type, 'labeled');
+    this.#outcomes.labeled(feedback.event_type);
   }
 
   /** A newly captured prediction may be the one waiting feedback answers. */
@@ -270,10 +254,7 @@ export class EventCapture {
       await this.#capturePrediction(feedback.event_type, feedback.unmatched, feedback.device_id, 'labeled');
       return;
     }
-    this.#counts.count(feedback.event_type, 'unmatched');
-    this.#logOnce.log(`${feedback.event_type}:unmatched`, 'warn', `a ${feedback.event_type} event matched no prediction and was dropped`, {
-      hint: 'send the prediction_id, or fire it from an automation triggered by the prediction event, or give a device_id',
-    });
+    this.#outcomes.unmatched(feedback.event_type);
   }
 
   #track(work: Promise<void>): void {
@@ -282,12 +263,5 @@ export class EventCapture {
     });
     this.#inFlight.add(guarded);
     void guarded.finally(() => this.#inFlight.delete(guarded));
-  }
-
-  #refuse(eventType: string, kind: string, reason: string): void {
-    this.#counts.count(eventType, 'refused');
-    this.#logOnce.log(`${eventType}:refused:${kind}`, 'warn', `refused a ${eventType} event: ${reason}`, {
-      hint: 'later events refused for the same reason are counted, not logged',
-    });
   }
 }
