@@ -110,13 +110,6 @@ function fromLibraryCode(code: number, where: string): HubError {
   }
 }
 
-/** The message of anything thrown, for logs. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null) return toHubError(error).message;
-  return String(error);
-}
-
 /** `fetch` hides the reason (ECONNREFUSED…) in `cause`. */
 function causeText(error: Error): string {
   const cause = error.cause;

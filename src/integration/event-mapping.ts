@@ -3,7 +3,7 @@ import { JsonObjectSchema } from '../domain/json.js';
 import { ModelNameSchema } from '../domain/names.js';
 
 /** A dotted path into an event's `data` (`user_id`, `result.intent.name`). */
-export const DataPathSchema = z
+const DataPathSchema = z
   .string()
   .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: 'a path is field names joined by dots, such as result.intent' });
 
@@ -24,7 +24,7 @@ const ONE_MODEL_SOURCE = { error: 'give either model_name or model_name_path', p
  * - `{ constant }`: a fixed label (e.g. `{ accepted: true }`);
  * - `{ object_path }`: a whole object from the event (the REST body's `prediction`).
  */
-export const LabelSourceSchema = z.union([
+const LabelSourceSchema = z.union([
   z.strictObject({ key: z.string().min(1), path: DataPathSchema }),
   z.strictObject({ constant: JsonObjectSchema }),
   z.strictObject({ object_path: DataPathSchema }),
@@ -39,7 +39,7 @@ const CommonPaths = {
 };
 
 /** An event that is a model's prediction. */
-export const PredictionMappingSchema = z
+const PredictionMappingSchema = z
   .strictObject({
     kind: z.literal('prediction'),
     ...ModelSource,
@@ -58,16 +58,15 @@ export type PredictionMapping = z.infer<typeof PredictionMappingSchema>;
  * - a label source: the true label;
  * - `{ object_path, correct_path }`: a ground-truth object, or else a `correct` boolean.
  */
-export const TruthSourceSchema = z.union([
+const TruthSourceSchema = z.union([
   z.strictObject({ confirm: z.literal(true) }),
   z.strictObject({ key: z.string().min(1), path: DataPathSchema }),
   z.strictObject({ constant: JsonObjectSchema }),
   z.strictObject({ object_path: DataPathSchema, correct_path: DataPathSchema }),
 ]);
-export type TruthSource = z.infer<typeof TruthSourceSchema>;
 
 /** An event that confirms or corrects an earlier prediction. */
-export const FeedbackMappingSchema = z
+const FeedbackMappingSchema = z
   .strictObject({
     kind: z.literal('feedback'),
     ...ModelSource,
@@ -84,7 +83,7 @@ export const FeedbackMappingSchema = z
   .refine(oneModelSource, ONE_MODEL_SOURCE);
 export type FeedbackMapping = z.infer<typeof FeedbackMappingSchema>;
 
-export const EventMappingSchema = z.discriminatedUnion('kind', [PredictionMappingSchema, FeedbackMappingSchema]);
+const EventMappingSchema = z.discriminatedUnion('kind', [PredictionMappingSchema, FeedbackMappingSchema]);
 export type EventMapping = z.infer<typeof EventMappingSchema>;
 
 /** event_type → mapping; `null` switches a shipped mapping off. */

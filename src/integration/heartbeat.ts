@@ -1,10 +1,10 @@
 /** Timer functions, injectable for tests. */
-export interface HeartbeatTimers {
+interface HeartbeatTimers {
   setTimer: (callback: () => void, ms: number) => unknown;
   clearTimer: (handle: unknown) => void;
 }
 
-export interface HeartbeatOptions extends Partial<HeartbeatTimers> {
+interface HeartbeatOptions extends Partial<HeartbeatTimers> {
   /** Sends one ping; resolves on the pong. */
   ping: () => Promise<unknown>;
   /** No pong within `timeoutMs`: the connection is presumed dead. The heartbeat stops itself after calling it. */
@@ -16,8 +16,8 @@ export interface HeartbeatOptions extends Partial<HeartbeatTimers> {
   timeoutMs?: number;
 }
 
-export const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
-export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 10_000;
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
+const DEFAULT_HEARTBEAT_TIMEOUT_MS = 10_000;
 
 /**
  * Pings every `intervalMs`; when a pong takes longer than `timeoutMs`, calls `onTimeout` once and stops.

@@ -18,7 +18,7 @@ export const MatchingConfigSchema = z.strictObject({
 export type MatchingConfig = z.infer<typeof MatchingConfigSchema>;
 
 /** A label given when no feedback came within `after_seconds` (off unless configured per model). */
-export const ImplicitLabelSchema = z.strictObject({
+const ImplicitLabelSchema = z.strictObject({
   after_seconds: z.number().int().min(1).max(7 * 86_400),
   /** `"correct"`: no correction means the prediction was right; or a ground truth such as `{"accepted": false}`. */
   label: z.union([z.literal('correct'), z.strictObject({ ground_truth: JsonObjectSchema })]),
@@ -41,4 +41,3 @@ export const CaptureConfigSchema = z.strictObject({
     .refine(isValidTimeZone, { error: 'implicit_sweep_timezone is not a time zone this system knows, e.g. "UTC" or "Europe/Berlin"' })
     .default('UTC'),
 });
-export type CaptureConfig = z.infer<typeof CaptureConfigSchema>;

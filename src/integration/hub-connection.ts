@@ -10,7 +10,6 @@ import {
   HubError,
   HubStoppedError,
   LIBRARY_ERROR,
-  describeError,
   toHubError,
 } from './errors.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -42,9 +41,9 @@ export interface ReadyInfo {
   reconnected: boolean;
 }
 
-export type EventHandler = (event: HubEvent) => void | Promise<void>;
-export type ReadyListener = (info: ReadyInfo) => void | Promise<void>;
-export type FatalListener = (error: HubError) => void;
+type EventHandler = (event: HubEvent) => void | Promise<void>;
+type ReadyListener = (info: ReadyInfo) => void | Promise<void>;
+type FatalListener = (error: HubError) => void;
 
 type Phase = 'idle' | 'starting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
@@ -104,7 +103,7 @@ export class HubConnection {
         this.phase = 'failed';
         this.fatalError = hubError;
         this.rejectWaiters(hubError);
-        this.logger.error('cannot connect to Home Assistant', { error: hubError.message });
+        this.logger.error('cannot connect to Home Assistant', { error: hubError });
       }
       throw hubError;
     }
@@ -156,7 +155,7 @@ export class HubConnection {
       const results = await Promise.allSettled(unsubscribers.splice(0).map((unsubscribe) => unsubscribe()));
       for (const result of results) {
         if (result.status === 'rejected' && !(toHubError(result.reason) instanceof HubConnectionLostError)) {
-          this.logger.warn('could not unsubscribe', { error: toHubError(result.reason).message });
+          this.logger.warn('could not unsubscribe', { error: toHubError(result.reason) });
         }
       }
     };
@@ -246,7 +245,7 @@ export class HubConnection {
         const delayMs = backoffDelay(attempt, this.retry);
         this.logger.warn(`cannot reach Home Assistant, retrying in ${formatDelay(delayMs)}`, {
           attempt,
-          error: hubError.message,
+          error: hubError,
           hint: this.hint(hubError),
         });
         try {
@@ -274,8 +273,7 @@ export class HubConnection {
       this.logger.warn('dropped a malformed event', { event_type: eventType, error: parsed.error.issues[0]?.message });
       return;
     }
-    const fail = (error: unknown): void =>
-      this.logger.error('an event handler failed', { event_type: eventType, error: describeError(error) });
+    const fail = (error: unknown): void => this.logger.error('an event handler failed', { event_type: eventType, error });
     try {
       const result = handler(parsed.data);
       if (result instanceof Promise) result.catch(fail);
@@ -311,7 +309,7 @@ export class HubConnection {
     for (const listener of [...this.readyListeners]) {
       Promise.resolve()
         .then(() => listener(info))
-        .catch((error: unknown) => this.logger.error('a ready listener failed', { error: describeError(error) }));
+        .catch((error: unknown) => this.logger.error('a ready listener failed', { error }));
     }
   }
 
@@ -327,7 +325,7 @@ export class HubConnection {
         this.logger.warn('Home Assistant did not answer a ping; dropping the connection to reconnect');
         socket.terminate();
       },
-      onPingError: (error) => this.logger.debug('ping failed', { error: toHubError(error).message }),
+      onPingError: (error) => this.logger.debug('ping failed', { error: toHubError(error) }),
       intervalMs: settings?.intervalMs,
       timeoutMs: settings?.timeoutMs,
     });
@@ -347,13 +345,13 @@ export class HubConnection {
     this.phase = 'failed';
     const error = this.fatalError ?? new HubAuthError();
     this.fatalError = error;
-    this.logger.error('Home Assistant refused the token on reconnect; giving up', { error: error.message });
+    this.logger.error('Home Assistant refused the token on reconnect; giving up', { error });
     this.rejectWaiters(error);
     for (const listener of [...this.fatalListeners]) {
       try {
         listener(error);
       } catch (listenerError) {
-        this.logger.error('a fatal-error listener failed', { error: describeError(listenerError) });
+        this.logger.error('a fatal-error listener failed', { error: listenerError });
       }
     }
   }

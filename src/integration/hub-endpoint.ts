@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HubConfigError } from './errors.js';
 
 /** Where the hub is and how to authenticate. */
-export const HubEndpointSchema = z.object({
+const HubEndpointSchema = z.object({
   /** `standalone`: HA_URL + a long-lived token; `supervisor`: inside the add-on, through the Supervisor proxy. */
   mode: z.enum(['standalone', 'supervisor']),
   /** Base of the REST API, no trailing slash: `http://host:8123/api`, `http://supervisor/core/api`. */
@@ -14,7 +14,7 @@ export const HubEndpointSchema = z.object({
 export type HubEndpoint = z.infer<typeof HubEndpointSchema>;
 
 /** Explicit settings (CLI, options file) that win over HA_URL / HA_TOKEN. */
-export interface HubEndpointOverrides {
+interface HubEndpointOverrides {
   url?: string | undefined;
   token?: string | undefined;
 }
@@ -57,7 +57,7 @@ const BaseUrlSchema = z
   });
 
 /** Base of Home Assistant's APIs behind the Supervisor, as seen from an add-on. */
-export const SUPERVISOR_CORE_URL = 'http://supervisor/core';
+const SUPERVISOR_CORE_URL = 'http://supervisor/core';
 
 /**
  * Resolves where the hub is. `overrides` win over `HA_URL`/`HA_TOKEN`; an explicit URL wins over

@@ -2,10 +2,10 @@ import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../logging/logger.js';
 
 /** What the client library reads from a socket's `message` event. */
-export interface HubSocketMessageEvent {
+interface HubSocketMessageEvent {
   data: string;
 }
-export interface HubSocketCloseEvent {
+interface HubSocketCloseEvent {
   code: number;
   reason: string;
 }
@@ -36,7 +36,7 @@ export class HubSocket {
     private readonly closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS,
   ) {
     ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary));
-    ws.on('error', (error: Error) => this.logger.warn('websocket error', { error: error.message }));
+    ws.on('error', (error: Error) => this.logger.warn('websocket error', { error }));
     this.closed = new Promise<void>((resolve) => {
       const onClose = (code: number, reason: Buffer): void => {
         if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
@@ -68,7 +68,7 @@ export class HubSocket {
 
   send(text: string): void {
     this.ws.send(text, (error) => {
-      if (error) this.logger.warn('could not send to Home Assistant', { error: error.message });
+      if (error) this.logger.warn('could not send to Home Assistant', { error });
     });
   }
 
@@ -122,7 +122,7 @@ export class HubSocket {
   }
 
   private logListenerError(what: string, error: unknown): void {
-    this.logger.error(`a ${what} handler failed`, { error: error instanceof Error ? error.message : String(error) });
+    this.logger.error(`a ${what} handler failed`, { error });
   }
 }
 

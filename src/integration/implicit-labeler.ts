@@ -3,7 +3,7 @@ import { NotFoundError } from '../tracker/errors.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import type { ImplicitLabel } from './hub-config.js';
 
-export interface ImplicitLabelerOptions {
+interface ImplicitLabelerOptions {
   tracker: ModelPerformanceTracker;
   /** model → rule; models without a rule are never labeled implicitly. */
   rules: Readonly<Record<string, ImplicitLabel>>;

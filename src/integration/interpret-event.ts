@@ -1,42 +1,25 @@
 import type { JsonObject } from '../domain/json.js';
 import { JsonObjectSchema, JsonValueSchema } from '../domain/json.js';
-import { ModelNameSchema, ModelVersionSchema, RecordIdSchema } from '../domain/names.js';
+import { captureContextOf } from './capture-context.js';
+import type { CapturedFeedback } from './captured-feedback.js';
+import { CapturedPredictionSchema, type CapturedPrediction } from './captured-prediction.js';
 import type { EventMapping, FeedbackMapping, LabelSource, PredictionMapping } from './event-mapping.js';
 import type { HubEvent } from './hub-schemas.js';
 import { readPath } from './read-path.js';
 
 /** What a hub event asks the tracker to do. */
-export type Interpretation =
+type Interpretation =
   | { kind: 'prediction'; input: CapturedPrediction; device_id: string | null }
   | { kind: 'feedback'; feedback: CapturedFeedback }
   | { kind: 'refused'; reason_kind: string; reason: string };
 
-/** A prediction read from an event: the body `tracker.logPrediction` takes. */
-export interface CapturedPrediction {
-  prediction_id: string;
-  model_name: string;
-  model_version?: string;
-  input_data: JsonObject;
-  prediction: JsonObject;
-  confidence: number;
-  ground_truth?: JsonObject;
-  context: JsonObject;
-  timestamp: string;
-}
-
-/** Feedback read from an event, before it is matched to a prediction. */
-export interface CapturedFeedback {
-  event_type: string;
-  model_name: string;
-  prediction_id: string | null;
-  /** The event's context.parent_id: the context of the event that caused it. */
-  parent_context_id: string | null;
-  device_id: string | null;
-  time: string;
-  label: { ground_truth: JsonObject } | { correct: boolean };
-  /** Set when unmatched feedback is logged as a self-labeled prediction. */
-  unmatched?: CapturedPrediction;
-}
+/** The domain's rule for each field the capture checks itself (to refuse with a reason of its own). */
+const Field = {
+  prediction_id: CapturedPredictionSchema.shape.prediction_id,
+  model_name: CapturedPredictionSchema.shape.model_name,
+  model_version: CapturedPredictionSchema.shape.model_version.unwrap(),
+  confidence: CapturedPredictionSchema.shape.confidence,
+};
 
 /**
  * The deepest nesting of objects and arrays an event's `data` may have (`data` itself is level 1).
@@ -76,7 +59,7 @@ function optionalString(data: unknown, path: string | undefined, what: string): 
 
 function modelName(mapping: EventMapping, data: unknown): string {
   const name = mapping.model_name ?? readPath(data, mapping.model_name_path!);
-  const parsed = ModelNameSchema.safeParse(name);
+  const parsed = Field.model_name.safeParse(name);
   if (!parsed.success) {
     throw new Refusal('bad_model_name', `${mapping.model_name_path ?? 'model_name'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }
@@ -100,22 +83,16 @@ function readLabel(source: LabelSource, data: unknown, what: string): JsonObject
   return parsed.data;
 }
 
-function readConfidence(data: unknown, path: string): number {
-  const value = readPath(data, path);
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new Refusal('bad_confidence', `${path} (the confidence) must be a number from 0 to 1`);
-  }
-  return value;
+/** The confidence at `path`, or null when it is not a number from 0 to 1. */
+function confidenceAt(data: unknown, path: string): number | null {
+  const parsed = Field.confidence.safeParse(readPath(data, path));
+  return parsed.success ? parsed.data : null;
 }
 
-function hubContext(event: HubEvent, deviceId: string | null): JsonObject {
-  return {
-    hub_event_type: event.event_type,
-    hub_context_id: event.context.id,
-    hub_parent_id: event.context.parent_id,
-    hub_user_id: event.context.user_id,
-    ...(deviceId !== null ? { device_id: deviceId } : {}),
-  };
+function readConfidence(data: unknown, path: string): number {
+  const confidence = confidenceAt(data, path);
+  if (confidence === null) throw new Refusal('bad_confidence', `${path} (the confidence) must be a number from 0 to 1`);
+  return confidence;
 }
 
 function timestampOf(event: HubEvent): string {
@@ -133,9 +110,9 @@ function predictionFrom(
 ): { input: CapturedPrediction; device_id: string | null } {
   const data = event.data;
   const id = optionalString(data, mapping.id_path, 'id') ?? event.context.id;
-  if (!RecordIdSchema.safeParse(id).success) throw new Refusal('bad_id', 'the prediction id must be 1 to 200 printable characters');
+  if (!Field.prediction_id.safeParse(id).success) throw new Refusal('bad_id', 'the prediction id must be 1 to 200 printable characters');
   const version = optionalString(data, mapping.version_path, 'version');
-  if (version !== null && !ModelVersionSchema.safeParse(version).success) {
+  if (version !== null && !Field.model_version.safeParse(version).success) {
     throw new Refusal('bad_version', `${mapping.version_path}: not a valid model version`);
   }
   const deviceId = optionalString(data, mapping.device_path, 'device');
@@ -152,7 +129,7 @@ function predictionFrom(
       input_data: inputData,
       prediction,
       confidence,
-      context: hubContext(event, deviceId),
+      context: captureContextOf(event, deviceId),
       timestamp: timestampOf(event),
     },
     device_id: deviceId,
@@ -190,8 +167,8 @@ function interpretFeedback(event: HubEvent, mapping: FeedbackMapping): Interpret
     label,
   };
   if (mapping.log_unmatched_as && 'ground_truth' in label) {
-    const confidence = readPath(data, mapping.log_unmatched_as.confidence_path);
-    if (typeof confidence === 'number' && Number.isFinite(confidence) && confidence >= 0 && confidence <= 1) {
+    const confidence = confidenceAt(data, mapping.log_unmatched_as.confidence_path);
+    if (confidence !== null) {
       const prediction = readLabel(mapping.log_unmatched_as.prediction, data, 'prediction');
       const { input } = predictionFrom(event, mapping, model, prediction, confidence);
       feedback.unmatched = { ...input, ground_truth: label.ground_truth };

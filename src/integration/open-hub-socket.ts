@@ -1,11 +1,12 @@
 import { WebSocket, type RawData } from 'ws';
 import type { Logger } from '../logging/logger.js';
+import { describeError } from '../logging/to-error.js';
 import { HubAuthError, HubCannotConnectError, HubConfigError, HubStoppedError } from './errors.js';
 import { HubSocket } from './hub-socket.js';
 
 export type CreateWebSocket = (url: string, options: { handshakeTimeout: number }) => WebSocket;
 
-export interface OpenHubSocketOptions {
+interface OpenHubSocketOptions {
   url: string;
   token: string;
   logger: Logger;
@@ -16,7 +17,7 @@ export interface OpenHubSocketOptions {
   createWebSocket?: CreateWebSocket;
 }
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 const defaultCreateWebSocket: CreateWebSocket = (url, options) => new WebSocket(url, options);
 
@@ -37,7 +38,7 @@ export function openHubSocket(options: OpenHubSocketOptions): Promise<HubSocket>
     try {
       ws = (options.createWebSocket ?? defaultCreateWebSocket)(url, { handshakeTimeout: timeoutMs });
     } catch (error) {
-      reject(new HubConfigError(`Cannot open a websocket to ${url}: ${error instanceof Error ? error.message : String(error)}`));
+      reject(new HubConfigError(`Cannot open a websocket to ${url}: ${describeError(error)}`));
       return;
     }
     let settled = false;

@@ -1,8 +1,9 @@
+import { describeError } from '../logging/to-error.js';
 import type { HubEndpoint } from './hub-endpoint.js';
 import { HubCannotConnectError, HubError, HubRequestError } from './errors.js';
 import { HubStateSchema, type HubAttributes, type HubState } from './hub-schemas.js';
 
-export interface PostHubStateOptions {
+interface PostHubStateOptions {
   endpoint: Pick<HubEndpoint, 'restBaseUrl' | 'token'>;
   fetch?: typeof fetch;
   timeoutMs?: number;
@@ -14,7 +15,7 @@ export interface PostedState {
   state: HubState;
 }
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 const HINTS: Record<number, string> = {
   401: 'the token was refused: check HA_TOKEN (or the add-on token)',
@@ -34,16 +35,18 @@ export async function postHubState(
 ): Promise<PostedState> {
   const url = `${options.endpoint.restBaseUrl}/states/${encodeURIComponent(entityId)}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
     response = await (options.fetch ?? fetch)(url, {
       method: 'POST',
       headers: { authorization: `Bearer ${options.endpoint.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ state, attributes }),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: timeout,
     });
   } catch (error) {
-    throw new HubCannotConnectError(`Cannot post ${entityId} to ${url}: ${describeFetchError(error, timeoutMs)}`, {
+    const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeFetchError(error);
+    throw new HubCannotConnectError(`Cannot post ${entityId} to ${url}: ${reason}`, {
       cause: error,
     });
   }
@@ -65,11 +68,8 @@ export async function postHubState(
   return { created: response.status === 201, state: parsed.data };
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    return `${error.message}${cause}`;
-  }
-  return String(error);
+/** `fetch` hides the reason (ECONNREFUSED…) in `cause`. */
+function describeFetchError(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${describeError(error)}${cause}`;
 }

@@ -1,7 +1,10 @@
+import { describeError } from './to-error.js';
+
 /** Levels in increasing severity. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Extra `key=value` pairs of a line; `error` may be anything thrown (it is rendered through describeError). */
 export type LogFields = Record<string, unknown>;
 
 /** A namespaced logger (`storage`, `api`, `integration`...). */
@@ -29,7 +32,8 @@ function formatFields(fields: LogFields | undefined): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    const text = typeof value === 'string' ? value : value instanceof Error ? value.message : JSON.stringify(value);
+    const text =
+      key === 'error' ? describeError(value) : typeof value === 'string' ? value : value instanceof Error ? value.message : JSON.stringify(value);
     parts.push(`${key}=${/\s/.test(text ?? '') ? JSON.stringify(text) : text}`);
   }
   return parts.length ? ` ${parts.join(' ')}` : '';

@@ -62,10 +62,6 @@ interface PendingChange {
   maxWait: NodeJS.Timeout;
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The comparison key of a posted state: state and attributes, except `last_evaluated`. */
 function fingerprint(sensor: SensorState): string {
   const { last_evaluated: _ignored, ...attributes } = sensor.attributes;
@@ -181,7 +177,7 @@ export class SensorPublisher {
       try {
         await job();
       } catch (error) {
-        this.#logger.error('sensor evaluation failed', { error: describeError(error) });
+        this.#logger.error('sensor evaluation failed', { error });
       }
     });
     this.#tail = run;
@@ -292,7 +288,7 @@ export class SensorPublisher {
 
   /** Logs a failure at warn the first time in a row for its kind, then at debug. */
   #failed(kind: FailureKind, error: unknown, fields: Record<string, unknown> = {}): void {
-    const details = { ...fields, error: describeError(error) };
+    const details = { ...fields, error };
     if (this.#failing.has(kind)) {
       this.#logger.debug(FAILURE_TEXT[kind], details);
       return;

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServerOptions } from '../../src/api/create-api-server.js';
 import type { ModelSummary } from '../../src/domain/performance.js';
-import { createLogger } from '../../src/logging/logger.js';
 import { StorageUnavailableError } from '../../src/tracker/errors.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { type PredictionPage, type TrackerHealth } from '../../src/domain/responses.js';
+import { recordingLogger } from '../support/recording-logger.js';
 
 const MiB = 1024 * 1024;
 const PREDICTION = { model_name: 'voice_recognition', prediction: { user_id: 1 }, confidence: 0.9 };
@@ -31,8 +31,8 @@ afterEach(async () => {
 async function startApi(options: Partial<ApiServerOptions> = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ml-metrics-api-'));
   const tracker = options.tracker ?? (await openTracker({ dataDir }));
-  const lines: string[] = [];
-  const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+  const logger = recordingLogger('ml-metrics');
+  const { lines } = logger;
   const server = createApiServer({ logger, host: '127.0.0.1', port: 0, bodyLimitBytes: MiB, ...options, tracker });
   const { url, port } = await server.start();
   const harness: Harness = {
@@ -277,8 +277,7 @@ describe('connections', () => {
         return { prediction_id: 'p1', correct: null };
       },
     });
-    const lines: string[] = [];
-    const server = createApiServer({ tracker, logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }), host: '127.0.0.1', port: 0, bodyLimitBytes: MiB });
+    const server = createApiServer({ tracker, logger: recordingLogger('ml-metrics'), host: '127.0.0.1', port: 0, bodyLimitBytes: MiB });
     const { url } = await server.start();
     const inFlight = post(`${url}/api/v1/ml-metrics/predictions`, JSON.stringify(PREDICTION));
     while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -6,7 +6,6 @@ import {
   HubConfigError,
   HubConnectionLostError,
   HubError,
-  describeError,
   toHubError,
 } from '../../src/integration/errors.js';
 
@@ -45,11 +44,5 @@ describe('toHubError', () => {
     expect(wrapped.cause).toBe(cause);
     expect(toHubError('odd').message).toMatch(/odd/);
     expect(toHubError(99)).toBeInstanceOf(HubError);
-  });
-
-  it('describes anything thrown for a log line', () => {
-    expect(describeError(new Error('x'))).toBe('x');
-    expect(describeError({ code: 'not_found', message: 'Subscription not found.' })).toMatch(/Subscription not found/);
-    expect(describeError(42)).toBe('42');
   });
 });

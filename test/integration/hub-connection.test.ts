@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger, type Logger } from '../../src/logging/logger.js';
 import {
   HubAuthError,
   HubConnectionLostError,
@@ -11,6 +10,7 @@ import { HubConnection, type HubConnectionOptions, type ReadyInfo } from '../../
 import { resolveHubEndpoint, type HubEndpoint } from '../../src/integration/hub-endpoint.js';
 import type { HubEvent } from '../../src/integration/hub-schemas.js';
 import { FakeHub, reserveFreePort, waitFor } from '../fakes/fake-hub.js';
+import { recordingLogger, type RecordingLogger } from '../support/recording-logger.js';
 
 const FAST_RETRY = { initialDelayMs: 20, maxDelayMs: 200, factor: 2 };
 const WAIT = 10_000;
@@ -21,10 +21,6 @@ function endpointFor(url: string, token = 'test-token'): HubEndpoint {
   return endpoint;
 }
 
-function recordingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  return { logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }, 'integration'), lines };
-}
 
 /** Names of the active timers (Timeout) and sockets, to check that stop() leaves nothing behind. */
 function activeTimers(): number {
@@ -35,7 +31,7 @@ describe('HubConnection against the fake hub', () => {
   let hub: FakeHub;
   let connections: HubConnection[];
   let lines: string[];
-  let logger: Logger;
+  let logger: RecordingLogger;
 
   const connect = (options: Partial<HubConnectionOptions> = {}): HubConnection => {
     const connection = new HubConnection({
@@ -52,7 +48,8 @@ describe('HubConnection against the fake hub', () => {
   beforeEach(async () => {
     hub = await FakeHub.start({ tokens: ['test-token', 'other-token'] });
     connections = [];
-    ({ logger, lines } = recordingLogger());
+    logger = recordingLogger('integration');
+    ({ lines } = logger);
   });
 
   afterEach(async () => {

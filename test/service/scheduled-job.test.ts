@@ -1,3 +1,4 @@
+import { getTasks } from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
 import { ScheduleConfigError, ScheduledJob } from '../../src/service/scheduled-job.js';
@@ -54,10 +55,13 @@ describe('ScheduledJob', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(runs).toBe(0);
+    const tasksBefore = getTasks().size;
     scheduled.start();
+    expect(getTasks().size).toBe(tasksBefore + 1);
     await until(() => runs >= 2);
     expect(lines.some((line) => line.includes('the sensors job failed') && line.includes('disk on fire'))).toBe(true);
     await scheduled.stop();
+    expect(getTasks().size).toBe(tasksBefore);
     const stoppedAt = runs;
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(runs).toBe(stoppedAt);
