@@ -7,6 +7,11 @@ import { HubAuthError, HubStoppedError } from './integration/errors.js';
 import type { HubError } from './integration/errors.js';
 import { HubConnection } from './integration/hub-connection.js';
 import { resolveHubEndpoint } from './integration/hub-endpoint.js';
+import { AssistRunCapture } from './integration/capture/assist-runs.js';
+import { AutomationRunCapture } from './integration/capture/automation-runs.js';
+import { FaceEventCapture } from './integration/capture/face-events.js';
+import { StateChangeWatch } from './integration/capture/state-change-watch.js';
+import { SystemUsers } from './integration/capture/system-users.js';
 import { ImplicitLabeler } from './integration/implicit-labeler.js';
 import type { Logger } from './logging/logger.js';
 import { openSensorsStateStore, SensorPublisher } from './sensors/sensor-publisher.js';
@@ -126,6 +131,16 @@ export async function startApp(options: AppOptions): Promise<App> {
         run: () => publisher.evaluateAll(),
         logger: logger.child('sensors'),
       });
+      const native = config.hub.capture.native;
+      const watchesChanges = native.assist.enabled || native.stt.enabled || native.automations.enabled;
+      const watch = new StateChangeWatch({ hub: connection, keepMs: (native.undo_seconds + 120) * 1000, logger: hubLogger });
+      const systemUsers = new SystemUsers({ hub: connection, logger: hubLogger });
+      const nativeCommon = { hub: connection, tracker, watch, systemUsers, settings: native, logger: hubLogger, now };
+      const nativeSources = [
+        ...(native.assist.enabled || native.stt.enabled ? [new AssistRunCapture(nativeCommon)] : []),
+        ...(native.automations.enabled ? [new AutomationRunCapture(nativeCommon)] : []),
+        ...(native.faces.enabled ? [new FaceEventCapture({ hub: connection, tracker, logger: hubLogger })] : []),
+      ];
       const fatal = (error: HubError) => {
         logger.error(`the hub refused this service: ${error.message}`);
         options.onFatal?.(error);
@@ -138,6 +153,9 @@ export async function startApp(options: AppOptions): Promise<App> {
       reevaluation.start();
       stops.push(() => reevaluation.stop());
       stops.push(() => capture.stop());
+      stops.push(() => watch.stop());
+      stops.push(async () => systemUsers.stop());
+      for (const source of nativeSources) stops.push(() => source.stop());
       if (Object.keys(config.hub.capture.implicit_labels).length > 0) {
         const sweep = new ScheduledJob({
           name: 'implicit-label sweep',
@@ -154,7 +172,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       // The hub may start after the add-on: connect in the background, retrying; the API is up meanwhile.
       void connection
         .start()
-        .then(() => capture.start())
+        .then(async () => {
+          await capture.start();
+          if (watchesChanges) await Promise.all([watch.start(), systemUsers.start()]);
+          for (const source of nativeSources) await source.start();
+        })
         .catch((error: unknown) => {
           if (error instanceof HubStoppedError) return;
           if (error instanceof HubAuthError) fatal(error);

@@ -2,6 +2,7 @@ import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { JsonObjectSchema } from '../domain/json.js';
 import { isValidTimeZone } from '../domain/time-zone.js';
+import { NativeCaptureConfigSchema } from './capture/native-config.js';
 import { EventMappingsSchema } from './event-mapping.js';
 
 /** How feedback events find the prediction they answer. */
@@ -35,6 +36,8 @@ export const CaptureConfigSchema = z.strictObject({
     .string()
     .refine((value) => validateCron(value), { error: 'implicit_sweep_cron is not a valid cron expression, e.g. "* * * * *"' })
     .default('* * * * *'),
+  /** Home Assistant's own ML (Assist, speech-to-text, automations, face detection), captured with no setup. */
+  native: NativeCaptureConfigSchema.prefault({}),
   /** Time zone of implicit_sweep_cron (IANA name). */
   implicit_sweep_timezone: z
     .string()

@@ -14,7 +14,8 @@ import {
 } from './errors.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { HubEndpoint } from './hub-endpoint.js';
-import { FireEventResultSchema, HubEventSchema, type HubAttributes, type HubContext, type HubEvent } from './hub-schemas.js';
+import { deliverEvent } from './deliver-event.js';
+import { FireEventResultSchema, type HubAttributes, type HubContext, type HubEvent } from './hub-schemas.js';
 import type { HubSocket } from './hub-socket.js';
 import { openHubSocket, type CreateWebSocket } from './open-hub-socket.js';
 import { postHubState, type PostedState } from './post-hub-state.js';
@@ -163,7 +164,7 @@ export class HubConnection {
       for (const type of types) {
         unsubscribers.push(
           await connection.subscribeEvents((raw: unknown) => {
-            if (active) this.deliver(type, raw, handler);
+            if (active) deliverEvent(type, raw, handler, this.logger);
           }, type),
         );
       }
@@ -187,6 +188,19 @@ export class HubConnection {
     const parsed = FireEventResultSchema.safeParse(result);
     if (!parsed.success) throw new HubError(`unexpected answer to fire_event: ${parsed.error.message}`);
     return parsed.data.context;
+  }
+
+  /**
+   * Sends one websocket command (`assist_pipeline/pipeline/list`, `trace/list`…) and resolves with
+   * its result. Fails fast while disconnected; a refusal rejects with HubCommandError and its code.
+   */
+  async command(message: { type: string } & Record<string, unknown>): Promise<unknown> {
+    const connection = this.requireConnected();
+    try {
+      return await connection.sendMessagePromise(message);
+    } catch (error) {
+      throw toHubError(error, this.endpoint.websocketUrl);
+    }
   }
 
   /** Sets a state over REST (`POST /api/states/<entity_id>`); throws HubRequestError on non-2xx. */
@@ -264,22 +278,6 @@ export class HubConnection {
   private abandon(first: boolean): Promise<never> {
     if (first) return Promise.reject(new HubStoppedError('stopped while connecting to Home Assistant'));
     return new Promise<never>(() => {});
-  }
-
-  /** Validates an event from the library and hands it to the handler; failures are logged, never thrown. */
-  private deliver(eventType: string, raw: unknown, handler: EventHandler): void {
-    const parsed = HubEventSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.logger.warn('dropped a malformed event', { event_type: eventType, error: parsed.error.issues[0]?.message });
-      return;
-    }
-    const fail = (error: unknown): void => this.logger.error('an event handler failed', { event_type: eventType, error });
-    try {
-      const result = handler(parsed.data);
-      if (result instanceof Promise) result.catch(fail);
-    } catch (error) {
-      fail(error);
-    }
   }
 
   /** A method, so that TypeScript does not narrow `phase` across awaits. */
