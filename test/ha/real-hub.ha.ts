@@ -1,5 +1,6 @@
 /**
- * The service against a real Home Assistant 2024.3.3 (`npm run test:ha`): everything is proven
+ * The service against a real Home Assistant (`npm run test:ha`; the release is
+ * `ML_METRICS_HA_VERSION`, 2024.3.3 or 2025.4.4, see support/ha-versions.ts): everything is proven
  * through Home Assistant's own REST and websocket APIs. The steps run in order on one Home
  * Assistant and one service: each builds on the events of the ones before.
  */
@@ -99,7 +100,7 @@ async function servicePredictions(): Promise<Map<string, PredictionRecord>> {
   return new Map(page.predictions.map((record) => [record.prediction_id, record]));
 }
 
-describe.skipIf(skipRealHub())('the service against a real Home Assistant 2024.3.3', () => {
+describe.skipIf(skipRealHub())(`the service against a real Home Assistant ${inject('haVersion')}`, () => {
   beforeAll(async () => {
     temp = await createTempDir('hap-real-hub-');
     configDir = join(temp.path, 'config');
