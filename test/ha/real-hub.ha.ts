@@ -221,7 +221,9 @@ describe.skipIf(skipRealHub())(`the service against a real Home Assistant ${inje
     await stateBecomes(FLAGS.belowTarget, 'on', 10_000);
     await stateBecomes(FLAGS.dropEvent, 'on', 10_000);
 
-    const drops = socket!.eventsOf(DROP_EVENT).filter((event) => event.data['model_name'] === MODEL);
+    // The flag is read over REST; the event reaches the suite's own websocket on its own schedule.
+    const modelDrops = () => socket!.eventsOf(DROP_EVENT).filter((event) => event.data['model_name'] === MODEL);
+    const drops = await waitUntil(async () => (modelDrops().length > 0 ? modelDrops() : undefined), 10_000, `${DROP_EVENT} on the suite's websocket`);
     expect(drops).toHaveLength(1);
     expect(drops[0]!.data).toMatchObject({ metric: 'accuracy', value: 66.7, target: ACCURACY_TARGET_PERCENT, reason: 'below_target', window: '7d' });
     for (const id of [AUTOMATIONS.belowTarget, AUTOMATIONS.dropEvent]) {
