@@ -11,9 +11,22 @@ import { PROJECT_ROOT } from '../../support/spawn-service.js';
  * Domains `configuration.yaml` sets up (bootstrap adds its defaults, e.g. frontend and the
  * input_* helpers). `sensor` carries the recorder platform that makes a posted `sensor.*` state
  * with a `state_class` eligible for statistics; every real installation loads it (default_config
- * pulls it in, and so does any sensor integration), so it is listed here.
+ * pulls it in, and so does any sensor integration), so it is listed here. `assist_pipeline`,
+ * `conversation` and `intent` give the instance Assist (text runs; no STT or TTS engine).
  */
-export const CONFIG_DOMAINS = ['http', 'api', 'websocket_api', 'automation', 'input_boolean', 'recorder', 'sensor', 'logger'] as const;
+export const CONFIG_DOMAINS = [
+  'http',
+  'api',
+  'websocket_api',
+  'automation',
+  'input_boolean',
+  'recorder',
+  'sensor',
+  'logger',
+  'assist_pipeline',
+  'conversation',
+  'intent',
+] as const;
 
 /** The shipped blueprint, and where the suite puts it under the config dir's `blueprints/automation/`. */
 export const BLUEPRINT_SOURCE = join(PROJECT_ROOT, 'config', 'blueprints', 'automation', 'ml_metrics_accuracy_drop.yaml');
@@ -32,6 +45,27 @@ export const AUTOMATIONS = {
   belowTarget: 'automation.test_voice_accuracy_below_target',
   dropEvent: 'automation.test_voice_accuracy_drop_event',
   blueprint: 'automation.test_voice_accuracy_drop_blueprint',
+} as const;
+
+/**
+ * input_boolean entities meant for Assist, with the names a sentence uses. input_boolean is not
+ * exposed to Assist by default: see exposeToAssist (ha-assist.ts).
+ */
+export const ASSIST_ENTITIES = {
+  kitchenLamp: { entityId: 'input_boolean.kitchen_lamp', name: 'Kitchen lamp' },
+  hallLight: { entityId: 'input_boolean.hall_light', name: 'Hall light' },
+} as const;
+
+/**
+ * Automations with an `id` (so they are traced), each triggered by its own event:
+ * - leftAlone: turns porch_light on; nobody touches it afterwards.
+ * - reversed: turns fan on; the test then turns it off as a person would.
+ * - fails: calls a service that does not exist, so the run ends in an error.
+ */
+export const TRACED_AUTOMATIONS = {
+  leftAlone: { entityId: 'automation.test_automation_left_alone', id: 'test_automation_left_alone', eventType: 'test_automation_left_alone', target: 'input_boolean.porch_light' },
+  reversed: { entityId: 'automation.test_automation_reversed', id: 'test_automation_reversed', eventType: 'test_automation_reversed', target: 'input_boolean.fan' },
+  fails: { entityId: 'automation.test_automation_fails', id: 'test_automation_fails', eventType: 'test_automation_fails', target: null, service: 'input_boolean.no_such_service' },
 } as const;
 
 /** The accuracy target of voice_recognition in the service's config, in percent. */
@@ -70,6 +104,10 @@ logger:
 recorder:
   commit_interval: 1
 
+assist_pipeline:
+conversation:
+intent:
+
 input_boolean:
   ml_accuracy_below_target:
     name: ml accuracy below target
@@ -77,6 +115,14 @@ input_boolean:
     name: ml drop event seen
   ml_blueprint_fired:
     name: ml blueprint fired
+  kitchen_lamp:
+    name: ${ASSIST_ENTITIES.kitchenLamp.name}
+  hall_light:
+    name: ${ASSIST_ENTITIES.hallLight.name}
+  porch_light:
+    name: Porch light
+  fan:
+    name: Fan
 
 automation: !include automations.yaml
 `;
@@ -89,6 +135,7 @@ automation: !include automations.yaml
  * - numeric_state below the target on the accuracy sensor.
  * - the service's ml_metrics_performance_drop event.
  * - the shipped blueprint, with its duration left at the default.
+ * - TRACED_AUTOMATIONS: one left alone, one a person reverses, one that fails.
  */
 function automationsYaml(): string {
   return `# Written by test/ha/support/ha-config.ts for the real-hub suite.
@@ -140,6 +187,34 @@ function automationsYaml(): string {
         - service: input_boolean.turn_on
           target:
             entity_id: ${FLAGS.blueprint}
+
+- id: ${TRACED_AUTOMATIONS.leftAlone.id}
+  alias: ${TRACED_AUTOMATIONS.leftAlone.id.replaceAll('_', ' ')}
+  trigger:
+    - platform: event
+      event_type: ${TRACED_AUTOMATIONS.leftAlone.eventType}
+  action:
+    - service: input_boolean.turn_on
+      target:
+        entity_id: ${TRACED_AUTOMATIONS.leftAlone.target}
+
+- id: ${TRACED_AUTOMATIONS.reversed.id}
+  alias: ${TRACED_AUTOMATIONS.reversed.id.replaceAll('_', ' ')}
+  trigger:
+    - platform: event
+      event_type: ${TRACED_AUTOMATIONS.reversed.eventType}
+  action:
+    - service: input_boolean.turn_on
+      target:
+        entity_id: ${TRACED_AUTOMATIONS.reversed.target}
+
+- id: ${TRACED_AUTOMATIONS.fails.id}
+  alias: ${TRACED_AUTOMATIONS.fails.id.replaceAll('_', ' ')}
+  trigger:
+    - platform: event
+      event_type: ${TRACED_AUTOMATIONS.fails.eventType}
+  action:
+    - service: ${TRACED_AUTOMATIONS.fails.service}
 `;
 }
 

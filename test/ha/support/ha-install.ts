@@ -1,6 +1,6 @@
 /**
  * Installs Home Assistant core into a virtual environment cached outside the repository, keyed by
- * version, and reuses it on later runs.
+ * version, and reuses it on later runs. Which release: `ML_METRICS_HA_VERSION` (see ha-versions.ts).
  *
  * Layout: `<cache>/ha-<version>/` is a venv holding Home Assistant and the requirements of every
  * integration the test configuration loads, and `.hap-ml-metrics-install.json` (the marker). It is
@@ -8,35 +8,32 @@
  * marker must match what this file would install: a half install, or one made by an older recipe,
  * is built again. `<cache>` is `$ML_METRICS_HA_CACHE_DIR`, else `${XDG_CACHE_HOME:-~/.cache}/hap-ml-metrics`.
  *
- * The recipe (what a plain `pip install homeassistant==2024.3.3` gets wrong, and why):
+ * The recipe (what a plain `pip install homeassistant==<version>` gets wrong, and why):
  * 1. Home Assistant pins its direct requirements but not theirs; unconstrained, pip picks today's
  *    releases (habluetooth 7, bluetooth-data-tools 1.29, ...) and backtracks for many minutes.
  *    Home Assistant ships the pins it is tested with in `homeassistant/package_constraints.txt`:
  *    the wheel is downloaded first, that file is read out of it, and every install uses it as
  *    `pip -c`.
- * 2. Even so, `acme==2.8.0` (through hass-nabucasa) accepts josepy 2, which removed
- *    `ComparableX509`: every HTTP request then fails with 500 (http's forwarded middleware imports
- *    hass_nabucasa). `josepy==1.14.0` is added to the constraints.
+ * 2. Even so, a release may need a pin of its own (2024.3.3: `josepy==1.14.0`): each release's
+ *    extra constraints are in HA_RELEASES (ha-versions.ts), with why.
  * 3. Home Assistant pip-installs integration requirements at first start unless `--skip-pip`.
  *    The suite starts it with `--skip-pip`, so the requirements (exact pins from each manifest)
  *    of every integration it loads are installed here: bootstrap's core and default integrations,
- *    the domains of the test configuration, and their manifest dependencies.
+ *    the domains of the test configuration, and their manifests' `dependencies` and
+ *    `after_dependencies`, transitively.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { describeError } from '../../../src/logging/to-error.js';
 import { CONFIG_DOMAINS } from './ha-config.js';
+import { HA_RELEASES, selectedBasePython, selectedHaVersion, type HaVersion } from './ha-versions.js';
 import { runCommand } from './run-command.js';
 
-export const HA_VERSION = '2024.3.3';
-
-/** Pins added to Home Assistant's own constraints (see point 2 above). */
-export const EXTRA_CONSTRAINTS = ['josepy==1.14.0'] as const;
-
 /** Bumped when the recipe changes, so existing caches are rebuilt. */
-const RECIPE = 1;
+const RECIPE = 2;
 
 const MARKER = '.hap-ml-metrics-install.json';
 
@@ -52,7 +49,9 @@ export interface HomeAssistantInstall {
 }
 
 export interface EnsureOptions {
-  /** Interpreter to build the venv with (default `$ML_METRICS_HA_PYTHON` or `python3`); needs 3.11 (2024.3 does not run on 3.10; 2024.4 needs 3.12). */
+  /** Release to install (default `$ML_METRICS_HA_VERSION`, else 2024.3.3). */
+  version?: HaVersion;
+  /** Interpreter to build the venv with (default `$ML_METRICS_HA_PYTHON` or `python3`); its Python must suit the release (HA_RELEASES). */
   basePython?: string;
   cacheDir?: string;
   log?: (line: string) => void;
@@ -88,33 +87,38 @@ async function readMarker(venv: string): Promise<Marker | null> {
   }
 }
 
-function markerMatches(marker: Marker | null, python: string): boolean {
+function markerMatches(marker: Marker | null, version: HaVersion, python: string): boolean {
   return (
     marker !== null &&
     marker.recipe === RECIPE &&
-    marker.version === HA_VERSION &&
+    marker.version === version &&
     marker.python === python &&
-    JSON.stringify(marker.extra_constraints) === JSON.stringify(EXTRA_CONSTRAINTS) &&
+    JSON.stringify(marker.extra_constraints) === JSON.stringify(HA_RELEASES[version].extraConstraints) &&
     JSON.stringify(marker.config_domains) === JSON.stringify([...CONFIG_DOMAINS].sort())
   );
 }
 
-/** `3.11` of the interpreter; throws when it cannot run Home Assistant 2024.3. */
-async function pythonVersion(basePython: string): Promise<string> {
-  const version = (await runCommand(basePython, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'])).trim();
+/** `3.11` of the interpreter; throws when it is missing or cannot run Home Assistant `haVersion`. */
+async function pythonVersion(basePython: string, haVersion: HaVersion): Promise<string> {
+  const release = HA_RELEASES[haVersion];
+  const wanted = release.python.min === release.python.max ? `3.${release.python.min}` : `3.${release.python.min} to 3.${release.python.max}`;
+  const advice = `set ML_METRICS_HA_PYTHON to a Python ${wanted} interpreter (e.g. ${release.pythonHint})`;
+  let version: string;
+  try {
+    version = (await runCommand(basePython, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'])).trim();
+  } catch (error) {
+    throw new Error(`Home Assistant ${haVersion} needs Python ${wanted}, and ${basePython} cannot be run (${describeError(error)}): ${advice}`);
+  }
   const [major, minor] = version.split('.').map(Number);
-  if (major !== 3 || minor === undefined || minor < 11) {
-    throw new Error(
-      `Home Assistant ${HA_VERSION} needs Python 3.11 or newer, but ${basePython} is Python ${version}: ` +
-        'set ML_METRICS_HA_PYTHON to a python3.11 interpreter',
-    );
+  if (major !== 3 || minor === undefined || minor < release.python.min || minor > release.python.max) {
+    throw new Error(`Home Assistant ${haVersion} needs Python ${wanted}, but ${basePython} is Python ${version}: ${advice}`);
   }
   return version;
 }
 
 /** Removes scratch directories left by installs whose process is gone. */
-async function removeStalePartials(cacheDir: string): Promise<void> {
-  const prefix = `ha-${HA_VERSION}.partial-`;
+async function removeStalePartials(cacheDir: string, version: HaVersion): Promise<void> {
+  const prefix = `ha-${version}.partial-`;
   for (const name of await readdir(cacheDir)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
@@ -132,9 +136,10 @@ async function removeStalePartials(cacheDir: string): Promise<void> {
 interface Manifest {
   requirements?: string[];
   dependencies?: string[];
+  after_dependencies?: string[];
 }
 
-/** Requirements of `domains` and their manifest dependencies, with the domains reached. */
+/** Requirements of `domains` and their manifests' dependencies and after_dependencies, with the domains reached. */
 async function integrationRequirements(componentsDir: string, domains: Iterable<string>): Promise<{ domains: string[]; requirements: string[] }> {
   const seen = new Set<string>();
   const requirements = new Set<string>();
@@ -145,13 +150,19 @@ async function integrationRequirements(componentsDir: string, domains: Iterable<
     seen.add(domain);
     const manifest = JSON.parse(await readFile(join(componentsDir, domain, 'manifest.json'), 'utf8')) as Manifest;
     for (const requirement of manifest.requirements ?? []) requirements.add(requirement);
-    todo.push(...(manifest.dependencies ?? []));
+    todo.push(...(manifest.dependencies ?? []), ...(manifest.after_dependencies ?? []));
   }
   return { domains: [...seen].sort(), requirements: [...requirements].sort() };
 }
 
 /** Builds the venv in `dir` (which must not exist). */
-async function build(dir: string, basePython: string, log: (line: string) => void): Promise<Omit<Marker, 'installed_at' | 'install_seconds' | 'python'>> {
+async function build(
+  dir: string,
+  version: HaVersion,
+  basePython: string,
+  log: (line: string) => void,
+): Promise<Omit<Marker, 'installed_at' | 'install_seconds' | 'python'>> {
+  const extraConstraints: readonly string[] = HA_RELEASES[version].extraConstraints;
   const python = join(dir, 'bin', 'python');
   const download = join(dir, '.download');
   const pip = (...args: string[]) =>
@@ -160,20 +171,20 @@ async function build(dir: string, basePython: string, log: (line: string) => voi
   log(`creating a venv with ${basePython}`);
   await runCommand(basePython, ['-m', 'venv', dir], { timeoutMs: STEP_TIMEOUT_MS });
 
-  log(`downloading the homeassistant ${HA_VERSION} wheel to read its package constraints`);
-  await pip('download', '--no-deps', '--only-binary', ':all:', '--dest', download, `homeassistant==${HA_VERSION}`);
-  const wheel = (await readdir(download)).find((name) => name.startsWith(`homeassistant-${HA_VERSION}-`) && name.endsWith('.whl'));
-  if (!wheel) throw new Error(`pip download left no homeassistant ${HA_VERSION} wheel in ${download}`);
+  log(`downloading the homeassistant ${version} wheel to read its package constraints`);
+  await pip('download', '--no-deps', '--only-binary', ':all:', '--dest', download, `homeassistant==${version}`);
+  const wheel = (await readdir(download)).find((name) => name.startsWith(`homeassistant-${version}-`) && name.endsWith('.whl'));
+  if (!wheel) throw new Error(`pip download left no homeassistant ${version} wheel in ${download}`);
   const constraintsPath = join(download, 'constraints.txt');
   const shipped = await runCommand(python, [
     '-c',
     'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("homeassistant/package_constraints.txt").decode())',
     join(download, wheel),
   ]);
-  await writeFile(constraintsPath, `${shipped}\n# Added by hap-ml-metrics (test/ha/support/ha-install.ts)\n${EXTRA_CONSTRAINTS.join('\n')}\n`);
+  await writeFile(constraintsPath, `${shipped}\n# Added by hap-ml-metrics (test/ha/support/ha-install.ts)\n${extraConstraints.join('\n')}\n`);
 
-  log(`installing homeassistant ${HA_VERSION} with its package constraints`);
-  await pip('install', '--constraint', constraintsPath, join(download, wheel), ...EXTRA_CONSTRAINTS);
+  log(`installing homeassistant ${version} with its package constraints`);
+  await pip('install', '--constraint', constraintsPath, join(download, wheel), ...extraConstraints);
 
   const bootstrapDomains = JSON.parse(
     await runCommand(python, [
@@ -193,43 +204,44 @@ async function build(dir: string, basePython: string, log: (line: string) => voi
   await rm(download, { recursive: true, force: true });
   return {
     recipe: RECIPE,
-    version: HA_VERSION,
-    extra_constraints: [...EXTRA_CONSTRAINTS],
+    version,
+    extra_constraints: [...extraConstraints],
     config_domains: [...CONFIG_DOMAINS].sort(),
     requirements,
   };
 }
 
 /**
- * Returns a venv with Home Assistant `HA_VERSION`, installing it first when the cache has no
+ * Returns a venv with Home Assistant `version`, installing it first when the cache has no
  * finished install. Throws (with pip's output) when it cannot be installed.
  */
 export async function ensureHomeAssistant(options: EnsureOptions = {}): Promise<HomeAssistantInstall> {
   const started = Date.now();
   const log = options.log ?? (() => {});
-  const basePython = options.basePython ?? (process.env['ML_METRICS_HA_PYTHON'] || 'python3');
+  const version = options.version ?? selectedHaVersion();
+  const basePython = options.basePython ?? selectedBasePython();
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const venv = join(cacheDir, `ha-${HA_VERSION}`);
+  const venv = join(cacheDir, `ha-${version}`);
   const python = join(venv, 'bin', 'python');
-  const pyVersion = await pythonVersion(basePython);
+  const pyVersion = await pythonVersion(basePython, version);
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
 
-  if (markerMatches(await readMarker(venv), pyVersion) && existsSync(python)) {
-    return { python, venv, version: HA_VERSION, installedNow: false, seconds: seconds() };
+  if (markerMatches(await readMarker(venv), version, pyVersion) && existsSync(python)) {
+    return { python, venv, version, installedNow: false, seconds: seconds() };
   }
 
   await mkdir(cacheDir, { recursive: true });
-  await removeStalePartials(cacheDir);
-  const partial = join(cacheDir, `ha-${HA_VERSION}.partial-${process.pid}-${randomBytes(3).toString('hex')}`);
+  await removeStalePartials(cacheDir, version);
+  const partial = join(cacheDir, `ha-${version}.partial-${process.pid}-${randomBytes(3).toString('hex')}`);
   try {
-    const recipe = await build(partial, basePython, log);
+    const recipe = await build(partial, version, basePython, log);
     const marker: Marker = { ...recipe, python: pyVersion, installed_at: new Date().toISOString(), install_seconds: seconds() };
     await writeFile(join(partial, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
     if (existsSync(venv)) {
-      if (markerMatches(await readMarker(venv), pyVersion)) {
+      if (markerMatches(await readMarker(venv), version, pyVersion)) {
         // Another run finished first: keep its venv.
         await rm(partial, { recursive: true, force: true });
-        return { python, venv, version: HA_VERSION, installedNow: false, seconds: seconds() };
+        return { python, venv, version, installedNow: false, seconds: seconds() };
       }
       log(`removing the unfinished or outdated install in ${venv}`);
       await rm(venv, { recursive: true, force: true });
@@ -239,5 +251,5 @@ export async function ensureHomeAssistant(options: EnsureOptions = {}): Promise<
     await rm(partial, { recursive: true, force: true });
     throw error;
   }
-  return { python, venv, version: HA_VERSION, installedNow: true, seconds: seconds() };
+  return { python, venv, version, installedNow: true, seconds: seconds() };
 }

@@ -1,6 +1,7 @@
 /**
  * A small websocket client for the suite's own look at Home Assistant (not the service's client):
- * authenticate, send commands, subscribe to one event type at a time, remember what arrived.
+ * authenticate, send commands, subscribe to one event type at a time, remember what arrived, and
+ * follow a command that streams its own events (assist_pipeline/run).
  */
 import WebSocket from 'ws';
 
@@ -31,6 +32,8 @@ interface Pending {
 export class HaTestSocket {
   readonly #socket: WebSocket;
   readonly #pending = new Map<number, Pending>();
+  /** Listeners for `event` messages on one command's id (streamCommand). */
+  readonly #streams = new Map<number, (event: unknown) => void>();
   /** Every event received on any subscription, in order. */
   readonly events: HaEvent[] = [];
   #nextId = 1;
@@ -76,6 +79,23 @@ export class HaTestSocket {
     });
   }
 
+  /**
+   * Sends a command whose answer is a result followed by `event` messages on its id (e.g.
+   * `assist_pipeline/run`): each event's payload goes to `onEvent`, in order, until the returned
+   * `stop()`. Resolves with the result, like `command`.
+   */
+  async streamCommand<T = unknown>(message: Record<string, unknown>, onEvent: (event: unknown) => void): Promise<{ result: T; stop: () => void }> {
+    const id = this.#nextId;
+    this.#streams.set(id, onEvent);
+    try {
+      const result = await this.command<T>(message);
+      return { result, stop: () => this.#streams.delete(id) };
+    } catch (error) {
+      this.#streams.delete(id);
+      throw error;
+    }
+  }
+
   /** Subscribes to one event type; arriving events land in `events`. */
   async subscribe(eventType: string): Promise<void> {
     await this.command({ type: 'subscribe_events', event_type: eventType });
@@ -101,7 +121,9 @@ export class HaTestSocket {
     const parsed = JSON.parse(text) as unknown;
     for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
       const typed = message as { id: number; type: string; success?: boolean; result?: unknown; error?: { code: string; message: string }; event?: HaEvent };
-      if (typed.type === 'event' && typed.event) this.events.push(typed.event);
+      const stream = this.#streams.get(typed.id);
+      if (typed.type === 'event' && stream) stream(typed.event);
+      else if (typed.type === 'event' && typed.event) this.events.push(typed.event);
       else if (typed.type === 'result') {
         const pending = this.#pending.get(typed.id);
         if (!pending) continue;
