@@ -14,7 +14,7 @@ describe.each(HA_FIXTURE_VERSIONS)('undo rules on payloads recorded from Home As
   describe('an Assist command a person turned back', () => {
     const recorded = haFixture(version, 'assist-undo-by-person');
     const changes = changesOf(recorded.state_changed);
-    const events: Array<{ type: string; timestamp: string }> = recorded.debug_get.events;
+    const events: Array<{ type: string; timestamp: string }> = recorded.run_events;
     const intentStart = events.find((event) => event.type === 'intent-start')!.timestamp;
     const intentEnd = events.find((event) => event.type === 'intent-end')!.timestamp;
     const own = ownChanges(changes, ['input_boolean.kitchen_lamp'], intentStart, plusSeconds(intentEnd, 2));
