@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { FakeNative } from './fake-native.js';
 
 export type EventOrigin = 'LOCAL' | 'REMOTE';
 
@@ -142,6 +143,8 @@ export class FakeHub {
   private cancelDowntime: (() => void) | undefined;
   private listenPort: number;
 
+  /** Assist pipelines and runs, the recogniser, automation traces and users (see fake-native.ts). */
+  readonly native = new FakeNative(FAKE_USER_ID);
   /** Every state post, in order. */
   readonly statePosts: StatePost[] = [];
   /** Every event fired on the bus (test API, websocket, REST), in order. */
@@ -205,9 +208,12 @@ export class FakeHub {
     return this.states.get(entityId);
   }
 
-  /** Sets a state directly (as an integration of the hub would). */
-  setState(entityId: string, state: string, attributes: Record<string, unknown> = {}): FakeState {
-    return this.writeState(entityId, state, attributes, null).state;
+  /**
+   * Sets a state directly (as an integration of the hub would: no user, no parent), or in the
+   * given context (a person's change, an automation's action).
+   */
+  setState(entityId: string, state: string, attributes: Record<string, unknown> = {}, context?: Partial<FakeContext>): FakeState {
+    return this.writeState(entityId, state, attributes, context?.user_id ?? null, context).state;
   }
 
   addToken(token: string): void {
@@ -460,8 +466,12 @@ export class FakeHub {
         ok({ context: { id: ulid(), parent_id: null, user_id: FAKE_USER_ID }, response: null });
         return;
       }
-      default:
-        this.send(session, errorResult(id, 'unknown_command', 'Unknown command.'));
+      default: {
+        const answer = this.native.handle(m);
+        if (answer && 'result' in answer) ok(answer.result);
+        else if (answer) this.send(session, errorResult(id, answer.error.code, answer.error.message));
+        else this.send(session, errorResult(id, 'unknown_command', 'Unknown command.'));
+      }
     }
   }
 
@@ -496,6 +506,7 @@ export class FakeHub {
     state: string,
     attributes: Record<string, unknown>,
     userId: string | null,
+    context?: Partial<FakeContext>,
   ): { state: FakeState; created: boolean } {
     const now = haTimestamp();
     const old = this.states.get(entityId);
@@ -509,7 +520,7 @@ export class FakeHub {
       attributes,
       last_changed: old && old.state === state ? old.last_changed : now,
       last_updated: now,
-      context: { id: ulid(), parent_id: null, user_id: userId },
+      context: { id: context?.id ?? ulid(), parent_id: context?.parent_id ?? null, user_id: userId },
     };
     this.states.set(entityId, next);
     this.bus({
