@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BreakdownSchema } from '../domain/breakdown.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { JsonValueSchema } from '../domain/json.js';
 import { ModelPerformanceSchema, ModelSummarySchema } from '../domain/performance.js';
@@ -31,6 +32,7 @@ export const OPENAPI_COMPONENTS = {
   TrainingHistory: TrainingHistoryResponseSchema,
   ModelComparison: ModelComparisonSchema,
   ComparisonList: ComparisonListResponseSchema,
+  Breakdown: BreakdownSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),

@@ -1,4 +1,5 @@
 import type { TrackerHealth } from '../domain/responses.js';
+import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
 import { InvalidInputError } from '../tracker/errors.js';
@@ -132,6 +133,18 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
         summary: 'Logged predictions, newest first, paged with cursor',
         query: PredictionsQuerySchema,
         response: { status: 200, description: 'One page of predictions', schema: 'PredictionPage' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/breakdown`,
+      handler: async (context) => ({ status: 200, body: await tracker.getBreakdown(modelName(context), context.query) }),
+      doc: {
+        operationId: 'getBreakdown',
+        summary: 'Counts and accuracy per value of a context key (e.g. by=automation), from the raw records of a window',
+        query: BreakdownQuerySchema,
+        response: { status: 200, description: 'One group per value, sorted; records without the key under null', schema: 'Breakdown' },
         errors: [400, 404, 503],
       },
     },

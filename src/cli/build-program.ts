@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliIo } from './cli-io.js';
 import {
+  parseBreakdownArgs,
   parseCompareArgs,
   parseModelName,
   parsePerformanceArgs,
@@ -8,6 +9,7 @@ import {
   parseServeOptions,
 } from './cli-options.js';
 import { runReadCommand } from './read-command.js';
+import { renderBreakdown } from './render-breakdown.js';
 import { renderComparison } from './render-comparison.js';
 import { renderModelList } from './render-model-list.js';
 import { renderPerformance } from './render-performance.js';
@@ -27,6 +29,7 @@ Examples:
   hap ml-metrics predictions voice_recognition --limit 50
   hap ml-metrics training voice_recognition
   hap ml-metrics compare voice_recognition --version-a 1.0 --version-b 1.1
+  hap ml-metrics breakdown automations --by automation --window 7d
   hap ml-metrics doctor --data-dir ./data
   hap ml-metrics list --url http://localhost:8000 --json
 
@@ -135,6 +138,20 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
     const modelName = parseModelName(name);
     const query = parseCompareArgs({ versionA: options.versionA, versionB: options.versionB, window: options.window });
     return runReadCommand(options, io, (source) => source.compareVersions(modelName, query), renderComparison);
+  });
+
+  withReadOptions(
+    metrics
+      .command('breakdown')
+      .description('counts and accuracy per value of a context key (e.g. per automation), from the raw records')
+      .argument('<name>', 'model name, e.g. automations')
+      .requiredOption('--by <key>', 'the context key to group by, e.g. automation')
+      .option('--window <window>', 'all, a duration (30m, 12h, 7d, 2w) or the last N labeled predictions (500)')
+      .option('--version <version>', 'model version (default: the newest seen)'),
+  ).action((name: string, options: Record<string, unknown> & { by?: string; window?: string; version?: string }) => {
+    const modelName = parseModelName(name);
+    const query = parseBreakdownArgs({ by: options.by, window: options.window, version: options.version });
+    return runReadCommand(options, io, (source) => source.getBreakdown(modelName, query), renderBreakdown);
   });
 
   withReadOptions(

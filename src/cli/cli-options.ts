@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import { CliUsageError } from './cli-errors.js';
@@ -13,6 +14,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   cursor: '--cursor',
   version_a: '--version-a',
   version_b: '--version-b',
+  by: '--by',
   port: '--port',
   host: '--host',
   url: '--url',
@@ -50,6 +52,7 @@ export type ServeOptions = z.output<typeof ServeOptionsSchema>;
 export type PerformanceArgs = z.output<typeof PerformanceQuerySchema>;
 export type PredictionsArgs = z.output<typeof PredictionsQuerySchema>;
 export type CompareArgs = z.output<typeof CompareQuerySchema>;
+export type BreakdownArgs = z.output<typeof BreakdownQuerySchema>;
 
 /** Drops the options the user did not give, so strict schemas see only real keys. */
 function defined(values: Record<string, unknown>): Record<string, unknown> {
@@ -101,6 +104,10 @@ export function parsePerformanceArgs(options: { version?: string; window?: strin
 
 export function parsePredictionsArgs(options: { limit?: string; cursor?: string; version?: string }): PredictionsArgs {
   return parseWith(PredictionsQuerySchema, options);
+}
+
+export function parseBreakdownArgs(options: { by?: string; window?: string; version?: string }): BreakdownArgs {
+  return parseWith(BreakdownQuerySchema, options);
 }
 
 export function parseCompareArgs(options: { versionA?: string; versionB?: string; window?: string }): CompareArgs {

@@ -41,6 +41,10 @@ export class DirectSource implements MetricsSource {
     return this.aboutModel(modelName, async () => answer(await this.tracker.compareVersions(modelName, query)));
   }
 
+  getBreakdown(modelName: string, query: Parameters<MetricsSource['getBreakdown']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await this.tracker.getBreakdown(modelName, query)));
+  }
+
   close(): Promise<void> {
     return this.tracker.close();
   }

@@ -1,9 +1,10 @@
+import type { Breakdown } from '../domain/breakdown.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { PredictionPage } from '../domain/responses.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
-import type { CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+import type { BreakdownArgs, CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
 
 /** What a source answered: the checked value to render, and the JSON document to print with `--json`. */
 /** `GET /models`. */
@@ -26,5 +27,6 @@ export interface MetricsSource {
   getPredictions(modelName: string, query: PredictionsArgs): Promise<Answer<PredictionPage>>;
   getTrainingHistory(modelName: string): Promise<Answer<TrainingHistoryDocument>>;
   compareVersions(modelName: string, query: CompareArgs): Promise<Answer<ModelComparison>>;
+  getBreakdown(modelName: string, query: BreakdownArgs): Promise<Answer<Breakdown>>;
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { BreakdownSchema } from '../domain/breakdown.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelPerformanceSchema } from '../domain/performance.js';
 import {
@@ -7,7 +8,7 @@ import {
   TrainingHistoryResponseSchema,
 } from '../domain/responses.js';
 import { CliError, CliUsageError, RemoteServiceError, errorMessage, oneLine, unknownModelError } from './cli-errors.js';
-import type { CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+import type { BreakdownArgs, CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
 import type { Answer, MetricsSource } from './metrics-source.js';
 
 export const API_PREFIX = '/api/v1/ml-metrics';
@@ -77,6 +78,10 @@ export class RemoteSource implements MetricsSource {
 
   getPerformance(modelName: string, query: PerformanceArgs) {
     return this.request('GET', `/models/${encodeURIComponent(modelName)}`, { ...query }, ModelPerformanceSchema, modelName);
+  }
+
+  getBreakdown(modelName: string, query: BreakdownArgs) {
+    return this.request('GET', `/models/${encodeURIComponent(modelName)}/breakdown`, { ...query }, BreakdownSchema, modelName);
   }
 
   getPredictions(modelName: string, query: PredictionsArgs) {

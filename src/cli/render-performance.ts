@@ -15,11 +15,12 @@ const HEADLINE_METRICS = [
   ['confidence', 'confidence'],
   ['false_positive_rate', 'false positive rate'],
   ['acceptance_rate', 'acceptance rate'],
+  ['command_understanding_rate', 'command understanding'],
 ] as const;
 type HeadlineMetric = (typeof HEADLINE_METRICS)[number][0];
 
 /** Shown only when they have a value or a target. */
-const OPTIONAL_METRICS: ReadonlySet<string> = new Set(['false_positive_rate', 'acceptance_rate']);
+const OPTIONAL_METRICS: ReadonlySet<string> = new Set(['false_positive_rate', 'acceptance_rate', 'command_understanding_rate']);
 
 interface HeadlineRow {
   name: string;
@@ -63,6 +64,7 @@ function headlineRows(performance: ModelPerformance): HeadlineRow[] {
     confidence: performance.confidence,
     false_positive_rate: performance.false_positive_rate,
     acceptance_rate: performance.acceptance_rate,
+    command_understanding_rate: performance.command_understanding_rate,
   };
   const interval = performance.accuracy_interval;
   const rows: HeadlineRow[] = [];
@@ -162,8 +164,14 @@ export function renderPerformance(performance: ModelPerformance): string {
       .join('\n'),
     renderHeadline(performance),
     `predictions: ${performance.total_predictions} total, ${performance.labeled_predictions} labeled, ` +
-      `${performance.correct_predictions} correct, ${performance.incorrect_predictions} incorrect`,
+      `${performance.correct_predictions} correct, ${performance.incorrect_predictions} incorrect` +
+      (performance.confidence_count === performance.total_predictions ? '' : `; ${performance.confidence_count} with a confidence`),
   ];
+  const satisfaction = performance.user_satisfaction;
+  if (satisfaction) {
+    const spread = Object.entries(satisfaction.distribution).map(([rating, count]) => `${rating}: ${count}`).join(', ');
+    sections.push(`user satisfaction: ${satisfaction.mean.toFixed(2)} / 5 from ${satisfaction.count} rating(s) (${spread})`);
+  }
   if (performance.labeled_predictions === 0) {
     sections.push(`No labeled predictions in this window: accuracy, precision and recall show ${NONE}.`);
   }

@@ -39,6 +39,17 @@ export const WindowSchema = z.object({
 });
 export type Window = z.infer<typeof WindowSchema>;
 
+/** The users' ratings of a window's predictions. */
+export const UserSatisfactionSchema = z.object({
+  /** Mean rating, 1–5. */
+  mean: z.number(),
+  /** Rated predictions. */
+  count: z.number().int(),
+  /** How many gave each rating. */
+  distribution: z.object({ '1': z.number().int(), '2': z.number().int(), '3': z.number().int(), '4': z.number().int(), '5': z.number().int() }),
+});
+export type UserSatisfaction = z.infer<typeof UserSatisfactionSchema>;
+
 /** The seed's ModelPerformance, computed on demand for one model version and window. */
 export const ModelPerformanceSchema = z.object({
   model_name: ModelNameSchema,
@@ -47,8 +58,10 @@ export const ModelPerformanceSchema = z.object({
   precision: Rate,
   recall: Rate,
   f1_score: Rate,
-  /** Mean confidence over every prediction in the window, labeled or not. */
+  /** Mean confidence over the predictions in the window that have one, labeled or not; null when none has. */
   confidence: Rate,
+  /** Predictions in the window with a confidence (native sources give none). */
+  confidence_count: z.number().int(),
   total_predictions: z.number().int(),
   labeled_predictions: z.number().int(),
   correct_predictions: z.number().int(),
@@ -71,6 +84,13 @@ export const ModelPerformanceSchema = z.object({
   /** Configured targets for this model (metric → threshold); false_positive_rate is a ceiling, the rest floors. */
   targets: z.record(z.string(), z.number()),
   versions: z.array(ModelVersionSchema),
+  /** The users' ratings (1–5) of the window's predictions; null when none was rated. */
+  user_satisfaction: UserSatisfactionSchema.nullable(),
+  /**
+   * `assist_intent` only: 1 − (predictions whose predicted label is a not-understood code) / total;
+   * null for other models and for an empty window.
+   */
+  command_understanding_rate: Rate,
 });
 export type ModelPerformance = z.infer<typeof ModelPerformanceSchema>;
 
@@ -82,7 +102,9 @@ export const ModelSummarySchema = z.object({
   total_predictions: z.number().int(),
   labeled_predictions: z.number().int(),
   accuracy: Rate,
+  /** Mean over the predictions that have a confidence; null when none has. */
   confidence: Rate,
+  confidence_count: z.number().int(),
   last_prediction_at: z.string().nullable(),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;

@@ -1,5 +1,7 @@
 import type { BucketCounts, Contribution } from '../metrics/bucket-counts.js';
-import { applyContribution, cellKey, emptyCounts, mergeCounts } from '../metrics/bucket-counts.js';
+import { applyContribution, emptyCounts, mergeCounts } from '../metrics/bucket-counts.js';
+import type { SummaryGroup } from './segment-files.js';
+import { bucketToCounts } from './stored-bucket.js';
 
 /** One model version's counts: all time, and per hour. */
 export interface VersionAggregates {
@@ -14,13 +16,7 @@ export interface VersionAggregates {
 }
 
 /** Hourly bucket counts of one model version, as stored in a segment summary. */
-export interface StoredGroup {
-  model_name: string;
-  model_version: string;
-  first_seq: number;
-  last_timestamp: string;
-  buckets: Array<{ hour: number; total: number; confidence_sum: number; labeled: number; correct: number; cells: Array<[string | null, string, number]> }>;
-}
+export type StoredGroup = SummaryGroup;
 
 /** What readers of the aggregates may do: look counts up, never change them. */
 export interface AggregateReader {
@@ -112,14 +108,4 @@ export class AggregateIndex implements AggregateReader {
     }
     return total;
   }
-}
-
-function bucketToCounts(bucket: StoredGroup['buckets'][number]): BucketCounts {
-  const counts = emptyCounts();
-  counts.total = bucket.total;
-  counts.confidence_sum = bucket.confidence_sum;
-  counts.labeled = bucket.labeled;
-  counts.correct = bucket.correct;
-  for (const [truth, predicted, count] of bucket.cells) counts.cells.set(cellKey(truth, predicted), count);
-  return counts;
 }

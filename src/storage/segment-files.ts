@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JsonObjectSchema } from '../domain/json.js';
-import { GroundTruthSourceSchema, PredictionLogSchema } from '../domain/prediction.js';
+import { GroundTruthSourceSchema, PredictionLogSchema, RatingSchema } from '../domain/prediction.js';
 import { ModelNameSchema, ModelVersionSchema, RecordIdSchema, TimestampSchema } from '../domain/names.js';
 import { storedFileHeader } from './stored-file-version.js';
 
@@ -16,9 +16,12 @@ const LabelIntentSchema = z.object({
   /** The revision the target segment has once this label is in it. */
   target_revision: Count,
   ground_truth: JsonObjectSchema.nullable(),
-  ground_truth_source: GroundTruthSourceSchema,
-  correct: z.boolean(),
-  labeled_at: TimestampSchema,
+  /** null (with correct and labeled_at) when only a rating was given to an unlabeled prediction. */
+  ground_truth_source: GroundTruthSourceSchema.nullable(),
+  correct: z.boolean().nullable(),
+  labeled_at: TimestampSchema.nullable(),
+  /** Absent in version 1 (which had no ratings). */
+  rating: RatingSchema.nullable().default(null),
 });
 export type LabelIntent = z.infer<typeof LabelIntentSchema>;
 
@@ -41,12 +44,21 @@ const CellSchema = z.tuple([z.string().nullable(), z.string(), z.number().int()]
 const SummaryBucketSchema = z.object({
   hour: z.number().int(),
   total: Count,
+  /** Sum and number of the known confidences (predictions with a null confidence are in neither). */
   confidence_sum: z.number().min(0),
+  confidence_count: Count,
   labeled: Count,
   correct: Count,
   /** [true label key or null (known wrong, truth unknown), predicted label key, count] */
   cells: z.array(CellSchema),
+  /** [predicted label key, count] over every prediction, labeled or not. */
+  predicted: z.array(z.tuple([z.string(), Count])),
+  /** Predictions with a user rating, the sum of their ratings, and how many gave 1, 2, 3, 4 and 5. */
+  rating_count: Count,
+  rating_sum: Count,
+  ratings: z.tuple([Count, Count, Count, Count, Count]),
 });
+export type SummaryBucket = z.infer<typeof SummaryBucketSchema>;
 
 const SummaryGroupSchema = z.object({
   model_name: ModelNameSchema,
@@ -77,6 +89,11 @@ export const SegmentSummarySchema = z.object({
   raw_dropped: z.boolean(),
   /** Sorted 32-bit FNV-1a hashes of the prediction ids, base64 (little-endian); empty once dropped. */
   id_hashes: z.string(),
+  /**
+   * False for a summary brought forward from version 1, whose buckets lack the predicted-class
+   * counts: start-up recomputes it from the segment while the raw records are there.
+   */
+  predicted_complete: z.boolean(),
   groups: z.array(SummaryGroupSchema),
 });
 export type SegmentSummary = z.infer<typeof SegmentSummarySchema>;

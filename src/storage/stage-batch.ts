@@ -120,9 +120,10 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
         segment: target.data.segment,
         target_revision: target.revision,
         ground_truth: after.ground_truth,
-        ground_truth_source: after.ground_truth_source ?? 'api',
-        correct: after.correct ?? false,
-        labeled_at: after.labeled_at ?? now.toISOString(),
+        ground_truth_source: after.ground_truth_source,
+        correct: after.correct,
+        labeled_at: after.labeled_at,
+        rating: after.rating,
       };
       open.data.label_log.push(intent);
       open.bytes += intentSize(intent);

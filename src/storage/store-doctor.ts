@@ -41,12 +41,19 @@ interface Scan {
   summaries: Map<number, SegmentSummary>;
 }
 
+/** Whether `a` (stored) counts what `b` (recomputed) does; a summary from version 1 has no predicted-class counts to compare. */
 function sameCounts(a: SegmentSummary, b: SegmentSummary): boolean {
+  const withPredicted = a.predicted_complete;
   const strip = (summary: SegmentSummary) =>
     JSON.stringify(
       summary.groups.map((group) => ({
         ...group,
-        buckets: group.buckets.map((bucket) => ({ ...bucket, confidence_sum: Math.round(bucket.confidence_sum * 1e6), cells: [...bucket.cells].sort() })),
+        buckets: group.buckets.map((bucket) => ({
+          ...bucket,
+          confidence_sum: Math.round(bucket.confidence_sum * 1e6),
+          cells: [...bucket.cells].sort(),
+          predicted: withPredicted ? [...bucket.predicted].sort() : [],
+        })),
       })),
     );
   return a.record_count === b.record_count && a.first_seq === b.first_seq && strip(a) === strip(b);

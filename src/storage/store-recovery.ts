@@ -37,18 +37,20 @@ export async function loadStore(state: StoreState): Promise<void> {
   const openNumber = highest !== undefined && !state.sealed.has(highest) ? highest : null;
   const replaySources: SegmentFile[] = [];
 
-  // Sealed segments whose summary is missing (a stop during sealing) or stale (label keys changed).
+  // Sealed segments whose summary is missing (a stop during sealing), stale (label keys changed)
+  // or brought forward from schema version 1 (no predicted-class counts).
   for (const segment of present) {
     if (segment === openNumber) continue;
     const sealed = state.sealed.get(segment);
-    if (sealed && sealed.summary.label_fingerprint === state.options.labelFingerprint) continue;
+    if (sealed && sealed.summary.label_fingerprint === state.options.labelFingerprint && sealed.summary.predicted_complete) continue;
     const data = await state.files.readSegment(segment);
     const summary = state.summarize(data);
     if (!readOnly) await state.files.writeSummary(summary);
     state.sealed.set(segment, { summary: { ...summary, id_hashes: '' } });
     hashes.set(segment, decodeIdHashes(summary.id_hashes));
     if (!sealed) replaySources.push(data);
-    logger.info(sealed ? 'recomputed a segment summary for new label settings' : 'rebuilt a missing segment summary', { segment });
+    const why = !sealed ? 'rebuilt a missing segment summary' : sealed.summary.predicted_complete ? 'recomputed a segment summary for new label settings' : 'recomputed a segment summary written by schema version 1';
+    logger.info(why, { segment });
   }
   for (const { summary } of state.sealed.values()) {
     if (summary.raw_dropped && summary.label_fingerprint !== state.options.labelFingerprint) {
@@ -111,6 +113,7 @@ async function replayIntents(state: StoreState, intents: LabelIntent[]): Promise
         ground_truth_source: intent.ground_truth_source,
         correct: intent.correct,
         labeled_at: intent.labeled_at,
+        rating: intent.rating,
       };
       revision = Math.max(revision, intent.target_revision);
     }

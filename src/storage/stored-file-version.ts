@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { fromVersion1 } from './migrate-from-version-1.js';
 
 /** Version of every file the store writes. Bump it with a migration step in `migrateStoredFile`. */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 /** Fields every stored file starts with. */
 export function storedFileHeader<K extends string>(kind: K) {
@@ -12,7 +13,9 @@ export function storedFileHeader<K extends string>(kind: K) {
 }
 
 /** One step per version: takes a file of version N and returns it as version N + 1. */
-const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {};
+export const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {
+  1: fromVersion1,
+};
 
 /**
  * Brings a parsed file up to the current version, or explains why it cannot be read.

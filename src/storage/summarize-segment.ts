@@ -1,9 +1,10 @@
 import type { Contribution } from '../metrics/bucket-counts.js';
-import { applyContribution, emptyCounts, splitCellKey } from '../metrics/bucket-counts.js';
+import { applyContribution, emptyCounts } from '../metrics/bucket-counts.js';
 import type { BucketCounts } from '../metrics/bucket-counts.js';
 import type { PredictionLog } from '../domain/prediction.js';
 import { encodeIdHashes, sortedIdHashes } from './id-hashes.js';
 import type { SegmentFile, SegmentSummary, SummaryGroup } from './segment-files.js';
+import { countsToBucket } from './stored-bucket.js';
 import { STORE_SCHEMA_VERSION } from './stored-file-version.js';
 
 /** Maps a record to what it adds to the aggregates (depends on each model's label key). */
@@ -47,22 +48,11 @@ export function summarizeSegment(segment: SegmentFile, contribute: Contribute, l
     min_timestamp: minTimestamp,
     max_timestamp: maxTimestamp,
     raw_dropped: false,
+    predicted_complete: true,
     id_hashes: encodeIdHashes(sortedIdHashes(segment.records.map((record) => record.prediction_id))),
     groups: [...groups.values()].map(({ group, hours }) => ({
       ...group,
-      buckets: [...hours.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([hour, counts]) => ({
-          hour,
-          total: counts.total,
-          confidence_sum: counts.confidence_sum,
-          labeled: counts.labeled,
-          correct: counts.correct,
-          cells: [...counts.cells.entries()].map(([cell, count]): [string | null, string, number] => {
-            const { truth, predicted } = splitCellKey(cell);
-            return [truth, predicted, count];
-          }),
-        })),
+      buckets: [...hours.entries()].sort(([a], [b]) => a - b).map(([hour, counts]) => countsToBucket(hour, counts)),
     })),
   };
 }

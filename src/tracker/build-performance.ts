@@ -1,5 +1,6 @@
 import type { ModelConfig } from './tracker-config.js';
 import type { JsonValue } from '../domain/json.js';
+import { NATIVE_MODELS } from '../domain/native-models.js';
 import type { ModelPerformance, Window } from '../domain/performance.js';
 import type { BucketCounts } from '../metrics/bucket-counts.js';
 import { splitCellKey } from '../metrics/bucket-counts.js';
@@ -7,6 +8,7 @@ import { classificationReport } from '../metrics/classification-report.js';
 import type { ConfusionCell } from '../metrics/classification-report.js';
 import { classKey, classValue } from '../metrics/class-key.js';
 import { wilsonInterval } from '../metrics/wilson-interval.js';
+import { commandUnderstandingRate, userSatisfaction } from './label-free-metrics.js';
 
 export interface PerformanceContext {
   model_name: string;
@@ -37,7 +39,8 @@ export function buildPerformance(counts: BucketCounts, context: PerformanceConte
     precision: report.headline?.precision ?? null,
     recall: report.headline?.recall ?? null,
     f1_score: report.headline?.f1_score ?? null,
-    confidence: counts.total > 0 ? counts.confidence_sum / counts.total : null,
+    confidence: counts.confidence_count > 0 ? counts.confidence_sum / counts.confidence_count : null,
+    confidence_count: counts.confidence_count,
     total_predictions: counts.total,
     labeled_predictions: labeled,
     correct_predictions: counts.correct,
@@ -67,5 +70,7 @@ export function buildPerformance(counts: BucketCounts, context: PerformanceConte
     window: context.window,
     targets: { ...(context.model?.targets ?? {}) } as Record<string, number>,
     versions: context.versions,
+    user_satisfaction: userSatisfaction(counts),
+    command_understanding_rate: context.model_name === NATIVE_MODELS.assistIntent ? commandUnderstandingRate(counts) : null,
   };
 }

@@ -32,19 +32,21 @@ export function newRecord(parsed: ParsedPredictionInput, labels: LabelResolver, 
     model_version: parsed.model_version,
     input_data: parsed.input_data,
     prediction: parsed.prediction,
-    confidence: parsed.confidence,
+    confidence: parsed.confidence ?? null,
     ground_truth: groundTruth,
     ground_truth_source: groundTruth ? 'inline' : null,
     correct: groundTruth ? LabelResolver.isCorrect(parsed.prediction, groundTruth) : null,
     context: parsed.context,
     timestamp: parsed.timestamp ?? at,
     labeled_at: groundTruth ? at : null,
+    rating: null,
   };
 }
 
 /**
  * The stored record with the label applied: a ground truth decides `correct`; `correct: true`
- * alone implies the prediction's own label. With `onlyIfUnlabeled`, a labeled record is kept as is.
+ * alone implies the prediction's own label; a rating is kept (or replaced when one is given), and
+ * a rating alone changes nothing else. With `onlyIfUnlabeled`, a labeled record is kept as is.
  */
 export function withLabel(
   record: PredictionLog,
@@ -54,6 +56,9 @@ export function withLabel(
   onlyIfUnlabeled: boolean,
 ): PredictionLog {
   if (onlyIfUnlabeled && record.correct !== null) return record;
+  const rating = parsed.rating ?? record.rating;
+  // A rating alone: the label (its source and time too) stays as it is.
+  if (parsed.ground_truth === undefined && parsed.correct === undefined) return rating === record.rating ? record : { ...record, rating };
   let groundTruth = parsed.ground_truth ?? null;
   if (groundTruth) checkGroundTruth(labels, record.model_name, groundTruth, 'ground_truth');
   let correct = groundTruth ? LabelResolver.isCorrect(record.prediction, groundTruth) : parsed.correct!;
@@ -64,5 +69,5 @@ export function withLabel(
   }
   if (!groundTruth && correct) groundTruth = labels.impliedGroundTruth(record);
   correct = correct ?? false;
-  return { ...record, ground_truth: groundTruth, ground_truth_source: parsed.source, correct, labeled_at: labeledAt };
+  return { ...record, ground_truth: groundTruth, ground_truth_source: parsed.source, correct, labeled_at: labeledAt, rating };
 }

@@ -69,13 +69,18 @@ export class LabelResolver {
   }
 
   /** What a record adds to the aggregates. */
-  contribute = (record: PredictionLog): Contribution => ({
-    model_name: record.model_name,
-    model_version: record.model_version,
-    hour: Math.floor(Date.parse(record.timestamp) / HOUR_MS) * HOUR_MS,
-    confidence: record.confidence,
-    outcome: record.correct === null ? null : { correct: record.correct, ...this.classes(record) },
-  });
+  contribute = (record: PredictionLog): Contribution => {
+    const classes = this.classes(record);
+    return {
+      model_name: record.model_name,
+      model_version: record.model_version,
+      hour: Math.floor(Date.parse(record.timestamp) / HOUR_MS) * HOUR_MS,
+      confidence: record.confidence,
+      predicted: classes.predicted,
+      rating: record.rating,
+      outcome: record.correct === null ? null : { correct: record.correct, ...classes },
+    };
+  };
 }
 
 function withoutConfidence(prediction: JsonObject): JsonObject {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Breakdown, BreakdownQuery } from '../domain/breakdown.js';
+import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog } from '../domain/prediction.js';
@@ -14,6 +16,7 @@ import type { BucketCounts } from '../metrics/bucket-counts.js';
 import { applyContribution, emptyCounts } from '../metrics/bucket-counts.js';
 import type { JsonLogStore } from '../storage/json-log-store.js';
 import type { PredictionStore } from '../storage/prediction-store.js';
+import { buildBreakdown } from './build-breakdown.js';
 import { buildComparison } from './build-comparison.js';
 import { buildPerformance } from './build-performance.js';
 import { newRecord, withLabel } from './build-record.js';
@@ -196,14 +199,23 @@ export class ModelPerformanceTracker {
     const name = this.#knownModel(modelName);
     const parsed = parseInput(PerformanceQuerySchema, query, 'query');
     const versions = this.#versions(name);
-    const version = parsed.version ?? versions.at(-1)!;
-    if (!versions.includes(version)) {
-      throw new NotFoundError(`model "${name}" has no version "${version}"; known versions: ${versions.join(', ')}`);
-    }
+    const version = this.#knownVersion(name, parsed.version);
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
     const counts = await throughStore(() => this.#counts(name, version, window));
     return buildPerformance(counts, { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now });
+  }
+
+  /**
+   * Counts and accuracy per value of `context[by]` for one model version over a window, from the
+   * raw records (newest first): only predictions whose raw records retention kept are counted.
+   */
+  async getBreakdown(modelName: string, query?: BreakdownQuery | unknown): Promise<Breakdown> {
+    const name = this.#knownModel(modelName);
+    const parsed = parseInput(BreakdownQuerySchema, query, 'query');
+    const version = this.#knownVersion(name, parsed.version);
+    const window = resolveWindow(parsed.window ?? this.#config.default_window, undefined, undefined, this.#now());
+    return throughStore(() => buildBreakdown(this.#store.newestFirst(), { model_name: name, model_version: version, by: parsed.by, window }));
   }
 
   async #counts(model: string, version: string, window: ResolvedWindow): Promise<BucketCounts> {
@@ -317,6 +329,16 @@ export class ModelPerformanceTracker {
       throw new NotFoundError(`no model named "${name}"; ${known}`);
     }
     return name;
+  }
+
+  /** The version asked for (default: the newest), which must exist. */
+  #knownVersion(model: string, asked: string | undefined): string {
+    const versions = this.#versions(model);
+    const version = asked ?? versions.at(-1)!;
+    if (!versions.includes(version)) {
+      throw new NotFoundError(`model "${model}" has no version "${version}"; known versions: ${versions.join(', ')}`);
+    }
+    return version;
   }
 
   /** Versions in the order they were first seen; the last is the newest. */

@@ -13,12 +13,14 @@ export function summarizeModel(model: string, versions: readonly VersionAggregat
   let labeled = 0;
   let correct = 0;
   let confidenceSum = 0;
+  let confidenceCount = 0;
   let last: string | null = null;
   for (const version of ordered) {
     total += version.all_time.total;
     labeled += version.all_time.labeled;
     correct += version.all_time.correct;
     confidenceSum += version.all_time.confidence_sum;
+    confidenceCount += version.all_time.confidence_count;
     if (version.last_timestamp && (last === null || version.last_timestamp > last)) last = version.last_timestamp;
   }
   return {
@@ -28,7 +30,8 @@ export function summarizeModel(model: string, versions: readonly VersionAggregat
     total_predictions: total,
     labeled_predictions: labeled,
     accuracy: labeled > 0 ? correct / labeled : null,
-    confidence: total > 0 ? confidenceSum / total : null,
+    confidence: confidenceCount > 0 ? confidenceSum / confidenceCount : null,
+    confidence_count: confidenceCount,
     last_prediction_at: last,
   };
 }

@@ -94,7 +94,7 @@ describe('GET /openapi.json', () => {
     for (const name of ['PredictionInput', 'GroundTruthInput', 'TrainingInput', 'LoggedPrediction', 'PredictionLog', 'ModelPerformance', 'ModelSummary', 'TrainingLog', 'ModelComparison', 'ErrorBody']) {
       expect(schemas[name], name).toBeDefined();
     }
-    expect(schemas.PredictionInput?.required).toEqual(['model_name', 'prediction', 'confidence']);
+    expect(schemas.PredictionInput?.required).toEqual(['model_name', 'prediction']);
     expect(schemas.ErrorBody?.required).toEqual(['error', 'issues']);
     const logPrediction = document.paths['/api/v1/ml-metrics/predictions']?.post;
     expect(logPrediction?.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/PredictionInput' } } } });

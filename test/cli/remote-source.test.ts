@@ -32,6 +32,7 @@ const summary = (name: string) => ({
   labeled_predictions: 1,
   accuracy: 1,
   confidence: 0.9,
+  confidence_count: 1,
   last_prediction_at: '2024-01-15T10:30:00.000Z',
 });
 

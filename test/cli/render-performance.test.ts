@@ -12,6 +12,7 @@ function voicePerformance(overrides: Partial<ModelPerformance> = {}): ModelPerfo
     recall: 0.89,
     f1_score: 0.8696,
     confidence: 0.91,
+    confidence_count: 1250,
     total_predictions: 1250,
     labeled_predictions: 1200,
     correct_predictions: 1044,
@@ -42,6 +43,8 @@ function voicePerformance(overrides: Partial<ModelPerformance> = {}): ModelPerfo
     window: { kind: 'all', spec: 'all', since: null, until: null },
     targets: { accuracy: 0.9, precision: 0.88, recall: 0.85, f1_score: 0.89 },
     versions: ['1.0', '1.1'],
+    user_satisfaction: null,
+    command_understanding_rate: null,
     ...overrides,
   });
 }
@@ -166,5 +169,22 @@ describe('describeWindow', () => {
     expect(describeWindow({ kind: 'range', spec: null, since: '2024-01-01T00:00:00Z', until: null })).toBe(
       '2024-01-01 00:00:00Z to now',
     );
+  });
+});
+
+describe('renderPerformance of a native model (no confidences, ratings)', () => {
+  it('shows — for the unknown confidence, the counted confidences, the satisfaction and the command understanding', () => {
+    const text = renderPerformance(voicePerformance({
+      model_name: 'assist_intent',
+      confidence: null,
+      confidence_count: 0,
+      targets: {},
+      user_satisfaction: { mean: 4.25, count: 4, distribution: { '1': 0, '2': 0, '3': 1, '4': 1, '5': 2 } },
+      command_understanding_rate: 0.9,
+    }));
+    expect(text).toMatch(/^confidence\s+—/m);
+    expect(text).toMatch(/^command understanding\s+90\.0%/m);
+    expect(text).toContain('; 0 with a confidence');
+    expect(text).toContain('user satisfaction: 4.25 / 5 from 4 rating(s) (1: 0, 2: 0, 3: 1, 4: 1, 5: 2)');
   });
 });

@@ -26,6 +26,7 @@ describe('renderModelList', () => {
         labeled_predictions: 1200,
         accuracy: 0.87,
         confidence: 0.9123,
+        confidence_count: 1250,
         last_prediction_at: '2024-01-15T10:30:00.000Z',
       }),
       ModelSummarySchema.parse({
@@ -36,6 +37,7 @@ describe('renderModelList', () => {
         labeled_predictions: 0,
         accuracy: null,
         confidence: 0.5,
+        confidence_count: 3,
         last_prediction_at: null,
       }),
     ]);
@@ -118,6 +120,7 @@ describe('renderComparison', () => {
       recall: accuracy,
       f1_score: accuracy,
       confidence: 0.9,
+      confidence_count: labeled,
       total_predictions: labeled,
       labeled_predictions: labeled,
       correct_predictions: Math.round(accuracy * labeled),
@@ -136,6 +139,8 @@ describe('renderComparison', () => {
       window: { kind: 'all', spec: 'all', since: null, until: null },
       targets: {},
       versions: ['1.0', '1.1'],
+      user_satisfaction: null,
+      command_understanding_rate: null,
     });
 
   it('shows both versions, signed deltas, the winner, its reason and the test', () => {

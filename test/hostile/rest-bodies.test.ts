@@ -462,7 +462,7 @@ async function expectStoredPrediction(id: string, sent: Body): Promise<ReturnTyp
   expect(raw, `prediction ${JSON.stringify(id)} was accepted but cannot be read back`).not.toBeNull();
   const stored = PredictionLogSchema.parse(raw);
   expect(stored.model_name).toBe(sent['model_name']);
-  expect(stored.confidence).toBe(sent['confidence']);
+  expect(stored.confidence).toBe(sent['confidence'] ?? null);
   expect(stored.input_data).toEqual(withoutProtoKeys(sent['input_data'] ?? {}));
   expect(stored.prediction).toEqual(withoutProtoKeys(sent['prediction']));
   expect(stored.context).toEqual(withoutProtoKeys(sent['context'] ?? {}));

@@ -10,6 +10,7 @@ export function performanceFixture(overrides: Partial<ModelPerformance> = {}): M
     recall: 0.9,
     f1_score: 0.847,
     confidence: 0.91234,
+    confidence_count: 50,
     total_predictions: 50,
     labeled_predictions: 40,
     correct_predictions: 35,
@@ -28,6 +29,8 @@ export function performanceFixture(overrides: Partial<ModelPerformance> = {}): M
     window: { kind: 'duration', spec: '7d', since: '2026-01-03T12:00:00.000Z', until: '2026-01-10T12:00:00.000Z' },
     targets: {},
     versions: ['1.0', '2.0'],
+    user_satisfaction: null,
+    command_understanding_rate: null,
     ...overrides,
   };
 }
@@ -40,6 +43,7 @@ export function emptyPerformanceFixture(overrides: Partial<ModelPerformance> = {
     recall: null,
     f1_score: null,
     confidence: null,
+    confidence_count: 0,
     false_positive_rate: null,
     acceptance_rate: null,
     total_predictions: 0,

@@ -242,7 +242,7 @@ describe('SensorPublisher announcements', () => {
     // A restart: new publisher, state store read back from sensors-state.json.
     await first.stop();
     const stored = JSON.parse(await readFile(join(dir.path, 'sensors-state.json'), 'utf8'));
-    expect(stored).toMatchObject({ schema_version: 1, kind: 'sensors-state', document: { alerts: { [MODEL]: { accuracy: { reason: 'below_target' } } } } });
+    expect(stored).toMatchObject({ schema_version: 2, kind: 'sensors-state', document: { alerts: { [MODEL]: { accuracy: { reason: 'below_target' } } } } });
     stateStore = await openSensorsStateStore({ dataDir: dir.path });
     const second = publisher();
     await second.republishAll();

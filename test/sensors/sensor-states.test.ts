@@ -82,6 +82,14 @@ describe('buildSensorStates', () => {
     expect(empty['sensor.ml_voice_recognition_predictions']?.state).toBe('0');
   });
 
+  it('gives a model with predictions but no confidence (a native source) an unknown confidence, even with a target', () => {
+    const native = byId(
+      buildSensorStates(performanceFixture({ confidence: null, confidence_count: 0 }), { ...OPTIONS, targets: { confidence: 0.7 } }),
+    );
+    expect(native['sensor.ml_voice_recognition_confidence']?.state).toBe('unknown');
+    expect(native['sensor.ml_voice_recognition_accuracy']?.state).toBe('87.5');
+  });
+
   it('sets the target attribute only on metrics that have a target', () => {
     const states = byId(buildSensorStates(performanceFixture(), { ...OPTIONS, targets: { recall: 0.855, confidence: 0.7 } }));
     expect(states['sensor.ml_voice_recognition_recall']?.attributes['target']).toBe(85.5);

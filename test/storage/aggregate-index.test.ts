@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { StoredGroup } from '../../src/storage/aggregate-index.js';
 import { AggregateIndex } from '../../src/storage/aggregate-index.js';
 import type { Contribution } from '../../src/metrics/bucket-counts.js';
-import { cellKey } from '../../src/metrics/bucket-counts.js';
+import { cellKey, emptyCounts } from '../../src/metrics/bucket-counts.js';
 
 const H = 3_600_000;
 const HOUR_0 = Date.parse('2024-01-15T00:00:00.000Z');
 
 function contribution(hourIndex: number, confidence: number, outcome: Contribution['outcome'], version = '1.0'): Contribution {
-  return { model_name: 'voice_recognition', model_version: version, hour: HOUR_0 + hourIndex * H, confidence, outcome };
+  const predicted = outcome?.predicted ?? '0';
+  return { model_name: 'voice_recognition', model_version: version, hour: HOUR_0 + hourIndex * H, confidence, predicted, rating: null, outcome };
 }
+const NO_RATING_COUNTS = { rating_count: 0, rating_sum: 0, ratings: [0, 0, 0, 0, 0] };
+const NO_RATINGS = { rating_count: 0, rating_sum: 0, ratings: [0, 0, 0, 0, 0] as [number, number, number, number, number] };
 const at = (hourIndex: number) => new Date(HOUR_0 + hourIndex * H + 60_000).toISOString();
 const right = (label: string) => ({ correct: true, truth: label, predicted: label });
 const wrong = (truth: string | null, predicted: string) => ({ correct: false, truth, predicted });
@@ -29,8 +32,11 @@ describe('AggregateIndex', () => {
     ]);
     const v1 = index.get('voice_recognition', '1.0')!;
     expect(v1.all_time).toEqual({
+      ...NO_RATING_COUNTS,
       total: 3,
       confidence_sum: 1.65,
+      confidence_count: 3,
+      predicted: new Map([['1', 2], ['0', 1]]),
       labeled: 2,
       correct: 1,
       cells: new Map([
@@ -39,7 +45,7 @@ describe('AggregateIndex', () => {
       ]),
     });
     expect([...v1.hours.keys()]).toEqual([HOUR_0, HOUR_0 + 2 * H]);
-    expect(v1.hours.get(HOUR_0 + 2 * H)).toEqual({ total: 1, confidence_sum: 0.25, labeled: 0, correct: 0, cells: new Map() });
+    expect(v1.hours.get(HOUR_0 + 2 * H)).toEqual({ ...NO_RATING_COUNTS, total: 1, confidence_sum: 0.25, confidence_count: 1, labeled: 0, correct: 0, cells: new Map(), predicted: new Map([['0', 1]]) });
     expect(index.get('voice_recognition', '2.0')!.all_time.cells).toEqual(new Map([[cellKey(null, '3'), 1]]));
   });
 
@@ -53,7 +59,7 @@ describe('AggregateIndex', () => {
     index.apply(before, -1, 0, at(0));
     index.apply(after, 1, 0, at(0));
     const v1 = index.get('voice_recognition', '1.0')!;
-    expect(v1.all_time).toEqual({ total: 1, confidence_sum: 0.8, labeled: 1, correct: 1, cells: new Map([[cellKey('1', '1'), 1]]) });
+    expect(v1.all_time).toEqual({ ...NO_RATING_COUNTS, total: 1, confidence_sum: 0.8, confidence_count: 1, labeled: 1, correct: 1, cells: new Map([[cellKey('1', '1'), 1]]), predicted: new Map([['1', 1]]) });
     expect(v1.hours.get(HOUR_0)).toEqual(v1.all_time);
   });
 
@@ -66,7 +72,7 @@ describe('AggregateIndex', () => {
     expect(sum(HOUR_0 + 3 * H, null)).toBe(2);
     expect(sum(null, HOUR_0)).toBe(1);
     expect(sum(HOUR_0 + 10 * H, null)).toBe(0);
-    expect(index.sum('voice_recognition', '9.9', null, null)).toEqual({ total: 0, confidence_sum: 0, labeled: 0, correct: 0, cells: new Map() });
+    expect(index.sum('voice_recognition', '9.9', null, null)).toEqual(emptyCounts());
   });
 
   it('returns a copy from sum, never the live counts', () => {
@@ -86,8 +92,8 @@ describe('AggregateIndex', () => {
       first_seq: 10,
       last_timestamp: at(1),
       buckets: [
-        { hour: HOUR_0, total: 2, confidence_sum: 1.5, labeled: 2, correct: 1, cells: [['1', '1', 1], ['2', '1', 1]] },
-        { hour: HOUR_0 + H, total: 1, confidence_sum: 0.5, labeled: 1, correct: 0, cells: [[null, '3', 1]] },
+        { ...NO_RATINGS, hour: HOUR_0, total: 2, confidence_sum: 1.5, confidence_count: 2, labeled: 2, correct: 1, cells: [['1', '1', 1], ['2', '1', 1]], predicted: [['1', 2]] },
+        { ...NO_RATINGS, hour: HOUR_0 + H, total: 1, confidence_sum: 0.5, confidence_count: 1, labeled: 1, correct: 0, cells: [[null, '3', 1]], predicted: [['3', 1]] },
       ],
     };
     const fromGroups = new AggregateIndex();
@@ -97,8 +103,11 @@ describe('AggregateIndex', () => {
     expect(v1.first_seq).toBe(4);
     expect(v1.last_timestamp).toBe(at(1));
     expect(v1.all_time).toEqual({
+      ...NO_RATING_COUNTS,
       total: 5,
       confidence_sum: 3.5,
+      confidence_count: 5,
+      predicted: new Map([['1', 4], ['3', 1]]),
       labeled: 5,
       correct: 2,
       cells: new Map([

@@ -27,7 +27,7 @@ describe('JsonDocumentStore', () => {
     await Promise.all([store.update((doc) => ({ counter: doc.counter + 1 })), store.update((doc) => ({ counter: doc.counter + 1 }))]);
     expect(store.document).toEqual({ counter: 2 });
     const stored = JSON.parse(await readFile(join(dir.path, 'doc.json'), 'utf8'));
-    expect(stored).toEqual({ schema_version: 1, kind: 'test-doc', document: { counter: 2 } });
+    expect(stored).toEqual({ schema_version: 2, kind: 'test-doc', document: { counter: 2 } });
     expect((await open()).document).toEqual({ counter: 2 });
   });
 

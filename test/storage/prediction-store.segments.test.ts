@@ -59,6 +59,7 @@ function intentText(fields: { prediction_id: string; segment: number; target_rev
     ground_truth_source: 'api',
     correct: fields.correct,
     labeled_at: fixedClock().toISOString(),
+    rating: null,
   });
 }
 

@@ -18,6 +18,7 @@ function record(fields: Partial<PredictionLog>): PredictionLog {
     correct: null,
     context: {},
     timestamp: '2024-01-15T10:30:00.000Z',
+    rating: null,
     labeled_at: null,
     ...fields,
   };
@@ -87,6 +88,8 @@ describe('LabelResolver.contribute', () => {
       model_version: '1.0',
       hour: Date.parse('2024-01-15T10:00:00.000Z'),
       confidence: 0.92,
+      predicted: '1',
+      rating: null,
       outcome: null,
     });
   });
@@ -126,6 +129,7 @@ describe('LabelResolver with keys that objects inherit', () => {
       context: {},
       timestamp: '2024-01-15T12:00:00.000Z',
       labeled_at: '2024-01-15T12:00:00.000Z',
+      rating: null,
     };
     expect(resolver.classes(record)).toEqual({ truth: '{"class":[],"constructor":0}', predicted: '{"class":[],"constructor":null}' });
     expect(new LabelResolver({ m: { label_key: 'constructor', targets: {} } }).classes(record)).toEqual({ truth: '0', predicted: 'null' });

@@ -82,6 +82,7 @@ describe('restart', () => {
       ground_truth_source: 'api',
       correct: true,
       labeled_at: '2024-01-15T11:00:00.000Z',
+      rating: null,
     });
     await tracker.recordGroundTruth('p-5', { ground_truth: { user_id: 2 } });
     const after = await tracker.getPerformance('voice_recognition');
@@ -110,6 +111,7 @@ describe('restart', () => {
       context: { device: 'living_room_mic' },
       timestamp: '2024-01-15T10:30:00.000Z',
       labeled_at: NOW.toISOString(),
+      rating: null,
     };
     expect(await tracker.store.get('seed-1')).toEqual(expected);
     tracker = await restart(tracker);

@@ -196,12 +196,12 @@ export const validPredictionBody: fc.Arbitrary<Body> = fc
       model_version: validModelVersion,
       input_data: hostileJsonObject,
       prediction: labelObject,
-      confidence: unitInterval,
+      confidence: fc.option(unitInterval),
       ground_truth: fc.option(labelObject),
       context: hostileJsonObject,
       timestamp: validTimestamp,
     },
-    { requiredKeys: ['model_name', 'prediction', 'confidence'] },
+    { requiredKeys: ['model_name', 'prediction'] },
   )
   .filter((body) => body.model_name !== 'voice_recognition' && body.model_name !== 'suggestion_engine');
 
@@ -214,8 +214,8 @@ export const predictionMutation: fc.Arbitrary<Mutation> = fc.oneof(
   set('input_data', notAnObject, 'bad input_data'),
   set('prediction', notAnObject, 'bad prediction'),
   remove('prediction'),
-  set('confidence', fc.oneof(notANumber, outsideUnitInterval), 'bad confidence'),
-  remove('confidence'),
+  // confidence may be omitted or null (native sources have none); anything else must be a number in [0, 1].
+  set('confidence', fc.oneof(notANumber.filter((value) => value !== null), outsideUnitInterval), 'bad confidence'),
   set('ground_truth', fc.oneof(notAnObject.filter((value) => value !== null), fc.constant({})), 'bad ground_truth'),
   set('context', notAnObject, 'bad context'),
   set('timestamp', fc.oneof(notAString, refusedTimestamp), 'bad timestamp'),
@@ -235,22 +235,26 @@ export const invalidPredictionBody = mutated(validPredictionBody, predictionMuta
 
 // ------------------------------------------------------------------ POST /predictions/{id}/ground-truth
 
-const GROUND_TRUTH_KEYS = ['ground_truth', 'correct', 'source', 'labeled_at'];
-const SOURCES = ['inline', 'api', 'event_id', 'event_context', 'event_window', 'implicit'] as const;
+const GROUND_TRUTH_KEYS = ['ground_truth', 'correct', 'rating', 'source', 'labeled_at'];
+const SOURCES = ['inline', 'api', 'event_id', 'event_context', 'event_window', 'implicit', 'native_error', 'native_undo', 'native_rephrase', 'native_kept'] as const;
+const rating = fc.integer({ min: 1, max: 5 });
 
 export const validGroundTruthBody: fc.Arbitrary<Body> = fc.oneof(
   fc.record({ ground_truth: labelObject, source: fc.constantFrom(...SOURCES), labeled_at: validTimestamp }, { requiredKeys: ['ground_truth'] }),
-  fc.record({ correct: fc.boolean(), source: fc.constantFrom(...SOURCES), labeled_at: validTimestamp }, { requiredKeys: ['correct'] }),
+  fc.record({ correct: fc.boolean(), rating, source: fc.constantFrom(...SOURCES), labeled_at: validTimestamp }, { requiredKeys: ['correct'] }),
+  fc.record({ rating, source: fc.constantFrom(...SOURCES), labeled_at: validTimestamp }, { requiredKeys: ['rating'] }),
 );
 
 export const groundTruthMutation: fc.Arbitrary<Mutation> = fc.oneof(
   set('ground_truth', fc.oneof(notAnObject, fc.constant({}), fc.constant(objectFromEntries([['__proto__', { polluted: 1 }]]))), 'bad ground_truth'),
   set('correct', fc.oneof(fc.constantFrom('true', 'false', 1, 0, null, [], {}), hostileString({ maxLength: 6 })), 'bad correct'),
+  set('rating', fc.oneof(fc.constantFrom(0, 6, 2.5, -1, '3', null, true, [], {}), fc.integer({ min: 6 }), fc.integer({ max: 0 })), 'bad rating'),
   fc.constant({
-    what: 'neither ground_truth nor correct',
+    what: 'none of ground_truth, correct and rating',
     apply: (body: Body) => {
       delete body['ground_truth'];
       delete body['correct'];
+      delete body['rating'];
       return body;
     },
   }),
