@@ -58,6 +58,18 @@ export const AddonOptionsSchema = z.strictObject({
    * (the run script passes it as ML_METRICS_API_TOKEN); unset or empty, it listens on loopback only.
    */
   api_token: z.string().optional(),
+  /** hub.capture.native.assist.enabled: Assist pipeline runs as `assist_intent` predictions (default on). */
+  capture_assist: z.boolean().optional(),
+  /** hub.capture.native.stt.enabled: speech-to-text as `assist_stt` predictions (default on). */
+  capture_stt: z.boolean().optional(),
+  /** hub.capture.native.automations.enabled: automation runs as `automations` predictions (default on). */
+  capture_automations: z.boolean().optional(),
+  /** hub.capture.native.faces.enabled: `image_processing.detect_face` as `face_recognition` predictions (default on). */
+  capture_faces: z.boolean().optional(),
+  /** hub.capture.native.undo_seconds */
+  undo_seconds: z.number().int({ error: 'must be a whole number of seconds' }).min(1, { error: 'must be at least 1' }).max(86_400, { error: 'must be at most 86400' }).optional(),
+  /** hub.capture.native.rephrase_seconds */
+  rephrase_seconds: z.number().int({ error: 'must be a whole number of seconds' }).min(1, { error: 'must be at least 1' }).max(3600, { error: 'must be at most 3600' }).optional(),
 });
 export type AddonOptions = z.infer<typeof AddonOptionsSchema>;
 
@@ -67,6 +79,16 @@ export const ADDON_DATA_DIR = '/data';
 /** A percentage option as a rate (`88` → `0.88`). */
 function toRate(percent: number): number {
   return Number((percent / 100).toPrecision(12));
+}
+
+/** `hub.capture.native` from the options that are set (the rest keep their defaults). */
+function nativeCapture(options: AddonOptions): NonNullable<NonNullable<NonNullable<ConfigInput['hub']>['capture']>['native']> {
+  const switches = { assist: options.capture_assist, stt: options.capture_stt, automations: options.capture_automations, faces: options.capture_faces };
+  return {
+    ...Object.fromEntries(Object.entries(switches).filter(([, enabled]) => enabled !== undefined).map(([source, enabled]) => [source, { enabled }])),
+    ...(options.undo_seconds === undefined ? {} : { undo_seconds: options.undo_seconds }),
+    ...(options.rephrase_seconds === undefined ? {} : { rephrase_seconds: options.rephrase_seconds }),
+  };
 }
 
 /**
@@ -99,6 +121,7 @@ export function addonOptionsToConfig(options: AddonOptions): ConfigInput {
     models,
     hub: {
       sensors: { window: options.sensor_window, min_samples: options.min_samples, drop_points: options.drop_points },
+      capture: { native: nativeCapture(options) },
     },
   };
 }

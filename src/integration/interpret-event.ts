@@ -1,5 +1,6 @@
 import type { JsonObject } from '../domain/json.js';
 import { JsonObjectSchema, JsonValueSchema } from '../domain/json.js';
+import { UnitIntervalSchema } from '../domain/names.js';
 import { captureContextOf } from './capture-context.js';
 import type { CapturedFeedback } from './captured-feedback.js';
 import { CapturedPredictionSchema, type CapturedPrediction } from './captured-prediction.js';
@@ -18,7 +19,8 @@ const Field = {
   prediction_id: CapturedPredictionSchema.shape.prediction_id,
   model_name: CapturedPredictionSchema.shape.model_name,
   model_version: CapturedPredictionSchema.shape.model_version.unwrap(),
-  confidence: CapturedPredictionSchema.shape.confidence,
+  /** A mapped event names where its confidence is: there it must be a number (native sources have none). */
+  confidence: UnitIntervalSchema,
 };
 
 /**

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { TargetMetric } from '../domain/target-metric.js';
 import { TargetMetricSchema } from '../domain/target-metric.js';
 import type { ModelPerformance, Window } from '../domain/performance.js';
-import { RATE_SENSOR_METRICS, TARGET_METRICS, isCeiling, metricValue, missesTarget, toPercent } from './sensor-states.js';
+import { toPercent } from './percent.js';
+import { RATE_SENSOR_METRICS, TARGET_METRICS, isCeiling, metricValue, missesTarget } from './sensor-states.js';
 
 export const DROP_EVENT = 'ml_metrics_performance_drop';
 export const RECOVERED_EVENT = 'ml_metrics_performance_recovered';

@@ -9,7 +9,7 @@ import type { AlertState } from './drop-detector.js';
 import { AlertStateSchema, baselineRange, detectDrops } from './drop-detector.js';
 import type { HubPort } from './hub-port.js';
 import { assignSlugs } from './model-slug.js';
-import type { SensorState } from './sensor-states.js';
+import type { SensorState } from './sensor-state.js';
 import { TARGET_METRICS, buildSensorStates } from './sensor-states.js';
 import type { SensorsConfig } from './sensors-config.js';
 import { DEBOUNCE_MAX_WAIT_MS } from './sensors-config.js';

@@ -1,13 +1,9 @@
 import { TargetMetricSchema, type TargetMetric } from '../domain/target-metric.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import { modelSlug } from './model-slug.js';
-
-/** One entity's state as posted to the hub. */
-export interface SensorState {
-  entity_id: string;
-  state: string;
-  attributes: Record<string, unknown>;
-}
+import { nativeSensorStates } from './native-sensor-states.js';
+import { formatPercent, toPercent } from './percent.js';
+import type { SensorState } from './sensor-state.js';
 
 export interface SensorStateOptions {
   /** The window as configured (`7d`); shown in the `window` attribute. */
@@ -44,16 +40,6 @@ const ICONS: Record<RateSensorMetric, string> = {
 
 /** Every metric a target can be set on, in a stable order (the config schema's). */
 export const TARGET_METRICS: readonly TargetMetric[] = TargetMetricSchema.options;
-
-/** A rate in [0, 1] as percent with one decimal (0.875 → 87.5). */
-export function toPercent(rate: number): number {
-  return Math.round(rate * 1000) / 10;
-}
-
-/** A rate as a sensor state: `"87.5"`, or `unknown` when there is none. */
-export function formatPercent(rate: number | null): string {
-  return rate === null ? 'unknown' : toPercent(rate).toFixed(1);
-}
 
 /** True for metrics where higher is worse (their target is a ceiling). */
 export function isCeiling(metric: TargetMetric): boolean {
@@ -153,6 +139,7 @@ export function buildSensorStates(performance: ModelPerformance, options: Sensor
       last_evaluated: performance.last_evaluated,
     },
   });
+  states.push(...nativeSensorStates(performance, prefix, common));
   const failing = failingMetrics(performance, options.targets, options.minSamples);
   const targets: Record<string, number> = {};
   for (const metric of TARGET_METRICS) {

@@ -190,6 +190,7 @@ describe('the add-on manifest (ml_metrics/config.yaml)', () => {
     expect(config.models).toEqual(shippedModels);
     const defaults = ConfigSchema.parse({ schema_version: 1 });
     expect(config.hub.sensors).toEqual(defaults.hub.sensors);
+    expect(config.hub.capture.native).toEqual(defaults.hub.capture.native);
     // No api_token by default: the API stays on the host's loopback.
     expect(config).toMatchObject({ data_dir: '/data', log_level: 'info', api: { host: '127.0.0.1', port: 8000 } });
     const withToken = validateConfig(addonOptionsToConfig({ ...options, api_token: 'secret' }), 'options with a token');
@@ -247,6 +248,12 @@ describe('reading /data/options.json', () => {
     expect(config.models).toEqual({ doorbell: { task: 'binary', targets: { precision: 0.975, false_positive_rate: 0.02 } } });
   });
 
+  it('switches native capture sources and sets their windows', () => {
+    const config = readAddonOptionsFile(writeOptions({ ...valid(), capture_automations: false, capture_faces: false, undo_seconds: 30, rephrase_seconds: 10 }));
+    expect(config.hub.capture.native).toMatchObject({ assist: { enabled: true }, stt: { enabled: true }, automations: { enabled: false }, faces: { enabled: false }, undo_seconds: 30, rephrase_seconds: 10 });
+    expect(() => readAddonOptionsFile(writeOptions({ ...valid(), undo_seconds: 0 }))).toThrow(/undo_seconds/);
+  });
+
   it('names the option and the file of a bad value', () => {
     const path = writeOptions({ ...valid(), models: [{ name: 'm', accuracy: 150 }] });
     expect(() => readAddonOptionsFile(path)).toThrow(ConfigError);
@@ -264,7 +271,8 @@ describe('reading /data/options.json', () => {
     expect(config.hub.sensors.window).toBe('24h');
     expect(config.api).toMatchObject({ host: '127.0.0.1', port: 9123 });
     expect(config.data_dir).toBe(join(dir.path, 'data'));
-    expect(Object.keys(config.models).sort()).toEqual(['intent_processing', 'pattern_learner', 'suggestion_engine', 'voice_recognition']);
+    expect(Object.keys(config.models).sort()).toEqual(['assist_intent', 'assist_stt', 'automations', 'face_recognition', 'intent_processing', 'pattern_learner', 'suggestion_engine', 'voice_recognition']);
+    expect(config.hub.capture.native).toMatchObject({ assist: { enabled: true }, automations: { enabled: true }, undo_seconds: 60, rephrase_seconds: 20 });
     // An explicit --config wins over the add-on options.
     const explicit = loadConfig({ configPath: DEFAULT_CONFIG_PATH }, env);
     expect(explicit.api.port).toBe(8000);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildSensorStates, formatPercent, type SensorState } from '../../src/sensors/sensor-states.js';
+import { formatPercent } from '../../src/sensors/percent.js';
+import type { SensorState } from '../../src/sensors/sensor-state.js';
+import { buildSensorStates } from '../../src/sensors/sensor-states.js';
 import { emptyPerformanceFixture, performanceFixture } from './performance-fixture.js';
 
 const OPTIONS = { window: '7d', minSamples: 20, targets: {} };

@@ -218,19 +218,18 @@ export class AssistRunCapture {
   async #decide(open: OpenRun): Promise<void> {
     const { tracker, logger } = this.#options;
     const after = this.#aftermath(open.run);
-    if (open.intentId) {
-      const verdict = intentVerdict(open.run, after);
-      if (verdict) {
-        await labelOnce(tracker, open.intentId, verdict, logger);
-        open.intentId = null;
-      }
+    // Each id is taken before the await, so two decisions at once label it once.
+    const intentId = open.intentId;
+    const intent = intentId ? intentVerdict(open.run, after) : null;
+    if (intentId && intent) {
+      open.intentId = null;
+      await labelOnce(tracker, intentId, intent, logger);
     }
-    if (open.sttId) {
-      const verdict = sttVerdict(open.run, after);
-      if (verdict) {
-        await labelOnce(tracker, open.sttId, verdict, logger);
-        open.sttId = null;
-      }
+    const sttId = open.sttId;
+    const stt = sttId ? sttVerdict(open.run, after) : null;
+    if (sttId && stt) {
+      open.sttId = null;
+      await labelOnce(tracker, sttId, stt, logger);
     }
     if ((!open.intentId && !open.sttId) || isSettled(open.run, after)) this.#open.delete(open.run.run_id);
   }

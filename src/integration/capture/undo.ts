@@ -20,11 +20,17 @@ export interface UndoSubject {
 export function findUndo(changes: readonly StateChange[], subject: UndoSubject, counts: (context: HubContext) => boolean): StateChange | null {
   const from = Date.parse(subject.from);
   const until = Date.parse(subject.until);
+  // Changes come in the order Home Assistant fired them; two may share a millisecond, so what
+  // counts is coming after the run's own change, not a later timestamp.
+  let afterOwn = !changes.some((change) => subject.ownContexts.has(change.context.id));
   for (const change of changes) {
-    if (!subject.before.has(change.entity_id)) continue;
+    if (subject.ownContexts.has(change.context.id)) {
+      afterOwn = true;
+      continue;
+    }
+    if (!afterOwn || !subject.before.has(change.entity_id)) continue;
     const at = Date.parse(change.at);
-    if (at <= from || at > until) continue;
-    if (subject.ownContexts.has(change.context.id)) continue;
+    if (at < from || at > until) continue;
     if (change.context.parent_id !== null && subject.ownContexts.has(change.context.parent_id)) continue;
     if (change.to !== subject.before.get(change.entity_id)) continue;
     if (counts(change.context)) return change;
@@ -49,7 +55,8 @@ export function ownChanges(
   const ownContexts = new Set<string>();
   let lastAt: string | null = null;
   for (const change of changes) {
-    if (!targets.includes(change.entity_id) || before.has(change.entity_id)) continue;
+    // A run acts on entities that exist: a change from nothing is the entity's creation.
+    if (!targets.includes(change.entity_id) || before.has(change.entity_id) || change.from === null) continue;
     const at = Date.parse(change.at);
     if (at < start || at > end) continue;
     before.set(change.entity_id, change.from);

@@ -54,17 +54,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A finished text run's events, as Home Assistant 2024.3.3 keeps them, around `at`. */
 function textRun(text: string, response: Record<string, unknown>, at = Date.now(), extra: { stt?: string | null; deviceId?: string; error?: string } = {}): FakePipelineEvent[] {
-  const events: FakePipelineEvent[] = [{ type: 'run-start', data: { pipeline: hub.native.pipelines[0]!.id, language: 'en' }, timestamp: iso(at - 600) }];
+  const events: FakePipelineEvent[] = [{ type: 'run-start', data: { pipeline: hub.native.pipelines[0]!.id, language: 'en' }, timestamp: iso(at - 60) }];
   if (extra.stt !== undefined) {
-    events.push({ type: 'stt-start', data: { engine: 'stt.faster_whisper', metadata: {} }, timestamp: iso(at - 550) });
+    events.push({ type: 'stt-start', data: { engine: 'stt.faster_whisper', metadata: {} }, timestamp: iso(at - 55) });
     if (extra.stt === null) {
-      events.push({ type: 'error', data: { code: 'stt-no-text-recognized', message: 'No text recognized' }, timestamp: iso(at - 400) });
+      events.push({ type: 'error', data: { code: 'stt-no-text-recognized', message: 'No text recognized' }, timestamp: iso(at - 40) });
       return events;
     }
-    events.push({ type: 'stt-end', data: { stt_output: { text: extra.stt } }, timestamp: iso(at - 520) });
+    events.push({ type: 'stt-end', data: { stt_output: { text: extra.stt } }, timestamp: iso(at - 52) });
   }
   events.push(
-    { type: 'intent-start', data: { engine: 'homeassistant', language: 'en', intent_input: text, conversation_id: null, device_id: extra.deviceId ?? null }, timestamp: iso(at - 500) },
+    { type: 'intent-start', data: { engine: 'homeassistant', language: 'en', intent_input: text, conversation_id: null, device_id: extra.deviceId ?? null }, timestamp: iso(at - 50) },
     { type: 'intent-end', data: { intent_output: { response: { response_type: 'action_done', data: {}, ...response }, conversation_id: null } }, timestamp: iso(at + 50) },
     { type: 'run-end', data: null, timestamp: iso(at + 51) },
   );
@@ -83,8 +83,9 @@ async function startAssist(): Promise<AssistRunCapture> {
 
 /** Runs `text` on the fake hub: the lamp turns on in the person's context (as Assist's own change), then the run is listed. */
 async function assistTurnsOnLamp(capture: AssistRunCapture, runId: string): Promise<void> {
-  const at = Date.now();
   hub.native.recognised.set('turn on the kitchen lamp', 'HassTurnOn');
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  const at = Date.now();
   hub.setState(LAMP, 'on', {}, { user_id: FAKE_USER_ID });
   hub.native.setRun(hub.native.pipelines[0]!.id, runId, textRun('turn on the kitchen lamp', turnedOn, at));
   await capture.poll();
