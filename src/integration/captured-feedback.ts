@@ -10,7 +10,10 @@ export interface CapturedFeedback {
   parent_context_id: string | null;
   device_id: string | null;
   time: string;
-  label: { ground_truth: JsonObject } | { correct: boolean };
+  /** null when the feedback only rates the prediction. */
+  label: { ground_truth: JsonObject } | { correct: boolean } | null;
+  /** The user's rating, 1–5, when the event carried one. */
+  rating: number | null;
   /** Set when unmatched feedback is logged as a self-labeled prediction. */
   unmatched?: CapturedPrediction;
 }

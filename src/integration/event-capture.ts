@@ -220,7 +220,8 @@ export class EventCapture {
 
   async #label(feedback: CapturedFeedback, predictionId: string, source: MatchSource): Promise<void> {
     try {
-      await this.#options.tracker.recordGroundTruth(predictionId, { ...feedback.label, source, labeled_at: feedback.time });
+      const rating = feedback.rating === null ? {} : { rating: feedback.rating };
+      await this.#options.tracker.recordGroundTruth(predictionId, { ...feedback.label, ...rating, source, labeled_at: feedback.time });
     } catch (error) {
       if (error instanceof InvalidInputError) {
         this.#outcomes.refused(feedback.event_type, `invalid_${error.issues[0]?.path ?? 'label'}`, error.message);

@@ -71,6 +71,8 @@ const FeedbackMappingSchema = z
     kind: z.literal('feedback'),
     ...ModelSource,
     truth: TruthSourceSchema,
+    /** Where the user's rating (1–5, satisfaction) is, if the event may carry one; a rating alone is feedback too. */
+    rating_path: DataPathSchema.optional(),
     /**
      * When no prediction matches, log the feedback as a prediction that carries its own ground
      * truth (a suggestion accepted that was never announced).

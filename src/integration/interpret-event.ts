@@ -1,6 +1,7 @@
 import type { JsonObject } from '../domain/json.js';
 import { JsonObjectSchema, JsonValueSchema } from '../domain/json.js';
 import { UnitIntervalSchema } from '../domain/names.js';
+import { RatingSchema } from '../domain/prediction.js';
 import { captureContextOf } from './capture-context.js';
 import type { CapturedFeedback } from './captured-feedback.js';
 import { CapturedPredictionSchema, type CapturedPrediction } from './captured-prediction.js';
@@ -97,6 +98,16 @@ function readConfidence(data: unknown, path: string): number {
   return confidence;
 }
 
+/** The rating at `path` (absent: null); anything but a whole number from 1 to 5 is refused. */
+function readRating(data: unknown, path: string | undefined): number | null {
+  if (path === undefined) return null;
+  const value = readPath(data, path);
+  if (value === undefined || value === null) return null;
+  const parsed = RatingSchema.safeParse(value);
+  if (!parsed.success) throw new Refusal('bad_rating', `${path} (the rating) must be a whole number from 1 to 5`);
+  return parsed.data;
+}
+
 function timestampOf(event: HubEvent): string {
   const time = Date.parse(event.time_fired);
   if (Number.isNaN(time)) throw new Refusal('bad_time_fired', 'time_fired is not a date');
@@ -149,6 +160,7 @@ function interpretFeedback(event: HubEvent, mapping: FeedbackMapping): Interpret
   const data = event.data;
   const model = modelName(mapping, data);
   const truth = mapping.truth;
+  const rating = readRating(data, mapping.rating_path);
   let label: CapturedFeedback['label'];
   if ('confirm' in truth) label = { correct: true };
   else if ('correct_path' in truth) {
@@ -156,7 +168,11 @@ function interpretFeedback(event: HubEvent, mapping: FeedbackMapping): Interpret
     const correct = readPath(data, truth.correct_path);
     if (object.success && Object.keys(object.data).length > 0) label = { ground_truth: object.data };
     else if (typeof correct === 'boolean') label = { correct };
-    else throw new Refusal('missing_ground_truth', `give ${truth.object_path} (an object) or ${truth.correct_path} (true or false)`);
+    else if (rating !== null) label = null;
+    else {
+      const ratingHint = mapping.rating_path ? ` or ${mapping.rating_path} (1 to 5)` : '';
+      throw new Refusal('missing_ground_truth', `give ${truth.object_path} (an object) or ${truth.correct_path} (true or false)${ratingHint}`);
+    }
   } else label = { ground_truth: readLabel(truth, data, 'ground_truth') };
 
   const feedback: CapturedFeedback = {
@@ -167,8 +183,9 @@ function interpretFeedback(event: HubEvent, mapping: FeedbackMapping): Interpret
     device_id: optionalString(data, mapping.device_path, 'device'),
     time: timestampOf(event),
     label,
+    rating,
   };
-  if (mapping.log_unmatched_as && 'ground_truth' in label) {
+  if (mapping.log_unmatched_as && label !== null && 'ground_truth' in label) {
     const confidence = confidenceAt(data, mapping.log_unmatched_as.confidence_path);
     if (confidence !== null) {
       const prediction = readLabel(mapping.log_unmatched_as.prediction, data, 'prediction');

@@ -111,6 +111,18 @@ describe('EventCapture against the fake hub', () => {
     expect(performance).toMatchObject({ accuracy: 0.5, labeled_predictions: 2, correct_predictions: 1 });
   });
 
+  it('stores a rating from ml_feedback, alone (the label stays) or with a label, as user satisfaction', async () => {
+    await startCapture();
+    await fire('suggestion_created', { suggestion_id: 's1', confidence: 0.8 });
+    await fire('suggestion_created', { suggestion_id: 's2', confidence: 0.7 });
+    await fire('ml_feedback', { model_name: 'suggestion_engine', prediction_id: 's1', ground_truth: { accepted: true }, rating: 5 });
+    await fire('ml_feedback', { model_name: 'suggestion_engine', prediction_id: 's2', rating: 2 });
+    expect(await tracker.getPrediction('s1')).toMatchObject({ correct: true, rating: 5 });
+    expect(await tracker.getPrediction('s2')).toMatchObject({ correct: null, rating: 2 });
+    const performance = await tracker.getPerformance('suggestion_engine');
+    expect(performance.user_satisfaction).toMatchObject({ mean: 3.5, count: 2 });
+  });
+
   it('matches feedback without an id through the context chain', async () => {
     await startCapture();
     const predictionContext = await fire('intent_recognized', { intent: 'lights_on', confidence: 0.8 });

@@ -91,6 +91,16 @@ describe('interpretEvent with the shipped contract', () => {
     expect(label('ml_feedback', { model_name: 'm', correct: false })).toEqual({ correct: false });
   });
 
+  it('reads a rating (1–5) on ml_feedback, alone or with a label, and refuses one out of range', () => {
+    const read = (data: Record<string, unknown>) => interpretEvent(event('ml_feedback', { model_name: 'm', prediction_id: 'p', ...data }), mapping('ml_feedback'));
+    expect(read({ rating: 4 })).toMatchObject({ kind: 'feedback', feedback: { label: null, rating: 4 } });
+    expect(read({ correct: true, rating: 5 })).toMatchObject({ kind: 'feedback', feedback: { label: { correct: true }, rating: 5 } });
+    expect(read({ correct: true })).toMatchObject({ kind: 'feedback', feedback: { rating: null } });
+    expect(read({ rating: 6 })).toMatchObject({ kind: 'refused', reason_kind: 'bad_rating' });
+    expect(read({ rating: 2.5 })).toMatchObject({ kind: 'refused', reason_kind: 'bad_rating' });
+    expect(read({})).toMatchObject({ kind: 'refused', reason_kind: 'missing_ground_truth' });
+  });
+
   it('keeps what matching needs: id, parent context, device, time', () => {
     const result = interpretEvent(
       event('voice_identification_corrected', { user_id: 'bob', device_id: 'hall' }, { id: 'CTX2', parent_id: 'CTX1' }),

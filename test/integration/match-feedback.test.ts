@@ -14,6 +14,7 @@ function feedback(fields: Partial<CapturedFeedback>): CapturedFeedback {
     device_id: null,
     time: '2026-11-26T10:00:00.000Z',
     label: { correct: true },
+    rating: null,
     ...fields,
   };
 }

@@ -11,6 +11,7 @@ function feedback(prediction_id: string): CapturedFeedback {
     device_id: null,
     time: '2026-11-26T10:00:00.000Z',
     label: { ground_truth: { accepted: false } },
+    rating: null,
   };
 }
 
