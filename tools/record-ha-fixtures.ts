@@ -17,6 +17,7 @@ import { describeError } from '../src/logging/to-error.js';
 import { FixtureWriter } from './ha-fixtures/fixture-writer.js';
 import { recordAssist } from './ha-fixtures/record-assist.js';
 import { recordAutomations } from './ha-fixtures/record-automations.js';
+import { BUS_EVENT_TYPES, recordBusEvents } from './ha-fixtures/record-bus-events.js';
 import { recordContexts } from './ha-fixtures/record-contexts.js';
 import { RECORDED_EVENT_TYPES } from './ha-fixtures/recording-session.js';
 
@@ -33,13 +34,14 @@ async function main(): Promise<void> {
   try {
     socket = await HaTestSocket.connect(instance.url, instance.accessToken);
     await exposeToAssist(socket, Object.values(ASSIST_ENTITIES).map((entity) => entity.entityId));
-    for (const eventType of RECORDED_EVENT_TYPES) await socket.subscribe(eventType);
+    for (const eventType of [...RECORDED_EVENT_TYPES, ...BUS_EVENT_TYPES]) await socket.subscribe(eventType);
 
     const writer = new FixtureWriter(join(PROJECT_ROOT, 'test', 'fixtures', `ha-${version}`), [instance.accessToken, instance.refreshToken]);
     const session = { socket, rest: new HaRest(instance.url, instance.accessToken), writer, haVersion: version, token: instance.accessToken };
     await recordAssist(session);
     await recordAutomations(session);
     await recordContexts(session);
+    await recordBusEvents(session);
     for (const path of writer.written) log(`wrote ${relative(PROJECT_ROOT, path)}`);
   } catch (error) {
     process.stderr.write(`${instance.hass.outputTail(80)}\n`);

@@ -102,6 +102,10 @@ export class FakeNative {
         };
       }
       case 'trace/contexts':
+        // As Home Assistant: domain and item_id are an inclusive group (both or neither).
+        if ((message['domain'] === undefined) !== (message['item_id'] === undefined)) {
+          return { error: { code: 'invalid_format', message: "some but not all values in the same group of inclusion 'id' @ data[<id>]" } };
+        }
         return {
           result: Object.fromEntries([...this.#traces].map(([contextId, trace]) => [contextId, { run_id: trace.run_id, domain: 'automation', item_id: trace.item_id }])),
         };

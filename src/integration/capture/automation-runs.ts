@@ -114,9 +114,10 @@ export class AutomationRunCapture {
   async #traceOutcome(run: Run): Promise<TraceOutcome> {
     const { hub } = this.#options;
     try {
-      const contexts = TraceContextsSchema.parse(await hub.command({ type: 'trace/contexts', domain: 'automation' }));
+      // `trace/contexts` takes a domain only together with an item id (which the event does not name): ask for all.
+      const contexts = TraceContextsSchema.parse(await hub.command({ type: 'trace/contexts' }));
       const traced = contexts[run.context.id];
-      if (!traced) return 'unknown';
+      if (!traced || traced.domain !== 'automation') return 'unknown';
       return traceOutcome(await hub.command({ type: 'trace/list', domain: 'automation', item_id: traced.item_id }), traced.run_id);
     } catch (error) {
       this.#options.logger.debug('could not read automation traces', { error });
