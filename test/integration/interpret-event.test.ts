@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { EventMapping } from '../../src/integration/event-mapping.js';
 import { EventMappingsSchema } from '../../src/integration/event-mapping.js';
 import type { HubEvent } from '../../src/integration/hub-schemas.js';
+import { HubEventSchema } from '../../src/integration/hub-schemas.js';
 import { interpretEvent } from '../../src/integration/interpret-event.js';
+import { HA_FIXTURE_VERSIONS, haFixture } from '../support/ha-fixtures.js';
 
 const shipped = EventMappingsSchema.parse(JSON.parse(readFileSync(new URL('../../config/hub-events.json', import.meta.url), 'utf8')));
 
@@ -161,5 +163,38 @@ describe('EventMappingsSchema', () => {
     expect(result.error?.issues[0]?.path.slice(0, 2)).toEqual(['my_event', 'prediction']);
     const both = EventMappingsSchema.safeParse({ e: { kind: 'feedback', model_name: 'm', model_name_path: 'n', truth: { confirm: true } } });
     expect(both.error?.issues[0]?.message).toBe('give either model_name or model_name_path');
+  });
+});
+
+describe.each(HA_FIXTURE_VERSIONS)('interpretEvent on events recorded from Home Assistant %s', (version) => {
+  const recorded: HubEvent[] = haFixture(version, 'bus-events').events.map((raw: unknown) => HubEventSchema.parse(raw));
+  const of = (type: string) => recorded.find((each) => each.event_type === type)!;
+
+  it('reads a voice_identified fired over the websocket as a prediction carrying its hub context', () => {
+    const voice = of('voice_identified');
+    const result = interpretEvent(voice, mapping('voice_identified'));
+    expect(result).toMatchObject({
+      kind: 'prediction',
+      device_id: 'kitchen_satellite',
+      input: {
+        prediction_id: voice.context.id,
+        model_name: 'voice_recognition',
+        model_version: '2.1',
+        prediction: { user_id: 'alice' },
+        confidence: 0.91,
+        context: { hub_event_type: 'voice_identified', hub_context_id: voice.context.id, hub_user_id: voice.context.user_id, device_id: 'kitchen_satellite' },
+      },
+    });
+  });
+
+  it("reads the automation's confirmation as feedback whose parent is the prediction's context", () => {
+    const confirmation = of('voice_identification_confirmed');
+    const result = interpretEvent(confirmation, mapping('voice_identification_confirmed'));
+    expect(result).toMatchObject({ kind: 'feedback', feedback: { label: { correct: true }, prediction_id: null, parent_context_id: of('voice_identified').context.id } });
+  });
+
+  it('reads ml_feedback with its rating', () => {
+    const result = interpretEvent(of('ml_feedback'), mapping('ml_feedback'));
+    expect(result).toMatchObject({ kind: 'feedback', feedback: { model_name: 'suggestion_engine', prediction_id: 'suggestion-1', label: { correct: true }, rating: 4 } });
   });
 });

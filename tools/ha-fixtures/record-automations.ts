@@ -56,7 +56,7 @@ async function record(session: RecordingSession, name: string, automation: Autom
     state_changed: eventsSince(socket, mark, entities).filter((event) => event.event_type === 'state_changed'),
     ...(reverse ? { person_call_service_result: reversal } : {}),
     trace_list: await socket.command({ type: 'trace/list', domain: 'automation' }),
-    trace_contexts: await socket.command({ type: 'trace/contexts', domain: 'automation' }),
+    trace_contexts: await socket.command({ type: 'trace/contexts' }),
     trace_get: await socket.command({ type: 'trace/get', domain: 'automation', item_id: automation.id, run_id: trace.run_id }),
   });
 }
