@@ -41,10 +41,8 @@ function messageOfBody(body: unknown): string | null {
 }
 
 /** The low-level reason a request failed (`connect ECONNREFUSED 127.0.0.1:8000`). */
-function causeOf(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no answer within ${timeoutMs >= 1000 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`}`;
-  }
+function causeOf(error: unknown, timeoutMs: number, timedOut: boolean): string {
+  if (timedOut) return `no answer within ${timeoutMs >= 1000 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`}`;
   const cause = error instanceof Error ? error.cause : undefined;
   if (cause instanceof AggregateError && cause.errors.length > 0) return errorMessage(cause.errors[0]);
   if (cause !== undefined) return errorMessage(cause);
@@ -123,11 +121,12 @@ export class RemoteSource implements MetricsSource {
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let response: Response;
     let text: string;
+    const signal = AbortSignal.timeout(this.timeoutMs);
     try {
-      response = await this.fetch(url, { method, headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await this.fetch(url, { method, headers, signal });
       text = await response.text();
     } catch (error) {
-      throw new RemoteServiceError(`cannot reach ${this.shownUrl}: ${causeOf(error, this.timeoutMs)}`);
+      throw new RemoteServiceError(`cannot reach ${this.shownUrl}: ${causeOf(error, this.timeoutMs, signal.aborted)}`);
     }
     let body: unknown = text;
     try {

@@ -84,6 +84,17 @@ describe('the files of src/', () => {
     expect(files.filter((file) => file.lines > 400).map((file) => `${file.path}: ${file.lines} lines`)).toEqual([]);
   });
 
+  it('checks errors with instanceof, never by their name', () => {
+    const byName = files.flatMap((file) =>
+      file.text
+        .split('\n')
+        .map((line, index) => ({ line, index }))
+        .filter(({ line }) => /\.name\s*===?\s*'/.test(line))
+        .map(({ index }) => `${file.path}:${index + 1}`),
+    );
+    expect(byName).toEqual([]);
+  });
+
   it('casts no thrown value to Error (toError in src/logging/to-error.ts normalises it)', () => {
     const casts = files.flatMap((file) =>
       file.text
