@@ -1,5 +1,5 @@
 import type { PredictionLog } from '../domain/prediction.js';
-import type { Relabel } from './prediction-store.js';
+import type { Relabel } from './store-options.js';
 import { StorageError } from './storage-errors.js';
 
 /** A write the store was asked for: it goes in the next commit. */

@@ -1,9 +1,7 @@
 import type { StorageConfig } from './storage-config.js';
 import type { PredictionLog } from '../domain/prediction.js';
-import { decodeIdHashes } from './id-hashes.js';
 import { indexRecords } from './segment-cache.js';
 import type { LabelIntent, SegmentFile } from './segment-files.js';
-import type { StoreState } from './store-state.js';
 import { STORE_SCHEMA_VERSION } from './stored-file-version.js';
 
 /** The open segment (or its staged copy during a commit). */
@@ -58,22 +56,4 @@ export function isFull(open: OpenSegment, storage: StorageConfig, now: Date, add
     open.bytes + adding > storage.segment_max_bytes ||
     now.getTime() - Date.parse(open.data.created_at) >= storage.segment_max_age_hours * 3_600_000
   );
-}
-
-/** Seals the open segment (unchanged, on disk): its summary is derived, and rebuilt at start-up if lost. */
-export async function sealOpenSegment(state: StoreState): Promise<void> {
-  const open = state.open;
-  if (!open) return;
-  const summary = state.summarize(open.data);
-  state.sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
-  state.ids.add(summary.segment, decodeIdHashes(summary.id_hashes));
-  state.cache.set(open.data.segment, { data: open.data, ids: open.ids });
-  state.open = null;
-  state.nextSegment = Math.max(state.nextSegment, open.data.segment + 1);
-  state.nextSeq = open.data.first_seq + open.data.records.length;
-  try {
-    await state.files.writeSummary(summary);
-  } catch (error) {
-    state.derivedFailed(`could not write the summary of segment ${summary.segment}`, error);
-  }
 }

@@ -1,37 +1,17 @@
-import type { StorageConfig } from './storage-config.js';
 import type { PredictionLog } from '../domain/prediction.js';
-import type { Logger } from '../logging/logger.js';
 import { describeError, toError } from '../logging/to-error.js';
 import type { AggregateReader } from './aggregate-index.js';
 import type { Operation } from './commit-queue.js';
 import { CommitQueue } from './commit-queue.js';
 import { commitWrites } from './commit-writes.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
-import type { FileSystem } from './file-system.js';
 import { nodeFileSystem } from './file-system.js';
 import { rebuildAggregates } from './rebuild-aggregates.js';
 import { dropExpiredSegments } from './retention.js';
 import { WriteFailedError } from './storage-errors.js';
+import type { PredictionStoreOptions, Relabel } from './store-options.js';
 import { StoreState } from './store-state.js';
 import { loadStore, reloadStore } from './store-recovery.js';
-import type { Contribute } from './summarize-segment.js';
-
-export interface PredictionStoreOptions {
-  dataDir: string;
-  storage: StorageConfig;
-  /** What a record adds to the aggregates (depends on the models' label keys). */
-  contribute: Contribute;
-  /** Changes when the label keys change; stored summaries computed otherwise are rebuilt. */
-  labelFingerprint: string;
-  logger: Logger;
-  now: () => Date;
-  fs?: FileSystem;
-  /** Reads only: takes no lock, repairs nothing, writes nothing (the CLI). */
-  readOnly?: boolean;
-}
-
-/** A label to set on a stored record: returns the new record. */
-export type Relabel = (record: PredictionLog) => PredictionLog;
 
 /**
  * Predictions in bounded lowdb segment files, with running aggregates.

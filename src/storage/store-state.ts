@@ -3,7 +3,7 @@ import { AggregateIndex } from './aggregate-index.js';
 import type { FileSystem } from './file-system.js';
 import { IdHashIndex } from './id-hashes.js';
 import type { OpenSegment } from './open-segment.js';
-import type { PredictionStoreOptions } from './prediction-store.js';
+import type { PredictionStoreOptions } from './store-options.js';
 import type { LoadedSegment } from './segment-cache.js';
 import { indexRecords, SegmentCache } from './segment-cache.js';
 import type { SegmentFile, SegmentSummary } from './segment-files.js';
