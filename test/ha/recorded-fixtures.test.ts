@@ -24,6 +24,7 @@ const FILES = [
   'automation-error',
   'auth-list',
   'state-posted-by-rest',
+  'bus-events',
 ];
 
 describe.each(Object.keys(HA_RELEASES))('fixtures recorded from Home Assistant %s', (version) => {
