@@ -1,5 +1,4 @@
 import { NATIVE_MODELS } from '../../domain/native-models.js';
-import type { Logger } from '../../logging/logger.js';
 import { HubCommandError } from '../errors.js';
 import { actorOf } from './actors.js';
 import type { AssistRun } from './assist-run.js';
@@ -9,10 +8,9 @@ import { intentVerdict, isSettled, sttVerdict } from './assist-verdicts.js';
 import type { Pipeline } from './hub-payloads.js';
 import { PipelineListSchema, PipelineRunListSchema, PipelineRunSchema, RecogniserDebugSchema } from './hub-payloads.js';
 import type { NativeCaptureConfig } from './native-config.js';
-import type { NativeHub, NativeTracker } from './native-ports.js';
+import type { NativeSourceOptions } from './native-ports.js';
 import { labelOnce, storeOnce } from './native-records.js';
 import { findRephrase } from './rephrase.js';
-import type { StateChangeWatch } from './state-change-watch.js';
 import type { StateChange } from './state-changes.js';
 import { Timers } from './timers.js';
 import { findUndo, ownChanges } from './undo.js';
@@ -23,15 +21,9 @@ const ASSIST_HINT = /^(stt|wake_word|conversation|assist_satellite)\.|^binary_se
 /** How long after the intent stage ends a target's change still counts as the run's own. */
 const OWN_CHANGE_SLACK_MS = 2000;
 
-export interface AssistRunCaptureOptions {
-  hub: NativeHub;
-  tracker: NativeTracker;
-  watch: StateChangeWatch;
-  systemUsers: { readonly ids: ReadonlySet<string> };
-  settings: Pick<NativeCaptureConfig, 'assist' | 'stt' | 'undo_seconds' | 'rephrase_seconds' | 'assist_poll_seconds'>;
-  logger: Logger;
-  now: () => Date;
-}
+export type AssistRunCaptureOptions = NativeSourceOptions<
+  Pick<NativeCaptureConfig, 'assist' | 'stt' | 'undo_seconds' | 'rephrase_seconds' | 'assist_poll_seconds'>
+>;
 
 /** A captured run whose labels are not all decided yet. */
 interface OpenRun {

@@ -1,28 +1,19 @@
 import { NATIVE_MODELS } from '../../domain/native-models.js';
-import type { Logger } from '../../logging/logger.js';
+import { captureContextOf } from '../capture-context.js';
 import type { HubContext, HubEvent } from '../hub-schemas.js';
 import { actorOf } from './actors.js';
 import type { NativeVerdict } from './assist-verdicts.js';
 import { AutomationTriggeredDataSchema, TraceContextsSchema, TraceListSchema } from './hub-payloads.js';
 import type { NativeCaptureConfig } from './native-config.js';
-import type { NativeHub, NativeTracker } from './native-ports.js';
+import type { NativeSourceOptions } from './native-ports.js';
 import { labelOnce, storeOnce } from './native-records.js';
-import type { StateChangeWatch } from './state-change-watch.js';
 import { Timers } from './timers.js';
 import { findUndo } from './undo.js';
 
 /** When the run's trace is first read: most runs have finished by then. */
 const TRACE_CHECK_MS = 3000;
 
-export interface AutomationRunCaptureOptions {
-  hub: NativeHub;
-  tracker: NativeTracker;
-  watch: StateChangeWatch;
-  systemUsers: { readonly ids: ReadonlySet<string> };
-  settings: Pick<NativeCaptureConfig, 'undo_seconds'>;
-  logger: Logger;
-  now: () => Date;
-}
+export type AutomationRunCaptureOptions = NativeSourceOptions<Pick<NativeCaptureConfig, 'undo_seconds'>>;
 
 /** A triggered run: its context (every action of the run carries it) and when it fired. */
 interface Run {
@@ -87,13 +78,7 @@ export class AutomationRunCapture {
       model_name: NATIVE_MODELS.automations,
       input_data: { automation: run.automation, name: data.data.name ?? null, trigger: data.data.source ?? null },
       prediction: { kept: true },
-      context: {
-        automation: run.automation,
-        hub_event_type: event.event_type,
-        hub_context_id: event.context.id,
-        hub_parent_id: event.context.parent_id,
-        hub_user_id: event.context.user_id,
-      },
+      context: { automation: run.automation, ...captureContextOf(event, null) },
       timestamp: run.firedAt,
     });
     if (!stored) return;

@@ -1,5 +1,6 @@
 import { NATIVE_MODELS } from '../../domain/native-models.js';
 import type { Logger } from '../../logging/logger.js';
+import { captureContextOf } from '../capture-context.js';
 import type { HubEvent } from '../hub-schemas.js';
 import { DetectFaceDataSchema } from './hub-payloads.js';
 import type { NativeHub, NativeTracker } from './native-ports.js';
@@ -51,12 +52,7 @@ export class FaceEventCapture {
       input_data: { entity_id: entity },
       prediction: { name: name ?? null },
       ...(confidence !== null && confidence !== undefined ? { confidence: confidence / 100 } : {}),
-      context: {
-        hub_event_type: event.event_type,
-        hub_context_id: event.context.id,
-        hub_parent_id: event.context.parent_id,
-        hub_user_id: event.context.user_id,
-      },
+      context: captureContextOf(event, null),
       timestamp: event.time_fired,
     });
   }
