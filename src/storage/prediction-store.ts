@@ -1,5 +1,7 @@
 import type { PredictionLog } from '../domain/prediction.js';
 import { describeError, toError } from '../logging/to-error.js';
+import type { HourRecords } from './hour-records.js';
+import { recordsOfHour } from './hour-records.js';
 import type { AggregateReader } from './aggregate-index.js';
 import type { Operation } from './commit-queue.js';
 import { CommitQueue } from './commit-queue.js';
@@ -122,6 +124,15 @@ export class PredictionStore {
         yield { seq, record: data.records[index]! };
       }
     }
+  }
+
+  /**
+   * The raw records of one model version whose timestamp is in the hour starting at `hour` (ms),
+   * read from the segments whose summaries count that hour only; `complete` is false when
+   * retention dropped some of them.
+   */
+  recordsOfHour(model: string, version: string, hour: number): Promise<HourRecords> {
+    return recordsOfHour(this.#state, model, version, hour);
   }
 
   /** The running aggregates, to read; only the store's commits change them. */

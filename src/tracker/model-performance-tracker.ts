@@ -12,8 +12,6 @@ import type { TrainingInput, TrainingLog } from '../domain/training.js';
 import { TrainingInputSchema } from '../domain/training.js';
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
-import type { BucketCounts } from '../metrics/bucket-counts.js';
-import { applyContribution, emptyCounts } from '../metrics/bucket-counts.js';
 import type { JsonLogStore } from '../storage/json-log-store.js';
 import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
@@ -27,7 +25,7 @@ import { pairOutcomes } from './paired-outcomes.js';
 import { checkPredictionId, parseInput, parseModelName } from './parse-input.js';
 import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
-import type { ResolvedWindow } from './window.js';
+import { countWindow } from './window-counts.js';
 import { resolveWindow } from './window.js';
 
 /** Which model version a stored prediction or label changed. */
@@ -202,7 +200,7 @@ export class ModelPerformanceTracker {
     const version = this.#knownVersion(name, parsed.version);
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
-    const counts = await throughStore(() => this.#counts(name, version, window));
+    const counts = await throughStore(() => countWindow(this.#store, this.#labels.contribute, name, version, window));
     return buildPerformance(counts, { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now });
   }
 
@@ -216,19 +214,6 @@ export class ModelPerformanceTracker {
     const version = this.#knownVersion(name, parsed.version);
     const window = resolveWindow(parsed.window ?? this.#config.default_window, undefined, undefined, this.#now());
     return throughStore(() => buildBreakdown(this.#store.newestFirst(), { model_name: name, model_version: version, by: parsed.by, window }));
-  }
-
-  async #counts(model: string, version: string, window: ResolvedWindow): Promise<BucketCounts> {
-    if (window.kind === 'all') return this.#store.aggregates.sum(model, version, null, null);
-    if (window.kind === 'hours') return this.#store.aggregates.sum(model, version, window.fromHour, window.toHour);
-    // The last N labeled predictions, and every prediction made since the oldest of them.
-    const counts = emptyCounts();
-    for await (const { record } of this.#store.newestFirst()) {
-      if (record.model_name !== model || record.model_version !== version) continue;
-      applyContribution(counts, this.#labels.contribute(record), 1);
-      if (counts.labeled === window.count) break;
-    }
-    return counts;
   }
 
   // ---------------------------------------------------------------- training and comparison
