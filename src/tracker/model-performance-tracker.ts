@@ -130,17 +130,16 @@ export class ModelPerformanceTracker {
     }
   }
 
-  /** Newest first, paged with `cursor`. */
+  /** Newest timestamp first, paged with `cursor` (the seq of the last record of the previous page). */
   async getPredictions(modelName: string, query?: PredictionsQuery | unknown): Promise<PredictionPage> {
     const name = this.#knownModel(modelName);
     const parsed = parseInput(PredictionsQuerySchema, query, 'query');
     const predictions: PredictionLog[] = [];
     let lastSeq: number | null = null;
     let more = false;
-    const before = parsed.cursor === undefined ? undefined : Number(parsed.cursor);
+    const after = parsed.cursor === undefined ? {} : { afterSeq: Number(parsed.cursor) };
     await throughStore(async () => {
-      for await (const { seq, record } of this.#store.newestFirst(before)) {
-        if (record.model_name !== name) continue;
+      for await (const { seq, record } of this.#store.newestFirst({ model: name, ...after })) {
         if (parsed.version !== undefined && record.model_version !== parsed.version) continue;
         if (predictions.length === parsed.limit) {
           more = true;
@@ -154,9 +153,8 @@ export class ModelPerformanceTracker {
   }
 
   /**
-   * Stored predictions made at or after `since`, newest first, that pass `match` (at most
-   * `limit`). Reads back from the newest records and stops at the first one older than `since`
-   * by more than a minute (records are kept in arrival order).
+   * Stored predictions stamped at or after `since`, newest first, that pass `match` (at most
+   * `limit`). Reads back by timestamp and stops at the first one older than `since`.
    */
   findRecent(since: string, match: (record: PredictionLog) => boolean, limit = 100): Promise<PredictionLog[]> {
     return throughStore(() => this.#findRecent(since, match, limit));
@@ -167,8 +165,8 @@ export class ModelPerformanceTracker {
     const sinceMs = Date.parse(since);
     for await (const { record } of this.#store.newestFirst()) {
       const at = Date.parse(record.timestamp);
-      if (at < sinceMs - 60_000) break;
-      if (at >= sinceMs && match(record)) {
+      if (at < sinceMs) break;
+      if (match(record)) {
         found.push(record);
         if (found.length >= limit) break;
       }
@@ -213,7 +211,7 @@ export class ModelPerformanceTracker {
     const parsed = parseInput(BreakdownQuerySchema, query, 'query');
     const version = this.#knownVersion(name, parsed.version);
     const window = resolveWindow(parsed.window ?? this.#config.default_window, undefined, undefined, this.#now());
-    return throughStore(() => buildBreakdown(this.#store.newestFirst(), { model_name: name, model_version: version, by: parsed.by, window }));
+    return throughStore(() => buildBreakdown(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, by: parsed.by, window }));
   }
 
   // ---------------------------------------------------------------- training and comparison
@@ -258,7 +256,7 @@ export class ModelPerformanceTracker {
       this.getPerformance(name, { version: parsed.version_a, ...window }),
       this.getPerformance(name, { version: parsed.version_b, ...window }),
     ]);
-    const paired = await throughStore(() => pairOutcomes(this.#store.newestFirst(), name, parsed.version_a, parsed.version_b));
+    const paired = await throughStore(() => pairOutcomes(this.#store.newestFirst({ model: name }), name, parsed.version_a, parsed.version_b));
     const comparison = buildComparison(a, b, paired, this.#config.comparison, this.#now());
     // Read-only (the CLI beside a running service): computed and returned, not stored.
     if (this.#readOnly) return comparison;

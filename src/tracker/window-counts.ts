@@ -31,8 +31,8 @@ export async function countWindow(
   if (window.kind === 'all') return aggregates.sum(model, version, null, null);
   const counts = emptyCounts();
   if (window.kind === 'count') {
-    for await (const { record } of source.newestFirst()) {
-      if (record.model_name !== model || record.model_version !== version) continue;
+    for await (const { record } of source.newestFirst({ model })) {
+      if (record.model_version !== version) continue;
       applyContribution(counts, contribute(record), 1);
       if (counts.labeled === window.count) break;
     }

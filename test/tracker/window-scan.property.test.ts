@@ -44,6 +44,7 @@ const instant = offsetMs.map((offset) => new Date(NOW.getTime() + offset).toISOS
 const windowArb = fc.oneof(
   fc.integer({ min: 1, max: 420 }).map((n) => ({ window: `${n}m` })),
   fc.integer({ min: 1, max: 7 }).map((n) => ({ window: `${n}h` })),
+  fc.integer({ min: 1, max: 30 }).map((n) => ({ window: String(n) })),
   fc.tuple(instant, instant).map(([a, b]) => (a <= b ? { since: a, until: b } : { since: b, until: a })),
   instant.map((since) => ({ since })),
   instant.map((until) => ({ until })),

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ModelNameSchema, ModelVersionSchema, TimestampSchema } from '../../../src/domain/names.js';
 import { WindowSpecSchema } from '../../../src/domain/queries.js';
+import { NOW } from '../../support/predictions.js';
 import {
   deepNesting,
   hostileJsonObject,
@@ -39,6 +40,15 @@ export const validTimestamp: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Strings TimestampSchema refuses. */
+/**
+ * A prediction's timestamp the service takes: any time up to 5 minutes after its clock (the
+ * hostile service's is fixed at NOW); later ones are refused by design.
+ */
+export const validPredictionTimestamp: fc.Arbitrary<string> = fc.oneof(
+  fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date(NOW.getTime() + 5 * 60_000), noInvalidDate: true }).map((date) => date.toISOString()),
+  fc.constantFrom('2024-01-15T10:30:00+05:30', '2024-01-15T03:30:00-08:00', '2024-01-15T10:30:00.123456Z', '2020-02-29T23:59:59Z', '2024-01-15T12:05:00Z'),
+);
+
 export const refusedTimestamp: fc.Arbitrary<string> = fc
   .oneof(
     fc.constantFrom('', 'yesterday', 'now', '2024-01-15', '2024-01-15T10:30:00', '2024-13-01T00:00:00Z', '2024-01-15 10:30:00Z', '2024-01-32T00:00:00Z', '1705314600', 'T10:30:00Z', '２０２４-01-15T10:30:00Z'),
@@ -199,7 +209,7 @@ export const validPredictionBody: fc.Arbitrary<Body> = fc
       confidence: fc.option(unitInterval),
       ground_truth: fc.option(labelObject),
       context: hostileJsonObject,
-      timestamp: validTimestamp,
+      timestamp: validPredictionTimestamp,
     },
     { requiredKeys: ['model_name', 'prediction'] },
   )
