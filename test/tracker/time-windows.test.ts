@@ -93,3 +93,23 @@ describe('window queries that cannot be answered are refused with 400', () => {
     }
   });
 });
+
+describe('an edge hour whose raw records retention dropped', () => {
+  it('is counted whole from its aggregates (the window widens to the hour)', async () => {
+    let clock = new Date('2024-01-10T11:00:00.000Z');
+    const tracker = await harness.open({ config: { ...CONFIG, storage: { segment_max_records: 10, retention_days: 1 } }, now: () => clock });
+    // 12 predictions from 10:05 to 10:16: the first 10 fill segment 1, the other 2 are sealed by age (segment 2).
+    for (let n = 0; n < 12; n += 1) {
+      await tracker.logPrediction({ model_name: 'voice', prediction: { user: 1 }, ground_truth: { user: 1 }, timestamp: `2024-01-10T10:${String(5 + n).padStart(2, '0')}:00.000Z` });
+    }
+    clock = new Date('2024-01-15T12:00:00.000Z');
+    for (let n = 0; n < 10; n += 1) await tracker.logPrediction({ model_name: 'voice', prediction: { user: 1 } });
+    const range = { since: '2024-01-10T10:10:00Z', until: '2024-01-10T10:12:00Z' };
+    expect(counts(await tracker.getPerformance('voice', range))).toEqual([2, 2]);
+    expect(await tracker.applyRetention()).toEqual({ segments: 2, records: 12 });
+    // 10:10 and 10:11 are gone as raw records: the whole 10:00 hour (12 predictions) is counted.
+    expect(counts(await tracker.getPerformance('voice', range))).toEqual([12, 12]);
+    // Hours wholly inside a window never need the raw records.
+    expect(counts(await tracker.getPerformance('voice', { since: '2024-01-10T10:00:00Z', until: '2024-01-10T11:00:00Z' }))).toEqual([12, 12]);
+  });
+});
