@@ -39,7 +39,6 @@ export const validTimestamp: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('2024-01-15T10:30:00+05:30', '2024-01-15T10:30:00-08:00', '2024-01-15T10:30:00.123456Z', '2024-02-29T23:59:59Z'),
 );
 
-/** Strings TimestampSchema refuses. */
 /**
  * A prediction's timestamp the service takes: any time up to 5 minutes after its clock (the
  * hostile service's is fixed at NOW); later ones are refused by design.
@@ -49,6 +48,7 @@ export const validPredictionTimestamp: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('2024-01-15T10:30:00+05:30', '2024-01-15T03:30:00-08:00', '2024-01-15T10:30:00.123456Z', '2020-02-29T23:59:59Z', '2024-01-15T12:05:00Z'),
 );
 
+/** Strings TimestampSchema refuses. */
 export const refusedTimestamp: fc.Arbitrary<string> = fc
   .oneof(
     fc.constantFrom('', 'yesterday', 'now', '2024-01-15', '2024-01-15T10:30:00', '2024-13-01T00:00:00Z', '2024-01-15 10:30:00Z', '2024-01-32T00:00:00Z', '1705314600', 'T10:30:00Z', '２０２４-01-15T10:30:00Z'),
