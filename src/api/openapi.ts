@@ -33,9 +33,9 @@ const PATH_PARAMETERS: Record<string, { schema: z.ZodType; description: string }
 
 const QUERY_DESCRIPTIONS: Record<string, string> = {
   version: 'Model version (default: the newest version seen)',
-  window: '"all", a duration back from now (30m, 12h, 7d, 2w) or the last N labeled predictions (500)',
-  since: 'Start of a time range (ISO 8601 with time zone)',
-  until: 'End of a time range (ISO 8601 with time zone)',
+  window: '"all", a duration back from now (30m, 12h, 7d, 2w) or the last N labeled predictions (500); not with since/until',
+  since: 'Start of a time range, included (ISO 8601 with time zone); at or before until',
+  until: 'End of a time range, excluded (ISO 8601 with time zone)',
   limit: 'Page size',
   cursor: 'The next_cursor of the previous page',
   version_a: 'The baseline version',

@@ -2,12 +2,15 @@ import { HttpError } from './http-error.js';
 
 /**
  * Parses a raw query string into a plain object of strings (the tracker's schemas coerce and
- * validate it). A key given twice is refused: there is no list-valued parameter.
+ * validate it). An empty value counts as absent. A key given twice (with values) is refused:
+ * there is no list-valued parameter.
  */
 export function parseQuery(rawQuery: string): Record<string, string> {
   const query: Record<string, string> = {};
   const repeated = new Set<string>();
   for (const [key, value] of new URLSearchParams(rawQuery)) {
+    // An empty parameter (`?cursor=&version=`, as forms and scripts send) is absent.
+    if (value === '') continue;
     if (Object.hasOwn(query, key)) repeated.add(key);
     // defineProperty: a key such as `__proto__` becomes an own property, never a prototype.
     Object.defineProperty(query, key, { value, enumerable: true, writable: true, configurable: true });

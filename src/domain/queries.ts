@@ -32,13 +32,32 @@ function pageLimit(defaultLimit: number) {
     .default(defaultLimit);
 }
 
-/** Query of `GET /models/{name}` and `hap ml-metrics performance`. */
-export const PerformanceQuerySchema = z.strictObject({
-  version: ModelVersionSchema.optional(),
-  window: WindowSpecSchema.optional(),
-  since: TimestampSchema.optional(),
-  until: TimestampSchema.optional(),
-});
+/**
+ * Query of `GET /models/{name}` and `hap ml-metrics performance`: `window`, or `since`/`until`
+ * (not both), with `since` at or before `until`.
+ */
+export const PerformanceQuerySchema = z
+  .strictObject({
+    version: ModelVersionSchema.optional(),
+    window: WindowSpecSchema.optional(),
+    since: TimestampSchema.optional(),
+    until: TimestampSchema.optional(),
+  })
+  .superRefine((query, context) => {
+    if (query.window !== undefined && (query.since !== undefined || query.until !== undefined)) {
+      const range = [query.since !== undefined ? 'since' : null, query.until !== undefined ? 'until' : null].filter((key) => key !== null).join('/');
+      context.addIssue({
+        code: 'custom',
+        path: ['window'],
+        message: `give either window or ${range}, not both: window for a duration (7d), the last N labeled (500) or all; since/until for a range of instants`,
+      });
+    }
+    if (query.since !== undefined && query.until !== undefined && Date.parse(query.since) > Date.parse(query.until)) {
+      const message = `since (${query.since}) is later than until (${query.until}); since must be at or before until`;
+      context.addIssue({ code: 'custom', path: ['since'], message });
+      context.addIssue({ code: 'custom', path: ['until'], message });
+    }
+  });
 export type PerformanceQuery = z.input<typeof PerformanceQuerySchema>;
 
 /** Query of `GET /models/{name}/predictions` and `hap ml-metrics predictions`. */

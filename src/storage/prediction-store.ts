@@ -1,5 +1,9 @@
 import type { PredictionLog } from '../domain/prediction.js';
 import { describeError, toError } from '../logging/to-error.js';
+import type { HourRecords } from './hour-records.js';
+import { recordsOfHour } from './hour-records.js';
+import type { NewestFirstOptions } from './newest-first.js';
+import { newestFirstByTime } from './newest-first.js';
 import type { AggregateReader } from './aggregate-index.js';
 import type { Operation } from './commit-queue.js';
 import { CommitQueue } from './commit-queue.js';
@@ -100,28 +104,21 @@ export class PredictionStore {
     return null;
   }
 
-  /** Records from the newest to the oldest, optionally only those with seq < `beforeSeq`. */
-  async *newestFirst(beforeSeq?: number): AsyncGenerator<{ seq: number; record: PredictionLog }> {
-    const open = this.#state.open;
-    if (open) {
-      const { records, first_seq } = open.data;
-      for (let index = records.length - 1; index >= 0; index -= 1) {
-        const seq = first_seq + index;
-        if (beforeSeq !== undefined && seq >= beforeSeq) continue;
-        yield { seq, record: records[index]! };
-      }
-    }
-    const segments = [...this.#state.sealed.entries()].sort(([a], [b]) => b - a);
-    for (const [segment, { summary }] of segments) {
-      if (summary.raw_dropped || summary.record_count === 0) continue;
-      if (beforeSeq !== undefined && summary.first_seq >= beforeSeq) continue;
-      const { data } = await this.#state.loadSealed(segment);
-      for (let index = data.records.length - 1; index >= 0; index -= 1) {
-        const seq = data.first_seq + index;
-        if (beforeSeq !== undefined && seq >= beforeSeq) continue;
-        yield { seq, record: data.records[index]! };
-      }
-    }
+  /**
+   * Records from the newest timestamp to the oldest (ties: the later arrival first), optionally
+   * one model's only and only those after the record with seq `afterSeq` (a page's cursor).
+   */
+  newestFirst(options: NewestFirstOptions = {}): AsyncGenerator<{ seq: number; record: PredictionLog }> {
+    return newestFirstByTime(this.#state, options);
+  }
+
+  /**
+   * The raw records of one model version whose timestamp is in the hour starting at `hour` (ms),
+   * read from the segments whose summaries count that hour only; `complete` is false when
+   * retention dropped some of them.
+   */
+  recordsOfHour(model: string, version: string, hour: number): Promise<HourRecords> {
+    return recordsOfHour(this.#state, model, version, hour);
   }
 
   /** The running aggregates, to read; only the store's commits change them. */

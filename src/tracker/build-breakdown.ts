@@ -4,8 +4,7 @@ import type { Window } from '../domain/performance.js';
 import type { PredictionLog } from '../domain/prediction.js';
 import { classKey } from '../metrics/class-key.js';
 import type { ResolvedWindow } from './window.js';
-
-const HOUR_MS = 3_600_000;
+import { inTimeWindow } from './window.js';
 
 interface Tally {
   value: JsonValue | null;
@@ -17,8 +16,8 @@ interface Tally {
 /**
  * Groups one model version's raw records of a window by `context[by]` (records whose context
  * lacks the key: value null). Reads `records` newest first; a count window stops once it holds
- * that many labeled predictions, as the performance answer does. Time windows use the same whole
- * hours as the aggregates.
+ * that many labeled predictions, as the performance answer does. Time windows are exact to the
+ * millisecond of the records' timestamps, as the performance answer's are.
  */
 export async function buildBreakdown(
   records: AsyncIterable<{ record: PredictionLog }>,
@@ -29,7 +28,7 @@ export async function buildBreakdown(
   let labeled = 0;
   for await (const { record } of records) {
     if (record.model_name !== model_name || record.model_version !== model_version) continue;
-    if (!inWindow(record, window)) continue;
+    if (!inTimeWindow(record, window)) continue;
     const value = Object.hasOwn(record.context, by) ? (record.context[by] ?? null) : null;
     const key = value === null ? '' : classKey(value);
     let tally = tallies.get(key);
@@ -57,8 +56,3 @@ export async function buildBreakdown(
   return { model_name, model_version, window: window.window satisfies Window, by, groups };
 }
 
-function inWindow(record: PredictionLog, window: ResolvedWindow): boolean {
-  if (window.kind !== 'hours') return true;
-  const hour = Math.floor(Date.parse(record.timestamp) / HOUR_MS) * HOUR_MS;
-  return (window.fromHour === null || hour >= window.fromHour) && (window.toHour === null || hour <= window.toHour);
-}

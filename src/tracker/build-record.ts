@@ -20,9 +20,20 @@ export function checkGroundTruth(labels: LabelResolver, model: string, groundTru
   checkLabelKey(labels, model, groundTruth, path);
 }
 
+/** How far ahead of the service's clock a prediction's timestamp may be (clock skew between devices). */
+export const MAX_FUTURE_MS = 5 * 60_000;
+
+/** Refuses a timestamp more than 5 minutes ahead of `now`; an old one (a backfill) is welcome. */
+export function checkTimestamp(timestamp: string, now: Date): void {
+  if (Date.parse(timestamp) - now.getTime() <= MAX_FUTURE_MS) return;
+  const message = `${timestamp} is more than 5 minutes after this service's clock (${now.toISOString()}); give the time the prediction was made, or leave it out for now`;
+  throw new InvalidInputError(`invalid prediction: timestamp ${message}`, [{ path: 'timestamp', message }]);
+}
+
 /** The record a parsed prediction is stored as (labeled at once when it carries its ground truth). */
 export function newRecord(parsed: ParsedPredictionInput, labels: LabelResolver, now: Date): PredictionLog {
   checkLabelKey(labels, parsed.model_name, parsed.prediction, 'prediction');
+  if (parsed.timestamp !== undefined) checkTimestamp(parsed.timestamp, now);
   const groundTruth = parsed.ground_truth ?? null;
   if (groundTruth) checkGroundTruth(labels, parsed.model_name, groundTruth, 'ground_truth');
   const at = now.toISOString();

@@ -12,8 +12,6 @@ import type { TrainingInput, TrainingLog } from '../domain/training.js';
 import { TrainingInputSchema } from '../domain/training.js';
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
-import type { BucketCounts } from '../metrics/bucket-counts.js';
-import { applyContribution, emptyCounts } from '../metrics/bucket-counts.js';
 import type { JsonLogStore } from '../storage/json-log-store.js';
 import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
@@ -27,7 +25,7 @@ import { pairOutcomes } from './paired-outcomes.js';
 import { checkPredictionId, parseInput, parseModelName } from './parse-input.js';
 import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
-import type { ResolvedWindow } from './window.js';
+import { countWindow } from './window-counts.js';
 import { resolveWindow } from './window.js';
 
 /** Which model version a stored prediction or label changed. */
@@ -132,17 +130,16 @@ export class ModelPerformanceTracker {
     }
   }
 
-  /** Newest first, paged with `cursor`. */
+  /** Newest timestamp first, paged with `cursor` (the seq of the last record of the previous page). */
   async getPredictions(modelName: string, query?: PredictionsQuery | unknown): Promise<PredictionPage> {
     const name = this.#knownModel(modelName);
     const parsed = parseInput(PredictionsQuerySchema, query, 'query');
     const predictions: PredictionLog[] = [];
     let lastSeq: number | null = null;
     let more = false;
-    const before = parsed.cursor === undefined ? undefined : Number(parsed.cursor);
+    const after = parsed.cursor === undefined ? {} : { afterSeq: Number(parsed.cursor) };
     await throughStore(async () => {
-      for await (const { seq, record } of this.#store.newestFirst(before)) {
-        if (record.model_name !== name) continue;
+      for await (const { seq, record } of this.#store.newestFirst({ model: name, ...after })) {
         if (parsed.version !== undefined && record.model_version !== parsed.version) continue;
         if (predictions.length === parsed.limit) {
           more = true;
@@ -156,9 +153,8 @@ export class ModelPerformanceTracker {
   }
 
   /**
-   * Stored predictions made at or after `since`, newest first, that pass `match` (at most
-   * `limit`). Reads back from the newest records and stops at the first one older than `since`
-   * by more than a minute (records are kept in arrival order).
+   * Stored predictions stamped at or after `since`, newest first, that pass `match` (at most
+   * `limit`). Reads back by timestamp and stops at the first one older than `since`.
    */
   findRecent(since: string, match: (record: PredictionLog) => boolean, limit = 100): Promise<PredictionLog[]> {
     return throughStore(() => this.#findRecent(since, match, limit));
@@ -169,8 +165,8 @@ export class ModelPerformanceTracker {
     const sinceMs = Date.parse(since);
     for await (const { record } of this.#store.newestFirst()) {
       const at = Date.parse(record.timestamp);
-      if (at < sinceMs - 60_000) break;
-      if (at >= sinceMs && match(record)) {
+      if (at < sinceMs) break;
+      if (match(record)) {
         found.push(record);
         if (found.length >= limit) break;
       }
@@ -202,7 +198,7 @@ export class ModelPerformanceTracker {
     const version = this.#knownVersion(name, parsed.version);
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
-    const counts = await throughStore(() => this.#counts(name, version, window));
+    const counts = await throughStore(() => countWindow(this.#store, this.#labels.contribute, name, version, window));
     return buildPerformance(counts, { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now });
   }
 
@@ -215,20 +211,7 @@ export class ModelPerformanceTracker {
     const parsed = parseInput(BreakdownQuerySchema, query, 'query');
     const version = this.#knownVersion(name, parsed.version);
     const window = resolveWindow(parsed.window ?? this.#config.default_window, undefined, undefined, this.#now());
-    return throughStore(() => buildBreakdown(this.#store.newestFirst(), { model_name: name, model_version: version, by: parsed.by, window }));
-  }
-
-  async #counts(model: string, version: string, window: ResolvedWindow): Promise<BucketCounts> {
-    if (window.kind === 'all') return this.#store.aggregates.sum(model, version, null, null);
-    if (window.kind === 'hours') return this.#store.aggregates.sum(model, version, window.fromHour, window.toHour);
-    // The last N labeled predictions, and every prediction made since the oldest of them.
-    const counts = emptyCounts();
-    for await (const { record } of this.#store.newestFirst()) {
-      if (record.model_name !== model || record.model_version !== version) continue;
-      applyContribution(counts, this.#labels.contribute(record), 1);
-      if (counts.labeled === window.count) break;
-    }
-    return counts;
+    return throughStore(() => buildBreakdown(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, by: parsed.by, window }));
   }
 
   // ---------------------------------------------------------------- training and comparison
@@ -273,7 +256,7 @@ export class ModelPerformanceTracker {
       this.getPerformance(name, { version: parsed.version_a, ...window }),
       this.getPerformance(name, { version: parsed.version_b, ...window }),
     ]);
-    const paired = await throughStore(() => pairOutcomes(this.#store.newestFirst(), name, parsed.version_a, parsed.version_b));
+    const paired = await throughStore(() => pairOutcomes(this.#store.newestFirst({ model: name }), name, parsed.version_a, parsed.version_b));
     const comparison = buildComparison(a, b, paired, this.#config.comparison, this.#now());
     // Read-only (the CLI beside a running service): computed and returned, not stored.
     if (this.#readOnly) return comparison;

@@ -1,25 +1,31 @@
 import type { Window } from '../domain/performance.js';
+import type { PredictionLog } from '../domain/prediction.js';
 
 const HOUR_MS = 3_600_000;
 const UNIT_MS: Record<string, number> = { m: 60_000, h: HOUR_MS, d: 24 * HOUR_MS, w: 7 * 24 * HOUR_MS };
 
-/** A window resolved against a clock. */
+/**
+ * A window resolved against a clock. A time window holds the predictions whose `timestamp` is in
+ * [fromMs, toMs): `fromMs` included, `toMs` excluded, null for no bound.
+ */
 export type ResolvedWindow =
   | { kind: 'all'; window: Window }
-  | { kind: 'hours'; fromHour: number | null; toHour: number | null; window: Window }
+  | { kind: 'time'; fromMs: number | null; toMs: number | null; window: Window }
   | { kind: 'count'; count: number; window: Window };
 
 /**
- * Resolves `window` (`all`, `7d`, `500`) and `since`/`until` (ISO instants). Time windows are
- * counted in whole hours of prediction time: the hour that holds the window's start is included.
+ * Resolves `window` (`all`, `7d`, `500`) or `since`/`until` (ISO instants; the query schema
+ * refuses both together, and `since` after `until`). Exact to the millisecond of the
+ * predictions' timestamps: `since` is included and `until` excluded, so adjacent ranges split a
+ * history without overlap; a duration `7d` holds the predictions stamped from exactly now − 7 days
+ * up to and including now.
  */
 export function resolveWindow(spec: string | undefined, since: string | undefined, until: string | undefined, now: Date): ResolvedWindow {
-  const floorHour = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
   if (since !== undefined || until !== undefined) {
     return {
-      kind: 'hours',
-      fromHour: since === undefined ? null : floorHour(Date.parse(since)),
-      toHour: until === undefined ? null : floorHour(Date.parse(until)),
+      kind: 'time',
+      fromMs: since === undefined ? null : Date.parse(since),
+      toMs: until === undefined ? null : Date.parse(until),
       window: { kind: 'range', spec: null, since: since ?? null, until: until ?? null },
     };
   }
@@ -33,11 +39,19 @@ export function resolveWindow(spec: string | undefined, since: string | undefine
   if (unit === undefined) {
     return { kind: 'count', count: amount, window: { kind: 'count', spec, since: null, until: null } };
   }
-  const start = new Date(now.getTime() - amount * UNIT_MS[unit]!);
+  const start = now.getTime() - amount * UNIT_MS[unit]!;
   return {
-    kind: 'hours',
-    fromHour: floorHour(start.getTime()),
-    toHour: null,
-    window: { kind: 'duration', spec, since: start.toISOString(), until: now.toISOString() },
+    kind: 'time',
+    fromMs: start,
+    // now included: a prediction stamped this very millisecond is in the window.
+    toMs: now.getTime() + 1,
+    window: { kind: 'duration', spec, since: new Date(start).toISOString(), until: now.toISOString() },
   };
+}
+
+/** Whether a record's timestamp is inside a time window (every record is inside `all` and count windows). */
+export function inTimeWindow(record: Pick<PredictionLog, 'timestamp'>, window: ResolvedWindow): boolean {
+  if (window.kind !== 'time') return true;
+  const at = Date.parse(record.timestamp);
+  return (window.fromMs === null || at >= window.fromMs) && (window.toMs === null || at < window.toMs);
 }

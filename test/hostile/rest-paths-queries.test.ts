@@ -228,6 +228,8 @@ const invalidQueryRequest = fc
     fc.constantFrom('bad value', 'unknown key', 'repeated key'),
     fc.oneof(fc.constantFrom(...POISON_KEYS), hostileString({ maxLength: 10 })),
   )
+  // An empty parameter counts as absent (what forms send), so it cannot make a query invalid.
+  .filter(([, { bad }, change]) => change !== 'bad value' || bad[1] !== '')
   .map(([model, { endpoint, valid, bad, known }, change, extraKey]) => {
     const pairs: [string, string][] = Object.entries(valid);
     let what: string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseStoredJson } from '../../src/storage/durable-json-file.js';
 import { SegmentFileSchema, SegmentSummarySchema } from '../../src/storage/segment-files.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { fixedClock, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
+import { fixedClock, minutesBefore, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
 import { useTrackerHarness } from '../support/tracker-harness.js';
 
@@ -40,7 +40,8 @@ async function logRange(tracker: ModelPerformanceTracker, from: number, to: numb
 const largestWrite = (fs: RecordingFileSystem) => Math.max(0, ...fs.calls('writeFileSynced').map((call) => call.bytes ?? 0));
 
 /** Fixed-width ids and inputs, so a record's text is the same length whatever its number. */
-const fixedWidth = (n: number) => ({ prediction_id: `p-${String(n).padStart(6, '0')}`, input_data: { sample: 100_000 + n } });
+/** Same-width ids and inputs; made up to 2000 minutes before now (a timestamp ahead of the clock is refused). */
+const fixedWidth = (n: number) => ({ prediction_id: `p-${String(n).padStart(6, '0')}`, input_data: { sample: 100_000 + n }, timestamp: minutesBefore(2000 - n) });
 
 /**
  * Between 200 and 2,000 predictions the segment number (20 → 200) and the sequence numbers

@@ -68,7 +68,7 @@ describe('tracker.getBreakdown', () => {
     ]);
   });
 
-  it('takes the windows of the performance answer: a duration (whole hours) and the last N labeled', async () => {
+  it('takes the windows of the performance answer: a duration (exact to the millisecond) and the last N labeled', async () => {
     const tracker = await seed();
     // 10h back from 12:00 starts at 02:00: predictions made 10 hours before and later, n >= 20.
     expect((await tracker.getBreakdown('automations', { by: 'automation', version: '1.0', window: '10h' })).groups).toEqual(expectedGroups(20));

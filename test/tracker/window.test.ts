@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveWindow } from '../../src/tracker/window.js';
+import { inTimeWindow, resolveWindow } from '../../src/tracker/window.js';
 
 const NOW = new Date('2024-01-15T10:30:00.000Z');
 const ms = (iso: string) => Date.parse(iso);
@@ -11,30 +11,30 @@ describe('resolveWindow', () => {
     expect(resolveWindow('all', undefined, undefined, NOW)).toEqual(all);
   });
 
-  it('resolves 7d to the hours from the one holding now − 7 days', () => {
+  it('resolves 7d to exactly now − 7 days up to and including now', () => {
     expect(resolveWindow('7d', undefined, undefined, NOW)).toEqual({
-      kind: 'hours',
-      fromHour: ms('2024-01-08T10:00:00.000Z'),
-      toHour: null,
+      kind: 'time',
+      fromMs: ms('2024-01-08T10:30:00.000Z'),
+      toMs: NOW.getTime() + 1,
       window: { kind: 'duration', spec: '7d', since: '2024-01-08T10:30:00.000Z', until: '2024-01-15T10:30:00.000Z' },
     });
   });
 
-  it('floors the start of a 30m window to its hour (the whole hour is included)', () => {
+  it('does not round a 30m window to its hour', () => {
     const now = new Date('2024-01-15T10:20:00.000Z');
-    expect(resolveWindow('30m', undefined, undefined, now)).toEqual({
-      kind: 'hours',
-      fromHour: ms('2024-01-15T09:00:00.000Z'),
-      toHour: null,
-      window: { kind: 'duration', spec: '30m', since: '2024-01-15T09:50:00.000Z', until: '2024-01-15T10:20:00.000Z' },
-    });
+    const window = resolveWindow('30m', undefined, undefined, now);
+    expect(window.kind === 'time' && window.fromMs).toBe(ms('2024-01-15T09:50:00.000Z'));
+    expect(inTimeWindow({ timestamp: '2024-01-15T09:49:59.999Z' }, window)).toBe(false);
+    expect(inTimeWindow({ timestamp: '2024-01-15T09:50:00.000Z' }, window)).toBe(true);
+    expect(inTimeWindow({ timestamp: '2024-01-15T10:20:00.000Z' }, window)).toBe(true);
+    expect(inTimeWindow({ timestamp: '2024-01-15T10:20:00.001Z' }, window)).toBe(false);
   });
 
   it('supports hours and weeks', () => {
     const twelveHours = resolveWindow('12h', undefined, undefined, NOW);
-    expect(twelveHours.kind === 'hours' && twelveHours.fromHour).toBe(ms('2024-01-14T22:00:00.000Z'));
+    expect(twelveHours.kind === 'time' && twelveHours.fromMs).toBe(ms('2024-01-14T22:30:00.000Z'));
     const twoWeeks = resolveWindow('2w', undefined, undefined, NOW);
-    expect(twoWeeks.kind === 'hours' && twoWeeks.fromHour).toBe(ms('2024-01-01T10:00:00.000Z'));
+    expect(twoWeeks.kind === 'time' && twoWeeks.fromMs).toBe(ms('2024-01-01T10:30:00.000Z'));
   });
 
   it('resolves a bare number to the last N labeled predictions', () => {
@@ -45,28 +45,26 @@ describe('resolveWindow', () => {
     });
   });
 
-  it('resolves since/until to the hours holding them, and they win over a window spec', () => {
+  it('resolves since/until to [since, until), exact to the millisecond', () => {
     const since = '2024-01-10T05:59:59.000Z';
     const until = '2024-01-12T00:00:00.000Z';
-    const expected = {
-      kind: 'hours',
-      fromHour: ms('2024-01-10T05:00:00.000Z'),
-      toHour: ms('2024-01-12T00:00:00.000Z'),
-      window: { kind: 'range', spec: null, since, until },
-    };
-    expect(resolveWindow(undefined, since, until, NOW)).toEqual(expected);
-    expect(resolveWindow('7d', since, until, NOW)).toEqual(expected);
+    const window = resolveWindow(undefined, since, until, NOW);
+    expect(window).toEqual({ kind: 'time', fromMs: ms(since), toMs: ms(until), window: { kind: 'range', spec: null, since, until } });
+    expect(inTimeWindow({ timestamp: '2024-01-10T05:59:58.999Z' }, window)).toBe(false);
+    expect(inTimeWindow({ timestamp: since }, window)).toBe(true);
+    expect(inTimeWindow({ timestamp: '2024-01-11T23:59:59.999Z' }, window)).toBe(true);
+    expect(inTimeWindow({ timestamp: until }, window)).toBe(false);
   });
 
   it('leaves the open end of a one-sided range null', () => {
     expect(resolveWindow(undefined, undefined, '2024-01-12T07:45:00.000Z', NOW)).toEqual({
-      kind: 'hours',
-      fromHour: null,
-      toHour: ms('2024-01-12T07:00:00.000Z'),
+      kind: 'time',
+      fromMs: null,
+      toMs: ms('2024-01-12T07:45:00.000Z'),
       window: { kind: 'range', spec: null, since: null, until: '2024-01-12T07:45:00.000Z' },
     });
     const since = resolveWindow(undefined, '2024-01-12T07:45:00.000Z', undefined, NOW);
-    expect(since.kind === 'hours' && [since.fromHour, since.toHour]).toEqual([ms('2024-01-12T07:00:00.000Z'), null]);
+    expect(since.kind === 'time' && [since.fromMs, since.toMs]).toEqual([ms('2024-01-12T07:45:00.000Z'), null]);
   });
 
   it('rejects a spec it cannot read', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ModelNameSchema, ModelVersionSchema, TimestampSchema } from '../../../src/domain/names.js';
 import { WindowSpecSchema } from '../../../src/domain/queries.js';
+import { NOW } from '../../support/predictions.js';
 import {
   deepNesting,
   hostileJsonObject,
@@ -36,6 +37,15 @@ const unitInterval = fc.double({ min: 0, max: 1, noNaN: true });
 export const validTimestamp: fc.Arbitrary<string> = fc.oneof(
   fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString()),
   fc.constantFrom('2024-01-15T10:30:00+05:30', '2024-01-15T10:30:00-08:00', '2024-01-15T10:30:00.123456Z', '2024-02-29T23:59:59Z'),
+);
+
+/**
+ * A prediction's timestamp the service takes: any time up to 5 minutes after its clock (the
+ * hostile service's is fixed at NOW); later ones are refused by design.
+ */
+export const validPredictionTimestamp: fc.Arbitrary<string> = fc.oneof(
+  fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date(NOW.getTime() + 5 * 60_000), noInvalidDate: true }).map((date) => date.toISOString()),
+  fc.constantFrom('2024-01-15T10:30:00+05:30', '2024-01-15T03:30:00-08:00', '2024-01-15T10:30:00.123456Z', '2020-02-29T23:59:59Z', '2024-01-15T12:05:00Z'),
 );
 
 /** Strings TimestampSchema refuses. */
@@ -199,7 +209,7 @@ export const validPredictionBody: fc.Arbitrary<Body> = fc
       confidence: fc.option(unitInterval),
       ground_truth: fc.option(labelObject),
       context: hostileJsonObject,
-      timestamp: validTimestamp,
+      timestamp: validPredictionTimestamp,
     },
     { requiredKeys: ['model_name', 'prediction'] },
   )
