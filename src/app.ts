@@ -120,7 +120,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       const hubLogger = logger.child('integration');
       const connection = new HubConnection({ endpoint, logger: hubLogger });
       const stateStore = await openSensorsStateStore({ dataDir });
-      const publisher = new SensorPublisher({ tracker, hub: connection, logger: logger.child('sensors'), config: config.hub.sensors, stateStore });
+      const publisher = new SensorPublisher({ tracker, hub: connection, logger: logger.child('sensors'), config: config.hub.sensors, stateStore, configuredModels: Object.keys(config.models) });
       const capture = new EventCapture({ hub: connection, tracker, mappings, matching: config.hub.capture.matching, logger: hubLogger });
       const labeler = new ImplicitLabeler({ tracker, rules: config.hub.capture.implicit_labels, logger: hubLogger, now });
       const reevaluation = new ScheduledJob({
