@@ -66,6 +66,7 @@ export class HubConnection {
   private readonly abort = new AbortController();
   private readonly readyListeners = new Set<ReadyListener>();
   private readonly fatalListeners = new Set<FatalListener>();
+  private readonly disconnectListeners = new Set<() => void>();
   private waiters: Waiter[] = [];
   private phase: Phase = 'idle';
   private connection: Connection | undefined;
@@ -130,6 +131,12 @@ export class HubConnection {
   onReady(listener: ReadyListener): () => void {
     this.readyListeners.add(listener);
     return () => this.readyListeners.delete(listener);
+  }
+
+  /** Called each time an open connection is lost (it then reconnects by itself, and `onReady` follows). */
+  onDisconnect(listener: () => void): () => void {
+    this.disconnectListeners.add(listener);
+    return () => this.disconnectListeners.delete(listener);
   }
 
   /** Called once when the connection gives up for good (the token was refused on a reconnect). */
@@ -336,6 +343,13 @@ export class HubConnection {
     if (this.phase === 'stopped' || this.phase === 'failed') return;
     this.phase = 'reconnecting';
     this.logger.warn('lost the connection to Home Assistant; reconnecting', { url: this.endpoint.websocketUrl });
+    for (const listener of [...this.disconnectListeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error('a disconnect listener failed', { error });
+      }
+    }
   }
 
   private onReconnectAuthError(): void {
