@@ -2,16 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnection, type Connection, type HaWebSocket } from 'home-assistant-js-websocket';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import {
-  HubAuthError,
-  HubCannotConnectError,
-  HubConfigError,
-  HubConnectionLostError,
-  HubError,
-  HubStoppedError,
-  LIBRARY_ERROR,
-  toHubError,
-} from './errors.js';
+import { HubAuthError, HubCannotConnectError, HubConfigError, HubConnectionLostError, HubError, HubStoppedError, LIBRARY_ERROR, toHubError } from './errors.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { HubEndpoint } from './hub-endpoint.js';
 import { deliverEvent } from './deliver-event.js';
@@ -133,7 +124,7 @@ export class HubConnection {
     return () => this.readyListeners.delete(listener);
   }
 
-  /** Called each time an open connection is lost (it then reconnects by itself, and `onReady` follows). */
+  /** Called each time an open connection is lost (it reconnects by itself; `onReady` follows). */
   onDisconnect(listener: () => void): () => void {
     this.disconnectListeners.add(listener);
     return () => this.disconnectListeners.delete(listener);
@@ -343,13 +334,7 @@ export class HubConnection {
     if (this.phase === 'stopped' || this.phase === 'failed') return;
     this.phase = 'reconnecting';
     this.logger.warn('lost the connection to Home Assistant; reconnecting', { url: this.endpoint.websocketUrl });
-    for (const listener of [...this.disconnectListeners]) {
-      try {
-        listener();
-      } catch (error) {
-        this.logger.error('a disconnect listener failed', { error });
-      }
-    }
+    for (const listener of [...this.disconnectListeners]) void Promise.resolve().then(listener).catch((error: unknown) => this.logger.error('a disconnect listener failed', { error }));
   }
 
   private onReconnectAuthError(): void {
