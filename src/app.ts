@@ -14,7 +14,10 @@ import { StateChangeWatch } from './integration/capture/state-change-watch.js';
 import { SystemUsers } from './integration/capture/system-users.js';
 import { ImplicitLabeler } from './integration/implicit-labeler.js';
 import type { Logger } from './logging/logger.js';
+import { ProblemSensor } from './sensors/problem-sensor.js';
 import { openSensorsStateStore, SensorPublisher } from './sensors/sensor-publisher.js';
+import { SegmentVerifier } from './storage/segment-verifier.js';
+import { HealthProblems } from './tracker/health-problems.js';
 import { toError } from './logging/to-error.js';
 import { openTracker } from './open-tracker.js';
 import { ScheduledJob } from './service/scheduled-job.js';
@@ -91,6 +94,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     stops.push(() => retention.stop());
 
     let hub: App['hub'] = null;
+    const problems = new HealthProblems(now);
     const api = createApiServer({
       tracker,
       logger: logger.child('api'),
@@ -99,8 +103,9 @@ export async function startApp(options: AppOptions): Promise<App> {
       bodyLimitBytes: config.api.body_limit_bytes,
       apiToken,
       corsOrigins: config.api.cors_origins,
-      healthExtras: () =>
-        hub
+      healthExtras: () => ({
+        problems: problems.list(),
+        ...(hub
           ? {
               hub: {
                 connected: hub.connection.connected,
@@ -109,7 +114,8 @@ export async function startApp(options: AppOptions): Promise<App> {
                 events: hub.capture.counts(),
               },
             }
-          : {},
+          : {}),
+      }),
     });
     const address = await api.start();
     stops.push(() => api.stop());
@@ -120,7 +126,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       const hubLogger = logger.child('integration');
       const connection = new HubConnection({ endpoint, logger: hubLogger });
       const stateStore = await openSensorsStateStore({ dataDir });
-      const publisher = new SensorPublisher({ tracker, hub: connection, logger: logger.child('sensors'), config: config.hub.sensors, stateStore });
+      const publisher = new SensorPublisher({ tracker, hub: connection, logger: logger.child('sensors'), config: config.hub.sensors, stateStore, configuredModels: Object.keys(config.models) });
       const capture = new EventCapture({ hub: connection, tracker, mappings, matching: config.hub.capture.matching, logger: hubLogger });
       const labeler = new ImplicitLabeler({ tracker, rules: config.hub.capture.implicit_labels, logger: hubLogger, now });
       const reevaluation = new ScheduledJob({
@@ -147,6 +153,16 @@ export async function startApp(options: AppOptions): Promise<App> {
       };
       connection.onFatal(fatal);
       connection.onReady(() => publisher.republishAll());
+      // Not connected is a problem from start-up until the first connection, and after each loss until the next.
+      const hubDown = () =>
+        problems.report('hub', { kind: 'hub_disconnected', hub: endpoint.websocketUrl, message: 'not connected to Home Assistant; reconnecting (events and sensors wait)' });
+      hubDown();
+      connection.onDisconnect(hubDown);
+      connection.onReady(() => problems.clear('hub'));
+      const problemSensor = new ProblemSensor({ hub: connection, problems, logger: logger.child('sensors') });
+      connection.onReady(() => problemSensor.publish());
+      problemSensor.start();
+      stops.push(() => problemSensor.stop());
       stops.push(() => connection.stop());
       publisher.start();
       stops.push(() => publisher.stop());
@@ -187,6 +203,21 @@ export async function startApp(options: AppOptions): Promise<App> {
         });
       hub = { connection, capture, publisher };
     }
+
+    // Sealed segments are read only when a query reaches them: check them all once, in the
+    // background (one at a time, pausing between them). Start-up does not wait for it.
+    const verifier = new SegmentVerifier({
+      store: tracker.store,
+      logger: logger.child('storage'),
+      onUnreadable: (file, reason) =>
+        problems.report(`file:${file}`, {
+          kind: 'unreadable_file',
+          file,
+          message: `${file} is unreadable (${reason}); its predictions are missing from listings. Stop the service and run "hap ml-metrics doctor", then "hap ml-metrics repair"`,
+        }),
+    });
+    verifier.start();
+    stops.push(() => verifier.stop());
 
     return { tracker, url: address.url, hub, stop: stopAll };
   } catch (error) {

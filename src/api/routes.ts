@@ -65,8 +65,8 @@ function mergeCompareInput(query: Record<string, string>, body: Record<string, u
 }
 
 /** The REST API over the tracker: every endpoint, its handler and its documentation. */
-/** Adds to the health report what the tracker does not know (the process, the hub). */
-export type HealthExtras = () => Partial<Pick<TrackerHealth, 'hub'>>;
+/** Adds to the health report what the tracker does not know (the hub, the problems found since start-up). */
+export type HealthExtras = () => Partial<Pick<TrackerHealth, 'hub' | 'problems'>>;
 
 export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: HealthExtras): ApiRoute[] {
   let openApiDocument: OpenApiDocument | undefined;
@@ -217,10 +217,16 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
       public: true,
       handler: async () => {
         const memory = process.memoryUsage();
+        const base = tracker.health();
+        const extras = healthExtras?.() ?? {};
+        const problems = extras.problems ?? [];
         const health: TrackerHealth = {
-          ...tracker.health(),
+          ...base,
+          // Anything wrong (an unreadable segment, the hub gone) makes the service degraded, not only failing writes.
+          status: base.status === 'ok' && problems.length === 0 ? 'ok' : 'degraded',
+          problems,
           process: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, uptime_s: Math.round(process.uptime()) },
-          ...healthExtras?.(),
+          ...(extras.hub ? { hub: extras.hub } : {}),
         };
         return { status: health.status === 'ok' ? 200 : 503, body: health };
       },
@@ -228,7 +234,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
         operationId: 'health',
         summary: 'Service health (503 with the same body when degraded); needs no token',
         response: { status: 200, description: 'Healthy', schema: 'Health' },
-        otherResponses: [{ status: 503, description: 'Degraded: the store cannot take writes', schema: 'Health' }],
+        otherResponses: [{ status: 503, description: 'Degraded: the store cannot take writes, or `problems` lists what is wrong (an unreadable file, the hub not connected)', schema: 'Health' }],
         errors: [],
       },
     },

@@ -10,6 +10,7 @@ import { parseReadOptions } from './cli-options.js';
 import { loadDirectConfig } from './read-command.js';
 
 const REPAIR_TEXT: Record<StoreProblem['repair'], string> = {
+  salvage: 'repair writes what reads into a fresh file and moves the original aside',
   set_aside: 'repair moves it aside',
   rebuild_summary: 'repair recomputes it from the segment',
 };
@@ -40,13 +41,24 @@ export async function runDoctor(rawOptions: Record<string, unknown>, io: CliIo):
   return problems.length === 0 ? 0 : 1;
 }
 
+function renderSalvage(entry: RepairReport['salvaged'][number]): string {
+  const noun = entry.file.startsWith('predictions/') ? 'prediction(s)' : 'entry(ies)';
+  if (entry.kept === 0 && entry.lost === 0 && !entry.lost_exact) return `  ${entry.file}: nothing in it could be read (no fresh file written)`;
+  const lost = `lost ${entry.lost_exact ? '' : 'at least '}${entry.lost}${entry.cut_off ? ' (the file was cut off)' : ''}`;
+  const trailing = entry.trailing_lines > 0 ? `; dropped ${entry.trailing_lines} garbage line(s) after its end` : '';
+  return `  ${entry.file}: kept ${entry.kept} ${noun}, ${lost}${trailing}`;
+}
+
 function renderRepair(dataDir: string, report: RepairReport): string {
   const lines = [`${dataDir}: kept ${report.kept_segments} segment(s) holding ${report.kept_predictions} prediction(s)`];
+  if (report.salvaged.length > 0) {
+    lines.push(`salvaged (each original is in ${report.quarantine}, untouched):`, ...report.salvaged.map(renderSalvage));
+  }
   if (report.set_aside.length > 0) {
     lines.push(`set aside in ${report.quarantine} (nothing was deleted):`, ...report.set_aside.map((file) => `  ${file}`));
   }
   if (report.rebuilt.length > 0) lines.push('recomputed from their segments:', ...report.rebuilt.map((file) => `  ${file}`));
-  if (report.set_aside.length === 0 && report.rebuilt.length === 0) lines.push('nothing to repair');
+  if (report.salvaged.length === 0 && report.set_aside.length === 0 && report.rebuilt.length === 0) lines.push('nothing to repair');
   return `${lines.join('\n')}\n`;
 }
 

@@ -33,6 +33,17 @@ export const ComparisonListResponseSchema = z.object({
   comparisons: z.array(ModelComparisonSchema),
 });
 
+/** One thing wrong with the running service, named by its file (relative to the data directory) or its hub. */
+export const HealthProblemSchema = z.object({
+  kind: z.enum(['unreadable_file', 'hub_disconnected']),
+  file: z.string().optional(),
+  hub: z.string().optional(),
+  message: z.string(),
+  /** When it was first noticed. */
+  since: z.string(),
+});
+export type HealthProblem = z.infer<typeof HealthProblemSchema>;
+
 /** `GET /health`: the tracker's health report (503 when degraded). */
 export const HealthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -41,6 +52,8 @@ export const HealthResponseSchema = z.object({
   segments: z.number().int(),
   data_dir: z.string(),
   reason: z.string().optional(),
+  /** What is wrong (always present in `GET /health`; empty when nothing is): any problem makes the status `degraded`. */
+  problems: z.array(HealthProblemSchema).optional(),
   /** The service process (not the tracker): memory in bytes and uptime. */
   process: z
     .object({ rss_bytes: z.number().int(), heap_used_bytes: z.number().int(), uptime_s: z.number() })

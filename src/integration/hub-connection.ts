@@ -2,16 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnection, type Connection, type HaWebSocket } from 'home-assistant-js-websocket';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import {
-  HubAuthError,
-  HubCannotConnectError,
-  HubConfigError,
-  HubConnectionLostError,
-  HubError,
-  HubStoppedError,
-  LIBRARY_ERROR,
-  toHubError,
-} from './errors.js';
+import { HubAuthError, HubCannotConnectError, HubConfigError, HubConnectionLostError, HubError, HubStoppedError, LIBRARY_ERROR, toHubError } from './errors.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { HubEndpoint } from './hub-endpoint.js';
 import { deliverEvent } from './deliver-event.js';
@@ -66,6 +57,7 @@ export class HubConnection {
   private readonly abort = new AbortController();
   private readonly readyListeners = new Set<ReadyListener>();
   private readonly fatalListeners = new Set<FatalListener>();
+  private readonly disconnectListeners = new Set<() => void>();
   private waiters: Waiter[] = [];
   private phase: Phase = 'idle';
   private connection: Connection | undefined;
@@ -130,6 +122,12 @@ export class HubConnection {
   onReady(listener: ReadyListener): () => void {
     this.readyListeners.add(listener);
     return () => this.readyListeners.delete(listener);
+  }
+
+  /** Called each time an open connection is lost (it reconnects by itself; `onReady` follows). */
+  onDisconnect(listener: () => void): () => void {
+    this.disconnectListeners.add(listener);
+    return () => this.disconnectListeners.delete(listener);
   }
 
   /** Called once when the connection gives up for good (the token was refused on a reconnect). */
@@ -336,6 +334,7 @@ export class HubConnection {
     if (this.phase === 'stopped' || this.phase === 'failed') return;
     this.phase = 'reconnecting';
     this.logger.warn('lost the connection to Home Assistant; reconnecting', { url: this.endpoint.websocketUrl });
+    for (const listener of [...this.disconnectListeners]) void Promise.resolve().then(listener).catch((error: unknown) => this.logger.error('a disconnect listener failed', { error }));
   }
 
   private onReconnectAuthError(): void {

@@ -10,7 +10,7 @@ import { AlertStateSchema, baselineRange, detectDrops } from './drop-detector.js
 import type { HubPort } from './hub-port.js';
 import { assignSlugs } from './model-slug.js';
 import type { SensorState } from './sensor-state.js';
-import { TARGET_METRICS, buildSensorStates } from './sensor-states.js';
+import { TARGET_METRICS, buildSensorStates, pendingSensorStates } from './sensor-states.js';
 import type { SensorsConfig } from './sensors-config.js';
 import { DEBOUNCE_MAX_WAIT_MS } from './sensors-config.js';
 
@@ -46,6 +46,8 @@ export interface SensorPublisherOptions {
   logger: Logger;
   config: SensorsConfig;
   stateStore: SensorsStateStore;
+  /** The models in the configuration: their sensors are published (`unknown`) before their first prediction. */
+  configuredModels?: readonly string[];
 }
 
 type FailureKind = 'evaluate' | 'post_state' | 'fire_event' | 'save_state';
@@ -101,6 +103,11 @@ export class SensorPublisher {
   readonly #pending = new Map<string, PendingChange>();
   readonly #failing = new Set<FailureKind>();
   readonly #warnedSlugs = new Set<string>();
+  readonly #configuredModels: readonly string[];
+  /** Models whose entities the hub has accepted at least once (from this process). */
+  readonly #shown = new Set<string>();
+  /** Models with predictions when the publisher was created: the hub may already show their numbers, which are never replaced by `unknown`. */
+  readonly #hadData = new Set<string>();
   #tail: Promise<void> = Promise.resolve();
   #unsubscribe: (() => void) | null = null;
   #stopped = false;
@@ -111,6 +118,8 @@ export class SensorPublisher {
     this.#logger = options.logger;
     this.#config = options.config;
     this.#stateStore = options.stateStore;
+    this.#configuredModels = options.configuredModels ?? [];
+    for (const model of this.#tracker.listModels()) this.#hadData.add(model.model_name);
   }
 
   /** Listens for tracker changes. The first posting is `republishAll()`'s (the hub calls it on connect). */
@@ -150,6 +159,8 @@ export class SensorPublisher {
 
   #changed(model: string): void {
     if (this.#stopped) return;
+    // A new model's entities appear (unknown) at once, before its first evaluation is posted.
+    if (this.#isNew(model)) void this.#enqueue(() => this.#evaluateModels(model, { pendingOnly: true }));
     const fire = (): void => {
       const pending = this.#pending.get(model);
       if (!pending) return;
@@ -184,15 +195,20 @@ export class SensorPublisher {
     return run;
   }
 
-  /** Evaluates one model (`only`) or all of them. */
-  async #evaluateModels(only: string | null): Promise<void> {
-    let names: string[];
+  /**
+   * Evaluates one model (`only`) or all of them; a configured model with no prediction yet gets
+   * its entities as `unknown`. With `pendingOnly`, posts only the `unknown` entities of a model
+   * the hub has not been shown yet.
+   */
+  async #evaluateModels(only: string | null, { pendingOnly = false } = {}): Promise<void> {
+    let withData: string[];
     try {
-      names = this.#tracker.listModels().map((model) => model.model_name);
+      withData = this.#tracker.listModels().map((model) => model.model_name);
     } catch (error) {
       this.#failed('evaluate', error);
       return;
     }
+    const names = [...new Set([...withData, ...this.#configuredModels, ...(only === null ? [] : [only])])].sort();
     const { slugs, renamed } = assignSlugs(names);
     for (const name of renamed) {
       if (this.#warnedSlugs.has(name)) continue;
@@ -202,8 +218,25 @@ export class SensorPublisher {
     for (const name of only === null ? names : [only]) {
       if (this.#stopped) return;
       const slug = slugs.get(name);
-      if (slug !== undefined) await this.#evaluateModel(name, slug);
+      if (slug === undefined) continue;
+      const hasData = withData.includes(name);
+      if (!hasData || this.#isNew(name)) {
+        if (!this.#shown.has(name)) await this.#postAll(name, pendingSensorStates(name, { window: this.#config.window, minSamples: this.#config.min_samples, slug }));
+        if (pendingOnly || !hasData || !this.#shown.has(name)) continue;
+      }
+      await this.#evaluateModel(name, slug);
     }
+  }
+
+  /** A model the hub has never been shown that had no predictions at start: its entities appear as `unknown` before its first numbers. */
+  #isNew(model: string): boolean {
+    return !this.#shown.has(model) && !this.#hadData.has(model);
+  }
+
+  /** Posts a model's entities together (a slow hub costs one round trip, not seven); the model counts as shown once all were accepted. */
+  async #postAll(name: string, states: SensorState[]): Promise<void> {
+    const accepted = await Promise.all(states.map((sensor) => this.#post(sensor)));
+    if (accepted.every(Boolean)) this.#shown.add(name);
   }
 
   async #evaluateModel(name: string, slug: string): Promise<void> {
@@ -225,22 +258,23 @@ export class SensorPublisher {
       targets,
       slug,
     });
-    // A model's sensors are posted together: a slow hub costs one round trip, not seven.
-    await Promise.all(states.map((sensor) => this.#post(sensor)));
+    await this.#postAll(name, states);
     await this.#announce(current, baseline, targets);
   }
 
-  async #post(sensor: SensorState): Promise<void> {
+  /** True when the hub has the state (posted now or before). */
+  async #post(sensor: SensorState): Promise<boolean> {
     const key = fingerprint(sensor);
-    if (this.#posted.get(sensor.entity_id) === key) return;
+    if (this.#posted.get(sensor.entity_id) === key) return true;
     try {
       await this.#hub.postState(sensor.entity_id, sensor.state, sensor.attributes);
     } catch (error) {
       this.#failed('post_state', error, { entity_id: sensor.entity_id });
-      return;
+      return false;
     }
     this.#posted.set(sensor.entity_id, key);
     this.#succeeded('post_state');
+    return true;
   }
 
   /** Fires the drops and recoveries; only those the hub accepted are remembered (the rest are retried next time). */

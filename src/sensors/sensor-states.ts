@@ -1,3 +1,4 @@
+import { NATIVE_MODELS } from '../domain/native-models.js';
 import { TargetMetricSchema, type TargetMetric } from '../domain/target-metric.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import { modelSlug } from './model-slug.js';
@@ -160,6 +161,37 @@ export function buildSensorStates(performance: ModelPerformance, options: Sensor
       targets,
       last_evaluated: performance.last_evaluated,
     },
+  });
+  return states;
+}
+
+/**
+ * A model's entities before there is anything to show (a configured model with no prediction
+ * yet, or a new model between its first prediction and its first evaluation): the same entity
+ * ids as `buildSensorStates`, every state `unknown`. Home Assistant arms a `numeric_state` trigger
+ * only once it has seen the entity in a state that does not match, so a model whose first number
+ * is already below a threshold still fires the automations watching it.
+ */
+export function pendingSensorStates(modelName: string, options: Pick<SensorStateOptions, 'window' | 'minSamples' | 'slug'>): SensorState[] {
+  const prefix = entityPrefix(options.slug ?? modelSlug(modelName));
+  const common = { model_name: modelName, window: options.window };
+  const percent = (entity: string, friendly: string, icon: string): SensorState => ({
+    entity_id: `sensor.${prefix}_${entity}`,
+    state: 'unknown',
+    attributes: { unit_of_measurement: '%', state_class: 'measurement', friendly_name: `${modelName} ${friendly}`, icon, ...common },
+  });
+  const states = RATE_SENSOR_METRICS.map((metric) => percent(metric, LABELS[metric], ICONS[metric]));
+  states.push({
+    entity_id: `sensor.${prefix}_predictions`,
+    state: 'unknown',
+    attributes: { unit_of_measurement: 'predictions', state_class: 'measurement', friendly_name: `${modelName} predictions`, icon: 'mdi:counter', ...common },
+  });
+  if (modelName === NATIVE_MODELS.assistIntent) states.push(percent('command_understanding_rate', 'command understanding rate', 'mdi:message-check'));
+  if (modelName === NATIVE_MODELS.automations) states.push(percent('success_rate', 'success rate', 'mdi:robot-happy'));
+  states.push({
+    entity_id: `binary_sensor.${prefix}_below_target`,
+    state: 'unknown',
+    attributes: { device_class: 'problem', friendly_name: `${modelName} below target`, ...common, min_samples: options.minSamples },
   });
   return states;
 }

@@ -18,9 +18,11 @@ interface JsonDocumentStoreOptions<T> {
   fs?: FileSystem;
   /** Reads only: the data directory is not created. */
   readOnly?: boolean;
+  /** Text to write (default: JSON with two-space indentation). */
+  serialize?: (data: StoredDocument<T>) => string;
 }
 
-interface StoredDocument<T> {
+export interface StoredDocument<T> {
   schema_version: number;
   kind: string;
   document: T;
@@ -49,6 +51,7 @@ export class JsonDocumentStore<T> {
     const adapter = new DurableJsonFile(join(options.dataDir, options.fileName), {
       schema: schema as unknown as z.ZodType<StoredDocument<T>>,
       fs,
+      ...(options.serialize ? { serialize: options.serialize } : {}),
     });
     const db = new Low<StoredDocument<T>>(adapter, { schema_version: STORE_SCHEMA_VERSION, kind: options.kind, document: options.initial });
     await db.read();

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import type { FileSystem } from './file-system.js';
+import type { StoredDocument } from './json-document-store.js';
 import { JsonDocumentStore } from './json-document-store.js';
+
+/**
+ * One entry per line, as in a segment file: still one JSON document, and a damaged line costs
+ * only its entry when `repair` salvages the file.
+ */
+export function serializeLogDocument(stored: StoredDocument<readonly unknown[]>): string {
+  const { document, ...header } = stored;
+  const head = JSON.stringify(header).slice(0, -1);
+  return `${head},"document":[\n${document.map((entry) => JSON.stringify(entry)).join(',\n')}\n]}\n`;
+}
 
 /**
  * A small append-only list in one durable lowdb file (training sessions, comparisons): these grow
@@ -21,6 +32,7 @@ export class JsonLogStore<T> {
       kind: options.kind,
       schema: z.array(options.entry),
       initial: [],
+      serialize: serializeLogDocument,
       ...(options.fs ? { fs: options.fs } : {}),
       ...(options.readOnly ? { readOnly: true } : {}),
     });

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { PredictionLog } from '../domain/prediction.js';
 import { describeError, toError } from '../logging/to-error.js';
 import type { HourRecords } from './hour-records.js';
@@ -119,6 +120,27 @@ export class PredictionStore {
    */
   recordsOfHour(model: string, version: string, hour: number): Promise<HourRecords> {
     return recordsOfHour(this.#state, model, version, hour);
+  }
+
+  /** Sealed segments whose raw records are on disk, ascending (what the background verifier reads). */
+  sealedSegmentsWithRecords(): number[] {
+    return [...this.#state.sealed.values()]
+      .filter(({ summary }) => !summary.raw_dropped)
+      .map(({ summary }) => summary.segment)
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * Reads and validates one sealed segment file without keeping it (the cache is left alone);
+   * rejects with CorruptFileError naming the file when it is unreadable.
+   */
+  async verifySealedSegment(segment: number): Promise<void> {
+    await this.#state.files.readSegment(segment);
+  }
+
+  /** The file of a segment, relative to the data directory. */
+  segmentFile(segment: number): string {
+    return relative(this.#state.options.dataDir, this.#state.files.segmentPath(segment));
   }
 
   /** The running aggregates, to read; only the store's commits change them. */

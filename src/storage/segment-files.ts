@@ -10,7 +10,7 @@ const Count = z.number().int().min(0);
  * A label for a prediction in an older (sealed) segment, logged in the open segment before the
  * older one is rewritten: if the process dies in between, start-up applies it again.
  */
-const LabelIntentSchema = z.object({
+export const LabelIntentSchema = z.object({
   prediction_id: RecordIdSchema,
   segment: Count,
   /** The revision the target segment has once this label is in it. */

@@ -14,8 +14,9 @@ export class CorruptFileError extends StorageError {
     readonly reason: string,
   ) {
     super(
-      `${path} is unreadable (${reason}). It was left untouched. Restore it from a backup, ` +
-        `or move it out of the data directory and restart (its records will be missing).`,
+      `${path} is unreadable (${reason}). It was left untouched. Stop the service and run ` +
+        `"hap ml-metrics doctor" to list every damaged file, then "hap ml-metrics repair" to salvage ` +
+        `every readable record into a fresh file (the original is kept under quarantine/).`,
     );
   }
 }

@@ -1,10 +1,15 @@
 import fs from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
+import { ModelComparisonSchema } from '../domain/comparison.js';
+import { TrainingLogSchema } from '../domain/training.js';
 import { describeError } from '../logging/to-error.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
-import { DurableJsonFile, parseStoredJson } from './durable-json-file.js';
+import { parseStoredJson } from './durable-json-file.js';
 import { nodeFileSystem } from './file-system.js';
+import type { Salvage, SegmentFallback } from './salvage-files.js';
+import { salvageLog, salvageSegment } from './salvage-files.js';
+import { SegmentFilesOnDisk } from './segment-files-on-disk.js';
 import type { SegmentFile, SegmentSummary } from './segment-files.js';
 import { parseSegmentFileName, SegmentFileSchema, segmentFileName, SegmentSummarySchema } from './segment-files.js';
 import { CorruptFileError } from './storage-errors.js';
@@ -19,7 +24,9 @@ export interface StoreProblem {
   kind: 'unreadable' | 'missing_segment' | 'missing_summary' | 'stale_summary' | 'wrong_counts';
   detail: string;
   /** What `repair` does about it. */
-  repair: 'set_aside' | 'rebuild_summary';
+  repair: 'salvage' | 'set_aside' | 'rebuild_summary';
+  /** For `salvage`: what repair keeps and loses of the file's records. */
+  salvage?: Salvage;
 }
 
 interface DoctorOptions {
@@ -28,17 +35,27 @@ interface DoctorOptions {
   labelFingerprint: string;
 }
 
-/** Small files: read with a loose schema (header + an array), enough to tell whether they are sound. */
-const LOG_FILES: Array<{ name: string; kind: string; key: string }> = [
-  { name: 'training.json', kind: 'training-log', key: 'document' },
-  { name: 'comparisons.json', kind: 'comparison-log', key: 'document' },
-  { name: 'sensors-state.json', kind: 'sensors-state', key: 'document' },
+/** The logs, read with their entries' schemas (a damaged one is salvaged entry by entry), and the sensors' state (set aside whole). */
+const SMALL_FILES: Array<{ name: string; kind: string; entry: z.ZodType | null }> = [
+  { name: 'training.json', kind: 'training-log', entry: TrainingLogSchema },
+  { name: 'comparisons.json', kind: 'comparison-log', entry: ModelComparisonSchema },
+  { name: 'sensors-state.json', kind: 'sensors-state', entry: null },
 ];
 
 interface Scan {
   problems: StoreProblem[];
   segments: Map<number, SegmentFile>;
   summaries: Map<number, SegmentSummary>;
+  /** Fresh contents for the files to salvage, by relative path (null: nothing readable). */
+  salvaged: Map<string, { segment: SegmentFile | null } | { log: string | null }>;
+}
+
+function describeSalvage(salvage: Salvage, noun: string): string {
+  if (salvage.kept === 0 && salvage.lost === 0 && !salvage.lost_exact) return 'nothing in it can be read';
+  const parts = [`repair keeps ${salvage.kept} ${noun}`, `loses ${salvage.lost_exact ? '' : 'at least '}${salvage.lost}`];
+  if (salvage.cut_off) parts.push('the file ends early');
+  if (salvage.trailing_lines > 0) parts.push(`${salvage.trailing_lines} garbage line(s) after its end are dropped`);
+  return parts.join('; ');
 }
 
 /** Whether `a` (stored) counts what `b` (recomputed) does; a summary from version 1 has no predicted-class counts to compare. */
@@ -67,32 +84,29 @@ async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<{ value:
   }
 }
 
-async function scan(options: DoctorOptions): Promise<Scan> {
+async function scan(options: DoctorOptions, now: Date): Promise<Scan> {
   const { dataDir } = options;
   const problems: StoreProblem[] = [];
   const segments = new Map<number, SegmentFile>();
   const summaries = new Map<number, SegmentSummary>();
+  const salvaged: Scan['salvaged'] = new Map();
   const rel = (path: string) => relative(dataDir, path);
 
-  for (const file of LOG_FILES) {
+  for (const file of SMALL_FILES) {
     const path = join(dataDir, file.name);
     if (!(await nodeFileSystem.exists(path))) continue;
-    const schema = z.object({ ...storedFileHeader(file.kind), [file.key]: z.unknown() });
+    const schema = z.object({ ...storedFileHeader(file.kind), document: file.entry ? z.array(file.entry) : z.unknown() });
     const result = await readJson(path, schema);
-    if ('error' in result) problems.push({ file: rel(path), kind: 'unreadable', detail: result.error, repair: 'set_aside' });
+    if (!('error' in result)) continue;
+    if (file.entry === null) {
+      problems.push({ file: rel(path), kind: 'unreadable', detail: result.error, repair: 'set_aside' });
+      continue;
+    }
+    const { text, ...salvage } = salvageLog(await fs.readFile(path, 'utf8'), file.kind, file.entry);
+    salvaged.set(rel(path), { log: text });
+    problems.push({ file: rel(path), kind: 'unreadable', detail: `${result.error} (${describeSalvage(salvage, 'entries')})`, repair: 'salvage', salvage });
   }
 
-  const segmentsDir = join(dataDir, 'predictions');
-  for (const name of (await nodeFileSystem.readdir(segmentsDir)).sort()) {
-    const segment = parseSegmentFileName(name);
-    if (segment === null) continue;
-    const path = join(segmentsDir, name);
-    const result = await readJson(path, SegmentFileSchema);
-    if ('error' in result) problems.push({ file: rel(path), kind: 'unreadable', detail: result.error, repair: 'set_aside' });
-    else if (result.value.segment !== segment) {
-      problems.push({ file: rel(path), kind: 'unreadable', detail: `it says it is segment ${result.value.segment}`, repair: 'set_aside' });
-    } else segments.set(segment, result.value);
-  }
   const summariesDir = join(dataDir, 'aggregates');
   for (const name of (await nodeFileSystem.readdir(summariesDir)).sort()) {
     const segment = parseSegmentFileName(name);
@@ -101,6 +115,30 @@ async function scan(options: DoctorOptions): Promise<Scan> {
     const result = await readJson(path, SegmentSummarySchema);
     if ('error' in result) problems.push({ file: rel(path), kind: 'unreadable', detail: result.error, repair: 'set_aside' });
     else summaries.set(segment, result.value);
+  }
+  const segmentsDir = join(dataDir, 'predictions');
+  let nextSeq = 0;
+  for (const name of (await nodeFileSystem.readdir(segmentsDir)).sort()) {
+    const segment = parseSegmentFileName(name);
+    if (segment === null) continue;
+    const path = join(segmentsDir, name);
+    const summary = summaries.get(segment);
+    const result = await readJson(path, SegmentFileSchema);
+    if ('error' in result) {
+      const fallback: SegmentFallback = summary
+        ? { first_seq: summary.first_seq, revision: summary.source_revision, record_count: summary.raw_dropped ? null : summary.record_count }
+        : { first_seq: nextSeq, revision: 0, record_count: null };
+      const { data, ...salvage } = salvageSegment(await fs.readFile(path, 'utf8'), segment, fallback, now);
+      salvaged.set(rel(path), { segment: data });
+      problems.push({ file: rel(path), kind: 'unreadable', detail: `${result.error} (${describeSalvage(salvage, 'predictions')})`, repair: 'salvage', salvage });
+      if (data) nextSeq = data.first_seq + data.records.length;
+    } else if (result.value.segment !== segment) {
+      problems.push({ file: rel(path), kind: 'unreadable', detail: `it says it is segment ${result.value.segment}`, repair: 'set_aside' });
+    } else {
+      segments.set(segment, result.value);
+      nextSeq = result.value.first_seq + result.value.records.length;
+    }
+    if (summary) nextSeq = Math.max(nextSeq, summary.first_seq + summary.record_count);
   }
 
   const unreadable = new Set(problems.map((problem) => problem.file));
@@ -132,15 +170,17 @@ async function scan(options: DoctorOptions): Promise<Scan> {
       problems.push({ file: summaryPath, kind: 'wrong_counts', detail: 'its counts differ from the segment\'s records', repair: 'rebuild_summary' });
     }
   }
-  return { problems, segments, summaries };
+  return { problems, segments, summaries, salvaged };
 }
 
 /** Checks every file of a data directory; changes nothing. */
 export async function diagnoseStore(options: DoctorOptions): Promise<StoreProblem[]> {
-  return (await scan(options)).problems;
+  return (await scan(options, new Date())).problems;
 }
 
 export interface RepairReport {
+  /** Damaged files whose readable records were written into a fresh file of the same name; the original is in the quarantine. */
+  salvaged: Array<{ file: string } & Salvage>;
   /** Files moved into the quarantine folder (relative to the data directory). */
   set_aside: string[];
   /** Summary files recomputed from their segment's records. */
@@ -152,44 +192,65 @@ export interface RepairReport {
 }
 
 /**
- * Moves unreadable files (and summaries whose segment is gone) into `quarantine/<time>/`, never
- * deleting anything, then recomputes every summary from the segments that remain. Takes the data
- * directory's lock: the service must be stopped.
+ * Salvages damaged segments and logs (every record that parses and validates goes into a fresh
+ * file; the original is moved into `quarantine/<time>/` untouched), moves other unreadable files
+ * (and summaries whose segment is gone) there too, never deleting anything, then recomputes the
+ * summaries of the segments that changed or lack one. Takes the data directory's lock: the
+ * service must be stopped.
  */
 export async function repairStore(options: DoctorOptions & { now?: Date }): Promise<RepairReport> {
   const release = await acquireDataDirLock(options.dataDir);
   try {
-    const { problems, segments } = await scan(options);
-    const report: RepairReport = { set_aside: [], rebuilt: [], quarantine: null, kept_segments: segments.size, kept_predictions: 0 };
-    const aside = problems.filter((problem) => problem.repair === 'set_aside');
-    // A segment set aside takes its summary along: the aggregates are rebuilt from what remains.
+    const now = options.now ?? new Date();
+    const { problems, segments, salvaged } = await scan(options, now);
+    const report: RepairReport = { salvaged: [], set_aside: [], rebuilt: [], quarantine: null, kept_segments: 0, kept_predictions: 0 };
+    const aside = problems.filter((problem) => problem.repair !== 'rebuild_summary');
+    const rebuild = new Set<number>();
     for (const problem of [...aside]) {
       const segment = problem.file.startsWith('predictions/') ? parseSegmentFileName(problem.file.slice('predictions/'.length)) : null;
       if (segment === null) continue;
+      const fresh = salvaged.get(problem.file);
+      if (fresh && 'segment' in fresh && fresh.segment) {
+        segments.set(segment, fresh.segment);
+        rebuild.add(segment);
+        continue;
+      }
+      // A segment set aside with nothing readable takes its summary along.
       const summary = join('aggregates', segmentFileName(segment));
       if ((await nodeFileSystem.exists(join(options.dataDir, summary))) && !aside.some((entry) => entry.file === summary)) {
         aside.push({ file: summary, kind: 'missing_segment', detail: 'its segment was set aside', repair: 'set_aside' });
       }
     }
     if (aside.length > 0) {
-      const stamp = (options.now ?? new Date()).toISOString().replaceAll(':', '-');
-      const quarantine = join(options.dataDir, 'quarantine', stamp);
+      const quarantine = join(options.dataDir, 'quarantine', now.toISOString().replaceAll(':', '-'));
       await fs.mkdir(quarantine, { recursive: true });
       report.quarantine = relative(options.dataDir, quarantine);
       for (const problem of aside) {
-        const target = join(quarantine, problem.file.replaceAll('/', '__'));
-        await fs.rename(join(options.dataDir, problem.file), target);
-        report.set_aside.push(problem.file);
+        await fs.rename(join(options.dataDir, problem.file), join(quarantine, problem.file.replaceAll('/', '__')));
+        if (problem.repair === 'salvage' && problem.salvage) report.salvaged.push({ file: problem.file, ...problem.salvage });
+        else report.set_aside.push(problem.file);
+      }
+    }
+    const files = new SegmentFilesOnDisk(options.dataDir, nodeFileSystem);
+    for (const [file, fresh] of salvaged) {
+      if ('segment' in fresh && fresh.segment) await files.writeSegment(fresh.segment);
+      if ('log' in fresh && fresh.log !== null) {
+        const path = join(options.dataDir, file);
+        const temp = join(options.dataDir, `.${file}.tmp`);
+        await nodeFileSystem.writeFileSynced(temp, fresh.log);
+        await nodeFileSystem.rename(temp, path);
+        await nodeFileSystem.syncDirectory(options.dataDir);
       }
     }
     const highest = Math.max(0, ...segments.keys());
-    for (const [segment, data] of segments) {
+    report.kept_segments = segments.size;
+    for (const [segment, data] of [...segments].sort(([a], [b]) => a - b)) {
       report.kept_predictions += data.records.length;
       const summaryPath = join(options.dataDir, 'aggregates', segmentFileName(segment));
+      const hasSummary = await nodeFileSystem.exists(summaryPath);
       const needs = problems.some((problem) => problem.repair === 'rebuild_summary' && problem.file === join('aggregates', segmentFileName(segment)));
-      if (!needs && !(segment !== highest && !(await nodeFileSystem.exists(summaryPath)))) continue;
-      const adapter = new DurableJsonFile<SegmentSummary>(summaryPath, { schema: SegmentSummarySchema, serialize: (value) => `${JSON.stringify(value)}\n` });
-      await adapter.write(summarizeSegment(data, options.contribute, options.labelFingerprint));
+      if (!needs && !(rebuild.has(segment) && hasSummary) && !(segment !== highest && !hasSummary)) continue;
+      await files.writeSummary(summarizeSegment(data, options.contribute, options.labelFingerprint));
       report.rebuilt.push(relative(options.dataDir, summaryPath));
     }
     return report;

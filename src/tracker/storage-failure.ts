@@ -7,9 +7,8 @@ export function storageFailure(error: unknown): Error {
   if (error instanceof DuplicateIdError) return new ConflictError(error.message);
   if (error instanceof UnknownIdError) return new NotFoundError(error.message);
   if (error instanceof WriteFailedError) return new StorageUnavailableError(error.message);
-  if (error instanceof CorruptFileError) {
-    return new StorageUnavailableError(`${error.message} Run "hap ml-metrics doctor" to list every damaged file.`);
-  }
+  // Its message already says to run doctor and repair.
+  if (error instanceof CorruptFileError) return new StorageUnavailableError(error.message);
   return toError(error);
 }
 

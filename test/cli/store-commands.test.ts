@@ -53,11 +53,17 @@ describe('hap ml-metrics doctor and repair', () => {
     expect(result.stdout).toMatch(/every file reads and validates/);
   });
 
-  it('names every damaged file, repair sets them aside without deleting, and the store opens again', async () => {
+  it('names every damaged file; repair salvages what reads, sets aside nothing else, prints what was kept and lost per file, and the store opens again', async () => {
     const segment2 = join(dataDir, 'predictions', 'segment-00000002.json');
     const original2 = await readFile(segment2, 'utf8');
-    const truncated = original2.slice(0, original2.length / 2);
+    const cut = Math.floor(original2.length / 2);
+    const truncated = original2.slice(0, cut);
     await writeFile(segment2, truncated);
+    // The records whose whole line lies before the cut are the ones that survive.
+    const survivors = original2
+      .split('\n')
+      .filter((line) => line.startsWith('{"prediction_id"') && truncated.includes(line.replace(/,$/, '')))
+      .map((line) => (JSON.parse(line.replace(/,$/, '')) as { prediction_id: string }).prediction_id);
     await writeFile(join(dataDir, 'training.json'), 'not json at all');
     await rm(join(dataDir, 'aggregates', 'segment-00000003.json'));
     const summary1 = join(dataDir, 'aggregates', 'segment-00000001.json');
@@ -68,38 +74,40 @@ describe('hap ml-metrics doctor and repair', () => {
     const doctor = hap('doctor');
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toContain('4 problem(s)');
-    expect(doctor.stdout).toMatch(/predictions\/segment-00000002\.json: not valid JSON.*moves it aside/);
+    expect(doctor.stdout).toMatch(new RegExp(`predictions/segment-00000002\\.json: not valid JSON.*repair keeps ${survivors.length} predictions; loses ${10 - survivors.length}; the file ends early.*fresh file`));
     expect(doctor.stdout).toMatch(/training\.json: not valid JSON/);
     expect(doctor.stdout).toMatch(/aggregates\/segment-00000003\.json: sealed segment 3 has no summary/);
     expect(doctor.stdout).toMatch(/aggregates\/segment-00000001\.json: its counts differ/);
 
-    // The service refuses to start on the damaged store and leaves the bad file as it was.
+    // The service refuses to start on the damaged store, says what to run, and leaves the bad file as it was.
     // (sealed segments are validated when read; start-up reads summaries, so it stops at training.json)
-    await expect(openTracker({ dataDir, config: CONFIG })).rejects.toThrow(/training\.json is unreadable/);
+    await expect(openTracker({ dataDir, config: CONFIG })).rejects.toThrow(/training\.json is unreadable.*hap ml-metrics repair/s);
     expect(await readFile(segment2, 'utf8')).toBe(truncated);
 
     const repair = hap('repair');
     expect(repair.code).toBe(0);
-    expect(repair.stdout).toMatch(/kept 3 segment\(s\) holding 25 prediction\(s\)/);
-    expect(repair.stdout).toMatch(/set aside in quarantine\/.*nothing was deleted/);
-    expect(repair.stdout).toMatch(/predictions\/segment-00000002\.json/);
-    expect(repair.stdout).toMatch(/aggregates\/segment-00000002\.json/);
+    const kept = 25 + survivors.length;
+    expect(repair.stdout).toMatch(new RegExp(`kept 4 segment\\(s\\) holding ${kept} prediction\\(s\\)`));
+    expect(repair.stdout).toMatch(/salvaged \(each original is in quarantine\/.*untouched\)/);
+    expect(repair.stdout).toContain(`predictions/segment-00000002.json: kept ${survivors.length} prediction(s), lost ${10 - survivors.length} (the file was cut off)`);
+    expect(repair.stdout).toContain('training.json: nothing in it could be read');
     expect(repair.stdout).toMatch(/recomputed from their segments:\n(.*\n)*\s+aggregates\/segment-00000001\.json/);
 
     const [stamp] = await readdir(join(dataDir, 'quarantine'));
     const quarantined = await readdir(join(dataDir, 'quarantine', stamp!));
-    expect(quarantined.sort()).toEqual(['aggregates__segment-00000002.json', 'predictions__segment-00000002.json', 'training.json']);
+    expect(quarantined.sort()).toEqual(['predictions__segment-00000002.json', 'training.json']);
     expect(await readFile(join(dataDir, 'quarantine', stamp!, 'predictions__segment-00000002.json'), 'utf8')).toBe(truncated);
 
     expect(hap('doctor').code).toBe(0);
     const tracker = await openTracker({ dataDir, config: CONFIG });
     try {
-      expect(tracker.health().stored_predictions).toBe(25);
+      expect(tracker.health().stored_predictions).toBe(kept);
       const performance = await tracker.getPerformance('voice_recognition');
-      expect(performance.total_predictions).toBe(25);
+      expect(performance.total_predictions).toBe(kept);
       const rebuilt = await tracker.store.rebuildAggregates();
       expect(rebuilt.sum('voice_recognition', '1.0', null, null)).toEqual(tracker.store.aggregates.sum('voice_recognition', '1.0', null, null));
-      expect(await tracker.getPrediction('p12')).toBeNull();
+      for (const id of survivors) expect(await tracker.getPrediction(id)).not.toBeNull();
+      expect(await tracker.getPrediction('p19')).toBeNull();
       expect(await tracker.getPrediction('p22')).not.toBeNull();
     } finally {
       await tracker.close();

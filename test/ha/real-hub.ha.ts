@@ -13,7 +13,7 @@ import type { TempDir } from '../support/temp-dir.js';
 import { createTempDir } from '../support/temp-dir.js';
 import { skipRealHub } from './support/global-setup.js';
 import { createLongLivedToken, onboardOwner } from './support/ha-auth.js';
-import { ACCURACY_TARGET_PERCENT, AUTOMATIONS, BLUEPRINT_PATH, FLAGS, writeHomeAssistantConfig } from './support/ha-config.js';
+import { ACCURACY_TARGET_PERCENT, AUTOMATIONS, BLUEPRINT_PATH, FIRST_BELOW_MODELS, FLAGS, writeHomeAssistantConfig } from './support/ha-config.js';
 import type { HomeAssistantProcess } from './support/ha-process.js';
 import { spawnHomeAssistant, waitForHomeAssistant } from './support/ha-process.js';
 import type { HaState } from './support/ha-rest.js';
@@ -37,7 +37,10 @@ const DROP_EVENT = 'ml_metrics_performance_drop';
 const SERVICE_CONFIG = {
   schema_version: 1,
   log_level: 'info',
-  models: { [MODEL]: { label_key: 'user_id', targets: { accuracy: ACCURACY_TARGET_PERCENT / 100 } } },
+  models: {
+    [MODEL]: { label_key: 'user_id', targets: { accuracy: ACCURACY_TARGET_PERCENT / 100 } },
+    [FIRST_BELOW_MODELS.configured]: { label_key: 'room', targets: { accuracy: ACCURACY_TARGET_PERCENT / 100 } },
+  },
   hub: { sensors: { window: '7d', min_samples: 2, debounce_ms: 50 }, capture: { matching: { pending_seconds: 2 } } },
 };
 
@@ -91,6 +94,12 @@ async function stateBecomes(entityId: string, expected: string, timeoutMs = 20_0
     `${entityId} to be ${expected}`,
     async () => `it is ${JSON.stringify((await state(entityId))?.state ?? 'absent')}`,
   );
+}
+
+/** Logs a prediction through the service's REST API. */
+async function logPrediction(body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${service!.api}/predictions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== 201) throw new Error(`POST ${API_PREFIX}/predictions answered ${response.status}: ${await response.text()}`);
 }
 
 async function servicePredictions(): Promise<Map<string, PredictionRecord>> {
@@ -211,6 +220,39 @@ describe.skipIf(skipRealHub())(`the service against a real Home Assistant ${inje
     expect((await state(FLAGS.belowTarget))?.state).toBe('off');
     expect((await state(FLAGS.dropEvent))?.state).toBe('off');
     expect((await state(FLAGS.blueprint))?.state).toBe('off');
+  });
+
+  it('automations fire for models whose very first evaluation is already below the target (numeric_state, and the blueprint on the below-target sensor)', async () => {
+    const { configured, unconfigured } = FIRST_BELOW_MODELS;
+    // A configured model's sensors are there (unknown) from the moment the hub connected, before any prediction.
+    await stateBecomes(`sensor.ml_${configured}_accuracy`, 'unknown');
+    expect((await state(`binary_sensor.ml_${configured}_below_target`))?.state).toBe('unknown');
+    expect(await state(`sensor.ml_${unconfigured}_accuracy`)).toBeNull();
+
+    // 7 of 10 right, the first one wrong: every evaluation, whichever prefix of the ten it sees, is below 90 %.
+    const outcomes = [false, true, true, true, true, true, true, true, false, false];
+    for (const model of [configured, unconfigured]) {
+      for (const [index, right] of outcomes.entries()) {
+        await logPrediction({
+          prediction_id: `${model}-${index}`,
+          model_name: model,
+          prediction: { room: 'kitchen' },
+          confidence: 0.8,
+          ground_truth: { room: right ? 'kitchen' : 'hall' },
+        });
+      }
+    }
+    await stateBecomes(`sensor.ml_${configured}_accuracy`, '70.0');
+    await stateBecomes(`sensor.ml_${unconfigured}_accuracy`, '70.0');
+    await stateBecomes(`binary_sensor.ml_${configured}_below_target`, 'on');
+    await stateBecomes(FLAGS.firstBelowTarget, 'on', 10_000);
+    await stateBecomes(FLAGS.newModelBelow, 'on', 10_000);
+    // The blueprint watches the confidence sensor (80 %, never under its threshold of 10): only the below-target sensor can have fired it.
+    expect((await state(`sensor.ml_${configured}_confidence`))?.state).toBe('80.0');
+    await stateBecomes(FLAGS.firstBlueprint, 'on', 10_000);
+    for (const id of [AUTOMATIONS.firstBelowTarget, AUTOMATIONS.firstBlueprint, AUTOMATIONS.newModelBelow]) {
+      expect((await state(id))?.attributes['last_triggered'], `${id} last_triggered`).toEqual(expect.any(String));
+    }
   });
 
   it('a numeric_state automation below the target on the accuracy sensor fires, and so does one on ml_metrics_performance_drop', async () => {

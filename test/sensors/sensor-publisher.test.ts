@@ -61,13 +61,14 @@ async function openAll(targets: Record<string, number> = {}): Promise<void> {
   stateStore = await openSensorsStateStore({ dataDir: dir.path });
 }
 
-function publisher(config: SensorsConfigInput = {}): SensorPublisher {
+function publisher(config: SensorsConfigInput = {}, configuredModels: string[] = []): SensorPublisher {
   const created = new SensorPublisher({
     tracker,
     hub,
     logger: log,
     config: SensorsConfigSchema.parse(config),
     stateStore,
+    configuredModels,
   });
   publishers.push(created);
   return created;
@@ -129,7 +130,8 @@ describe('SensorPublisher publishing', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await openAll();
     publisher({ debounce_ms: 2000 }).start();
-    const predictionPosts = () => hub.posts.filter((post) => post.entityId === 'sensor.ml_voice_recognition_predictions');
+    // A new model's entities appear as unknown at once; its numbers wait for the debounce.
+    const predictionPosts = () => hub.posts.filter((post) => post.entityId === 'sensor.ml_voice_recognition_predictions' && post.state !== 'unknown');
     // Five changes one second apart (t = 0 … 4 s): the 2 s debounce never elapses.
     for (let second = 0; second < 5; second += 1) {
       if (second > 0) vi.advanceTimersByTime(1000);
@@ -196,12 +198,49 @@ describe('SensorPublisher publishing', () => {
     expect(vi.getTimerCount()).toBeGreaterThan(0);
 
     await sensors.stop();
+    const attempts = hub.attempts.posts;
     expect(vi.getTimerCount()).toBe(0);
     await logPredictions(1, 'none');
     expect(vi.getTimerCount()).toBe(0);
     await sensors.evaluateAll();
     await sensors.republishAll();
-    expect(hub.attempts.posts).toBe(0);
+    expect(hub.attempts.posts).toBe(attempts);
+  });
+});
+
+describe('SensorPublisher arms numeric_state automations (entities exist, unknown, before the first number)', () => {
+  const statesOf = (entityId: string) => hub.posts.filter((post) => post.entityId === entityId).map((post) => post.state);
+
+  it('publishes a configured model with no prediction yet as unknown when the hub connects', async () => {
+    await openAll({ accuracy: 0.9 });
+    await publisher({}, [MODEL]).republishAll();
+    expect(hub.posts.map((post) => post.entityId)).toEqual(ENTITIES);
+    expect(new Set(hub.posts.map((post) => post.state))).toEqual(new Set(['unknown']));
+  });
+
+  it('shows a new model as unknown on its first prediction, then its first evaluation, even one already below target', async () => {
+    await openAll({ accuracy: 0.9 });
+    publisher({ debounce_ms: 10, min_samples: 2 }).start();
+    await logPredictions(1, 'wrong');
+    await logPredictions(2, 'correct');
+    await vi.waitFor(() => expect(hub.latest('sensor.ml_voice_recognition_predictions')?.state).toBe('3'));
+    const accuracy = statesOf('sensor.ml_voice_recognition_accuracy');
+    expect(accuracy[0]).toBe('unknown');
+    expect(accuracy.slice(1).every((state) => Number(state) < 90)).toBe(true);
+    expect(accuracy.at(-1)).toBe('66.7');
+    const problem = statesOf('binary_sensor.ml_voice_recognition_below_target');
+    expect([problem[0], problem.at(-1)]).toEqual(['unknown', 'on']);
+  });
+
+  it('never shows unknown again for a model whose numbers the hub may already show', async () => {
+    await openAll({ accuracy: 0.9 });
+    await logPredictions(2, 'correct');
+    const sensors = publisher({ debounce_ms: 10 }, [MODEL]);
+    sensors.start();
+    await logPredictions(1, 'wrong');
+    await vi.waitFor(() => expect(hub.latest('sensor.ml_voice_recognition_accuracy')?.state).toBe('66.7'));
+    await sensors.republishAll();
+    expect(statesOf('sensor.ml_voice_recognition_accuracy')).not.toContain('unknown');
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatPercent } from '../../src/sensors/percent.js';
 import type { SensorState } from '../../src/sensors/sensor-state.js';
-import { buildSensorStates } from '../../src/sensors/sensor-states.js';
+import { buildSensorStates, pendingSensorStates } from '../../src/sensors/sensor-states.js';
 import { emptyPerformanceFixture, performanceFixture } from './performance-fixture.js';
 
 const OPTIONS = { window: '7d', minSamples: 20, targets: {} };
@@ -167,5 +167,19 @@ describe('formatPercent', () => {
     [null, 'unknown'],
   ])('%s → %s', (rate, text) => {
     expect(formatPercent(rate)).toBe(text);
+  });
+});
+
+describe('pendingSensorStates', () => {
+  it('has the same entities as the evaluated states, every state unknown, for plain and native models', () => {
+    for (const model_name of ['voice_recognition', 'assist_intent', 'automations', 'Kitchen Presence']) {
+      const evaluated = buildSensorStates(performanceFixture({ model_name }), OPTIONS).map((state) => state.entity_id);
+      const pending = pendingSensorStates(model_name, OPTIONS);
+      expect(pending.map((state) => state.entity_id), model_name).toEqual(evaluated);
+      expect(new Set(pending.map((state) => state.state)), model_name).toEqual(new Set(['unknown']));
+      for (const state of pending.filter((entry) => entry.entity_id.startsWith('sensor.') && !entry.entity_id.endsWith('_predictions'))) {
+        expect(state.attributes, state.entity_id).toMatchObject({ unit_of_measurement: '%', state_class: 'measurement', model_name });
+      }
+    }
   });
 });

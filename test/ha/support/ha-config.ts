@@ -37,7 +37,18 @@ export const FLAGS = {
   belowTarget: 'input_boolean.ml_accuracy_below_target',
   dropEvent: 'input_boolean.ml_drop_event_seen',
   blueprint: 'input_boolean.ml_blueprint_fired',
+  firstBelowTarget: 'input_boolean.ml_first_below_target',
+  firstBlueprint: 'input_boolean.ml_first_blueprint_fired',
+  newModelBelow: 'input_boolean.ml_new_model_below',
 } as const;
+
+/**
+ * Models whose very first evaluation is already below the target (the numeric_state trap: Home
+ * Assistant arms the trigger only after seeing a state that does not match). `configured` is in the
+ * service's config with an accuracy target; `unconfigured` is not: its sensors appear with its
+ * first prediction.
+ */
+export const FIRST_BELOW_MODELS = { configured: 'presence_guess', unconfigured: 'doorbell_guess' } as const;
 
 /** Automation entity ids (from their aliases). */
 export const AUTOMATIONS = {
@@ -45,6 +56,9 @@ export const AUTOMATIONS = {
   belowTarget: 'automation.test_voice_accuracy_below_target',
   dropEvent: 'automation.test_voice_accuracy_drop_event',
   blueprint: 'automation.test_voice_accuracy_drop_blueprint',
+  firstBelowTarget: 'automation.test_first_evaluation_below_target',
+  firstBlueprint: 'automation.test_first_evaluation_blueprint',
+  newModelBelow: 'automation.test_new_model_below',
 } as const;
 
 /**
@@ -115,6 +129,12 @@ input_boolean:
     name: ml drop event seen
   ml_blueprint_fired:
     name: ml blueprint fired
+  ml_first_below_target:
+    name: ml first evaluation below target
+  ml_first_blueprint_fired:
+    name: ml first evaluation blueprint fired
+  ml_new_model_below:
+    name: ml new model below
   kitchen_lamp:
     name: ${ASSIST_ENTITIES.kitchenLamp.name}
   hall_light:
@@ -136,6 +156,9 @@ automation: !include automations.yaml
  * - the service's ml_metrics_performance_drop event.
  * - the shipped blueprint, with its duration left at the default.
  * - TRACED_AUTOMATIONS: one left alone, one a person reverses, one that fails.
+ * - FIRST_BELOW_MODELS: numeric_state below the target on each one's accuracy sensor, and the
+ *   blueprint on the configured one's confidence sensor with a threshold its confidence never
+ *   goes under (so only the blueprint's below-target trigger can fire it).
  */
 function automationsYaml(): string {
   return `# Written by test/ha/support/ha-config.ts for the real-hub suite.
@@ -187,6 +210,40 @@ function automationsYaml(): string {
         - service: input_boolean.turn_on
           target:
             entity_id: ${FLAGS.blueprint}
+
+- id: test_first_evaluation_below_target
+  alias: test first evaluation below target
+  trigger:
+    - platform: numeric_state
+      entity_id: sensor.ml_${FIRST_BELOW_MODELS.configured}_accuracy
+      below: ${ACCURACY_TARGET_PERCENT}
+  action:
+    - service: input_boolean.turn_on
+      target:
+        entity_id: ${FLAGS.firstBelowTarget}
+
+- id: test_first_evaluation_blueprint
+  alias: test first evaluation blueprint
+  use_blueprint:
+    path: ${BLUEPRINT_PATH}
+    input:
+      metric_sensor: sensor.ml_${FIRST_BELOW_MODELS.configured}_confidence
+      threshold: 10
+      actions:
+        - service: input_boolean.turn_on
+          target:
+            entity_id: ${FLAGS.firstBlueprint}
+
+- id: test_new_model_below
+  alias: test new model below
+  trigger:
+    - platform: numeric_state
+      entity_id: sensor.ml_${FIRST_BELOW_MODELS.unconfigured}_accuracy
+      below: ${ACCURACY_TARGET_PERCENT}
+  action:
+    - service: input_boolean.turn_on
+      target:
+        entity_id: ${FLAGS.newModelBelow}
 
 - id: ${TRACED_AUTOMATIONS.leftAlone.id}
   alias: ${TRACED_AUTOMATIONS.leftAlone.id.replaceAll('_', ' ')}

@@ -1,0 +1,82 @@
+import type { Logger } from '../logging/logger.js';
+import { describeError } from '../logging/to-error.js';
+import type { PredictionStore } from './prediction-store.js';
+import { CorruptFileError } from './storage-errors.js';
+
+export interface SegmentVerifierOptions {
+  store: Pick<PredictionStore, 'sealedSegmentsWithRecords' | 'verifySealedSegment' | 'segmentFile'>;
+  /** Called for each sealed segment that does not read and validate (file relative to the data directory). */
+  onUnreadable: (file: string, reason: string) => void;
+  logger: Logger;
+  /** Pause between two segments, so the scan yields to requests and commits (default 25 ms). */
+  pauseMs?: number;
+}
+
+/**
+ * Reads every sealed segment once after start-up, in the background, one at a time (a parsed
+ * segment is dropped before the next is read: memory stays at one segment), pausing between
+ * them, and reports each one that does not read and validate. Start-up never waits for it:
+ * `start()` returns at once; `stop()` ends the scan after the segment in hand.
+ */
+export class SegmentVerifier {
+  readonly #options: SegmentVerifierOptions;
+  #scan: Promise<void> | null = null;
+  #stopped = false;
+  #pause: { timer: NodeJS.Timeout; wake: () => void } | null = null;
+
+  constructor(options: SegmentVerifierOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    if (this.#scan || this.#stopped) return;
+    this.#scan = this.#run().catch((error: unknown) => this.#options.logger.error('the background segment check failed', { error: describeError(error) }));
+  }
+
+  /** Resolves once the scan has finished (or was stopped); at once when it was never started. */
+  finished(): Promise<void> {
+    return this.#scan ?? Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#pause) {
+      clearTimeout(this.#pause.timer);
+      this.#pause.wake();
+    }
+    await this.finished();
+  }
+
+  async #run(): Promise<void> {
+    const { store, logger } = this.#options;
+    const segments = store.sealedSegmentsWithRecords();
+    let unreadable = 0;
+    for (const segment of segments) {
+      await this.#wait();
+      if (this.#stopped) return;
+      try {
+        await store.verifySealedSegment(segment);
+      } catch (error) {
+        // Retention may have removed it meanwhile: only a segment still meant to be there is a problem.
+        if (!store.sealedSegmentsWithRecords().includes(segment)) continue;
+        unreadable += 1;
+        const reason = error instanceof CorruptFileError ? error.reason : describeError(error);
+        logger.error('a sealed segment is unreadable; run "hap ml-metrics doctor" (and repair, with the service stopped)', { file: store.segmentFile(segment), reason });
+        this.#options.onUnreadable(store.segmentFile(segment), reason);
+      }
+    }
+    logger.info('checked the sealed segments', { segments: segments.length, unreadable });
+  }
+
+  #wait(): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.#pause = null;
+        resolve();
+      };
+      const timer = setTimeout(wake, this.#options.pauseMs ?? 25);
+      timer.unref();
+      this.#pause = { timer, wake };
+    });
+  }
+}

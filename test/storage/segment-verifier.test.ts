@@ -1,0 +1,63 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTracker } from '../../src/open-tracker.js';
+import { SegmentVerifier } from '../../src/storage/segment-verifier.js';
+import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
+import { recordingLogger } from '../support/recording-logger.js';
+import type { TempDir } from '../support/temp-dir.js';
+import { createTempDir } from '../support/temp-dir.js';
+
+const CONFIG = { schema_version: 1, storage: { segment_max_records: 10 }, models: { voice_recognition: { label_key: 'user_id' } } };
+
+let dir: TempDir;
+let tracker: ModelPerformanceTracker;
+
+beforeEach(async () => {
+  dir = await createTempDir('segment-verifier-');
+  const writer = await openTracker({ dataDir: dir.path, config: CONFIG });
+  for (let i = 0; i < 45; i += 1) await writer.logPrediction({ prediction_id: `p${i}`, model_name: 'voice_recognition', prediction: { user_id: i % 3 } });
+  await writer.close();
+});
+
+afterEach(async () => {
+  await tracker.close();
+  await dir.remove();
+});
+
+describe('SegmentVerifier', () => {
+  it('reports each unreadable sealed segment once, by its file, and only those', async () => {
+    await appendFile(join(dir.path, 'predictions', 'segment-00000002.json'), 'garbage\n');
+    await writeFile(join(dir.path, 'predictions', 'segment-00000004.json'), '{"schema_version":2');
+    tracker = await openTracker({ dataDir: dir.path, config: CONFIG });
+    const found: Array<{ file: string; reason: string }> = [];
+    const verifier = new SegmentVerifier({ store: tracker.store, onUnreadable: (file, reason) => found.push({ file, reason }), logger: recordingLogger('storage'), pauseMs: 0 });
+    verifier.start();
+    await verifier.finished();
+    expect(found.map((entry) => entry.file)).toEqual(['predictions/segment-00000002.json', 'predictions/segment-00000004.json']);
+    expect(found[0]!.reason).toMatch(/not valid JSON/);
+  });
+
+  it('stop() ends the scan before the next segment', async () => {
+    tracker = await openTracker({ dataDir: dir.path, config: CONFIG });
+    const read: number[] = [];
+    const store = tracker.store;
+    const verifier = new SegmentVerifier({
+      store: {
+        sealedSegmentsWithRecords: () => store.sealedSegmentsWithRecords(),
+        segmentFile: (segment) => store.segmentFile(segment),
+        verifySealedSegment: async (segment) => {
+          read.push(segment);
+          if (read.length === 1) void verifier.stop();
+        },
+      },
+      onUnreadable: () => undefined,
+      logger: recordingLogger('storage'),
+      pauseMs: 0,
+    });
+    verifier.start();
+    await verifier.finished();
+    expect(store.sealedSegmentsWithRecords().length).toBeGreaterThan(1);
+    expect(read).toHaveLength(1);
+  });
+});
