@@ -103,7 +103,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
       path: `${API_PREFIX}/models`,
       handler: async (context) => {
         noQuery(context);
-        return { status: 200, body: { models: tracker.listModels() } };
+        return { status: 200, body: { models: await tracker.listModels() } };
       },
       doc: {
         operationId: 'listModels',

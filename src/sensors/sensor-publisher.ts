@@ -15,7 +15,7 @@ import type { SensorsConfig } from './sensors-config.js';
 import { DEBOUNCE_MAX_WAIT_MS } from './sensors-config.js';
 
 /** What the publisher reads from the tracker. */
-export type SensorsTracker = Pick<ModelPerformanceTracker, 'getPerformance' | 'listModels' | 'onChange'>;
+export type SensorsTracker = Pick<ModelPerformanceTracker, 'getPerformance' | 'modelNames' | 'onChange'>;
 
 /** `sensors-state.json`: per model, the drops announced and not yet recovered. */
 export const SensorsStateSchema = z.object({
@@ -188,7 +188,7 @@ export class SensorPublisher {
   async #evaluateModels(only: string | null): Promise<void> {
     let names: string[];
     try {
-      names = this.#tracker.listModels().map((model) => model.model_name);
+      names = this.#tracker.modelNames();
     } catch (error) {
       this.#failed('evaluate', error);
       return;

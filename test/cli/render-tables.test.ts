@@ -15,36 +15,45 @@ function lineStarting(text: string, start: string): string {
   return line;
 }
 
+const ALL_WINDOW = { kind: 'all', spec: 'all', since: null, until: null };
+
 describe('renderModelList', () => {
-  it('shows one aligned line per model with — for missing values', () => {
+  it('shows one aligned line per model: the default version\'s figures, labelled, and all versions apart', () => {
     const text = renderModelList([
       ModelSummarySchema.parse({
         model_name: 'voice_recognition',
         versions: ['1.0', '1.1'],
         latest_version: '1.1',
+        model_version: '1.1',
+        window: ALL_WINDOW,
         total_predictions: 1250,
         labeled_predictions: 1200,
         accuracy: 0.87,
         confidence: 0.9123,
         confidence_count: 1250,
         last_prediction_at: '2024-01-15T10:30:00.000Z',
+        all_versions: { total_predictions: 2000, labeled_predictions: 1900, last_prediction_at: '2024-01-15T10:30:00.000Z' },
       }),
       ModelSummarySchema.parse({
         model_name: 'pattern_learner',
         versions: ['1.0'],
         latest_version: '1.0',
+        model_version: '1.0',
+        window: ALL_WINDOW,
         total_predictions: 3,
         labeled_predictions: 0,
         accuracy: null,
         confidence: 0.5,
         confidence_count: 3,
         last_prediction_at: null,
+        all_versions: { total_predictions: 3, labeled_predictions: 0, last_prediction_at: null },
       }),
     ]);
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^model\s+versions\s+latest\s+predictions\s+labeled\s+accuracy\s+confidence\s+last prediction$/);
-    expect(lineStarting(text, 'voice_recognition')).toMatch(/1\.0, 1\.1\s+1\.1\s+1250\s+1200\s+87\.0%\s+91\.2%\s+2024-01-15 10:30:00Z$/);
-    expect(lineStarting(text, 'pattern_learner')).toMatch(/\s+3\s+0\s+—\s+50\.0%\s+—$/);
+    expect(lines[0]).toMatch(/^model\s+version\s+predictions\s+labeled\s+accuracy\s+confidence\s+last prediction\s+versions\s+all versions$/);
+    expect(lineStarting(text, 'voice_recognition')).toMatch(/\s1\.1\s+1250\s+1200\s+87\.0%\s+91\.2%\s+2024-01-15 10:30:00Z\s+1\.0, 1\.1\s+2000$/);
+    expect(lineStarting(text, 'pattern_learner')).toMatch(/\s1\.0\s+3\s+0\s+—\s+50\.0%\s+—\s+1\.0\s+3$/);
+    expect(text).toContain('window all; "all versions": predictions of every version');
     // Right-aligned: the predictions counts end in the same column as their header.
     const headerEnd = (lines[0] ?? '').indexOf('predictions') + 'predictions'.length;
     expect(lineStarting(text, 'voice').slice(0, headerEnd).endsWith('1250')).toBe(true);
