@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AddonOptionsSchema, addonOptionsToConfig } from './addon-options.js';
 import type { Config } from './config-schema.js';
 import { ConfigSchema } from './config-schema.js';
+import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { describeError } from '../logging/to-error.js';
 
 /** The defaults shipped in the package's top-level config/ folder. */
@@ -45,7 +46,7 @@ export function readConfigFile(path: string): Config {
 }
 
 export function validateConfig(raw: unknown, source: string): Config {
-  const result = ConfigSchema.safeParse(raw);
+  const result = ConfigSchema.safeParse(raw, READABLE_ERRORS);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ConfigError(`invalid configuration in ${source}: ${problems.join('; ')}`);
@@ -64,7 +65,7 @@ export function readAddonOptionsFile(path: string): Config {
   } catch (error) {
     throw new ConfigError(`cannot read the add-on options ${path}: ${describeError(error)}`);
   }
-  const result = AddonOptionsSchema.safeParse(raw);
+  const result = AddonOptionsSchema.safeParse(raw, READABLE_ERRORS);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ConfigError(`invalid add-on options in ${path}: ${problems.join('; ')}`);
