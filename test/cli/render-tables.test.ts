@@ -97,6 +97,15 @@ describe('renderPredictions', () => {
     expect(text).toContain('Older predictions: hap ml-metrics predictions voice_recognition --limit 2 --version 1.0 --cursor 17');
   });
 
+  it('shows whole ids (a user copies them to label one) and keeps --url or --data-dir in the hint', () => {
+    const id = 'assist_intent:01HQZX8J5K2M3N4P5Q6R7S8T9V-run-42';
+    const page = { model_name: 'assist_intent', predictions: [prediction(id, null, null)], next_cursor: '9' };
+    const remote = renderPredictions(page, { limit: 1, url: 'http://10.0.0.5:8000' });
+    expect(remote).toContain(id);
+    expect(remote).toContain('Older predictions: hap ml-metrics predictions assist_intent --limit 1 --cursor 9 --url http://10.0.0.5:8000');
+    expect(renderPredictions(page, { limit: 1, dataDir: '/srv/my data' })).toContain("--cursor 9 --data-dir '/srv/my data'");
+  });
+
   it('prints no hint on the last page, and says when there is nothing', () => {
     const text = renderPredictions({ model_name: 'living room', predictions: [], next_cursor: null }, { limit: 50 });
     expect(text).toBe('No predictions of living room here.');
@@ -152,9 +161,10 @@ describe('renderComparison', () => {
       command_understanding_rate: null,
     });
 
-  it('shows both versions, signed deltas, the winner, its reason and the test', () => {
+  it('shows both versions, signed deltas, the winner, its reason and the test, and says when it was not stored', () => {
+    let comparison: unknown;
     const text = renderComparison(
-      ModelComparisonSchema.parse({
+      ModelComparisonSchema.parse(comparison = {
         comparison_id: 'cmp-1',
         model_name: 'voice_recognition',
         version_a: '1.0',
@@ -178,5 +188,7 @@ describe('renderComparison', () => {
     expect(text).toContain('reason: 1.1 is more accurate');
     expect(text).toContain('test: two-proportion z-test, p = 0.004 (alpha 0.05, statistic 2.870)');
     expect(text).toContain('needed to detect this difference: 199');
+    expect(text).not.toContain('Not stored');
+    expect(renderComparison(ModelComparisonSchema.parse(comparison), { stored: false })).toContain('Not stored: read directly from the data directory');
   });
 });
