@@ -28,21 +28,53 @@ export interface ConfigOverrides {
 
 const PortSchema = z.coerce.number().int().min(0).max(65_535);
 
-/** Reads one config file and validates it; every problem names the file and the field. */
-export function readConfigFile(path: string): Config {
+/** The JSON of one config file; problems name the file. */
+function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(`cannot read the config file ${path}: ${describeError(error)}`);
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`the config file ${path} is not valid JSON: ${describeError(error)}`);
   }
-  return validateConfig(raw, path);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A user's config over the shipped models: a model the file names gets the file's fields over
+ * the shipped ones (`targets` as a whole), a shipped model the file does not name stays as
+ * shipped, and `null` drops a shipped model. Anything not an object is left to validation.
+ */
+export function overShippedModels(raw: unknown, shipped: unknown): unknown {
+  if (!isObject(raw) || !isObject(shipped) || !isObject(shipped['models'])) return raw;
+  if (raw['models'] !== undefined && !isObject(raw['models'])) return raw;
+  const own = (raw['models'] ?? {}) as Record<string, unknown>;
+  const models: Record<string, unknown> = {};
+  for (const [name, model] of Object.entries(shipped['models'])) {
+    if (Object.hasOwn(own, name)) continue;
+    models[name] = model;
+  }
+  for (const [name, model] of Object.entries(own)) {
+    if (model === null) continue;
+    const base = shipped['models'][name];
+    models[name] = isObject(base) && isObject(model) ? { ...base, ...model } : model;
+  }
+  return { ...raw, models };
+}
+
+/**
+ * Reads one config file and validates it; every problem names the file and the field. A file
+ * other than the shipped one is read over the shipped model settings (`overShippedModels`).
+ */
+export function readConfigFile(path: string): Config {
+  const raw = readJsonFile(path);
+  if (resolve(path) === resolve(DEFAULT_CONFIG_PATH)) return validateConfig(raw, path);
+  return validateConfig(overShippedModels(raw, readJsonFile(DEFAULT_CONFIG_PATH)), path);
 }
 
 export function validateConfig(raw: unknown, source: string): Config {
