@@ -74,7 +74,12 @@ export function overShippedModels(raw: unknown, shipped: unknown): unknown {
 export function readConfigFile(path: string): Config {
   const raw = readJsonFile(path);
   if (resolve(path) === resolve(DEFAULT_CONFIG_PATH)) return validateConfig(raw, path);
-  return validateConfig(overShippedModels(raw, readJsonFile(DEFAULT_CONFIG_PATH)), path);
+  return configOverShipped(raw, path);
+}
+
+/** A configuration (as a file would hold it) over the shipped model settings, validated: what `--config` with it gives. */
+export function configOverShipped(raw: unknown, source: string): Config {
+  return validateConfig(overShippedModels(raw, readJsonFile(DEFAULT_CONFIG_PATH)), source);
 }
 
 export function validateConfig(raw: unknown, source: string): Config {

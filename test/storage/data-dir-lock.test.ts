@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelPerformance } from '../../src/domain/performance.js';
 import { StoreLockedError } from '../../src/storage/storage-errors.js';
 import { StorageUnavailableError } from '../../src/tracker/errors.js';
+import { configOverShipped } from '../../src/config/load-config.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { SEED_TRAINING, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
@@ -86,7 +87,8 @@ describe('a data dir in use by a running service', () => {
   it('can be read by a read-only tracker, which takes no lock and writes nothing', async () => {
     const before = await snapshot(dir.path);
     const fs = new RecordingFileSystem();
-    const reader = await openTracker({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG, readOnly: true, fs });
+    // The service read SMALL_SEGMENTS_CONFIG as a --config file, over the shipped model settings.
+    const reader = await openTracker({ dataDir: dir.path, config: configOverShipped(SMALL_SEGMENTS_CONFIG, 'test'), readOnly: true, fs });
     try {
       const served = (await (await fetch(`${service.api}/models/voice_recognition`)).json()) as ModelPerformance;
       const local = await reader.getPerformance('voice_recognition');
