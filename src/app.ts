@@ -102,6 +102,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       port: config.api.port,
       bodyLimitBytes: config.api.body_limit_bytes,
       apiToken,
+      // As an add-on the run script passes the api_token option as ML_METRICS_API_TOKEN.
+      apiTokenSource: env['SUPERVISOR_TOKEN'] ? "the add-on's api_token option" : 'the ML_METRICS_API_TOKEN environment variable',
       corsOrigins: config.api.cors_origins,
       healthExtras: () => ({
         problems: problems.list(),

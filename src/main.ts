@@ -2,9 +2,23 @@ import { parseArgs } from 'node:util';
 import { runService } from './run-service.js';
 import { describeError } from './logging/to-error.js';
 
-const USAGE = 'usage: npm start -- [--port P] [--host H] [--data-dir D] [--config FILE] [--insecure]';
+const USAGE = 'usage: npm start -- [--port P] [--host H] [--data-dir D] [--config FILE] [--insecure] [--help]';
 
-function parseFlags(argv: string[]): { port?: number; host?: string; dataDir?: string; configPath?: string; insecure?: boolean } | string {
+const HELP = `${USAGE}
+
+Runs the hap-ml-metrics service: REST API, hub integration, sensors (until SIGTERM or SIGINT).
+  --port P          REST API port (default 8000; $ML_METRICS_PORT)
+  --host H          REST API address (default 127.0.0.1; $ML_METRICS_HOST)
+  --data-dir D      data directory (default ./data; $ML_METRICS_DATA_DIR)
+  --config FILE     configuration file (JSON), over the shipped one ($ML_METRICS_CONFIG)
+  --insecure        allow a non-loopback --host without ML_METRICS_API_TOKEN
+  --help            print this and exit
+Hub: HA_URL and HA_TOKEN (or SUPERVISOR_TOKEN as an add-on). API token: ML_METRICS_API_TOKEN.
+`;
+
+type Flags = { port?: number; host?: string; dataDir?: string; configPath?: string; insecure?: boolean };
+
+function parseFlags(argv: string[]): Flags | 'help' | string {
   try {
     const { values } = parseArgs({
       args: argv,
@@ -14,10 +28,12 @@ function parseFlags(argv: string[]): { port?: number; host?: string; dataDir?: s
         'data-dir': { type: 'string' },
         config: { type: 'string' },
         insecure: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
       allowPositionals: false,
     });
+    if (values.help) return 'help';
     let port: number | undefined;
     if (values.port !== undefined) {
       port = Number(values.port);
@@ -36,7 +52,10 @@ function parseFlags(argv: string[]): { port?: number; host?: string; dataDir?: s
 }
 
 const flags = parseFlags(process.argv.slice(2));
-if (typeof flags === 'string') {
+if (flags === 'help') {
+  process.stdout.write(HELP);
+  process.exitCode = 0;
+} else if (typeof flags === 'string') {
   process.stderr.write(`hap-ml-metrics: ${flags}\n${USAGE}\n`);
   process.exitCode = 2;
 } else {

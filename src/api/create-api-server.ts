@@ -21,6 +21,8 @@ export interface ApiServerOptions {
   bodyLimitBytes: number;
   /** When set, every request except health needs `Authorization: Bearer <apiToken>`. */
   apiToken?: string | undefined;
+  /** Where the token is set, for the 401 message (default: the ML_METRICS_API_TOKEN environment variable). */
+  apiTokenSource?: string;
   /** Origins allowed to call the API from a browser (CORS); none by default, `*` for any. */
   corsOrigins?: readonly string[];
   /** More for the health report (the hub connection and its event counts). */
@@ -44,12 +46,12 @@ const REQUEST_TIMEOUT_MS = 30_000;
  */
 const STOP_GRACE_MS = 5_000;
 
-const UNAUTHORIZED = new HttpError(
-  401,
-  'missing or wrong API token; send the header Authorization: Bearer <token> with the api_token of the add-on',
-  [],
-  { 'WWW-Authenticate': 'Bearer' },
-);
+/** The 401 answer, naming where the token was set: `ML_METRICS_API_TOKEN`, or the add-on's `api_token` option. */
+function unauthorized(tokenSource: string): HttpError {
+  return new HttpError(401, `missing or wrong API token; send the header Authorization: Bearer <token> with the token set in ${tokenSource}`, [], {
+    'WWW-Authenticate': 'Bearer',
+  });
+}
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -59,6 +61,7 @@ function urlHost(host: string): string {
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const { tracker, logger, bodyLimitBytes } = options;
   const isAuthorized = options.apiToken ? createBearerAuth(options.apiToken) : () => true;
+  const refusedToken = unauthorized(options.apiTokenSource ?? 'the ML_METRICS_API_TOKEN environment variable');
   const cors = createCors(options.corsOrigins ?? []);
   const router = new Router<ApiRoute>();
   for (const route of createRoutes(tracker, options.healthExtras)) router.add(route);
@@ -74,7 +77,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
     const match = router.match(req.method ?? 'GET', rawPath);
     const isPublic = match.kind === 'matched' && match.route.public === true;
-    if (!isPublic && !isAuthorized(req.headers.authorization)) throw UNAUTHORIZED;
+    if (!isPublic && !isAuthorized(req.headers.authorization)) throw refusedToken;
     if (match.kind === 'not-found') {
       throw new HttpError(404, `no such endpoint: ${req.method ?? ''} ${rawPath}; the API lives under /api/v1/ml-metrics (see /api/v1/ml-metrics/openapi.json)`);
     }

@@ -1,6 +1,7 @@
 import type { TrackerHealth } from '../domain/responses.js';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import { ModelNameSchema } from '../domain/names.js';
+import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
 import { InvalidInputError } from '../tracker/errors.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
@@ -103,7 +104,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
       path: `${API_PREFIX}/models`,
       handler: async (context) => {
         noQuery(context);
-        return { status: 200, body: { models: tracker.listModels() } };
+        return { status: 200, body: { models: await tracker.listModels() } };
       },
       doc: {
         operationId: 'listModels',
@@ -165,7 +166,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
       path: `${API_PREFIX}/models/{name}/training`,
       handler: async (context) => {
         const name = modelName(context);
-        const parsed = TrainingQuerySchema.safeParse(context.query);
+        const parsed = TrainingQuerySchema.safeParse(context.query, READABLE_ERRORS);
         if (!parsed.success) throw InvalidInputError.fromZod('query', parsed.error);
         const sessions = tracker.getTrainingHistory(name).slice(0, parsed.data.limit);
         return { status: 200, body: { model_name: name, sessions } };

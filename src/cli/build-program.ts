@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import { z } from 'zod';
 import type { CliIo } from './cli-io.js';
 import {
   parseBreakdownArgs,
@@ -22,6 +26,11 @@ export interface ProgramContext {
   setExitCode: (code: number) => void;
 }
 
+/** The package's version (package.json sits two folders up from src/cli and dist/cli). */
+const PACKAGE_VERSION = z
+  .object({ version: z.string() })
+  .parse(JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8'))).version;
+
 const EXAMPLES = `
 Examples:
   hap ml-metrics list
@@ -39,17 +48,21 @@ Environment:
   ML_METRICS_API_TOKEN   sent as a bearer token with --url
   HAP_DEBUG=1            stack traces and store logs on errors`;
 
-/** `--data-dir`, `--url` and `--json`, on every command that reads. */
-function withReadOptions(command: Command): Command {
+/** `--data-dir`, `--config` and `--json`: what `doctor` and `repair`, which read the files, take. */
+function withStoreOptions(command: Command): Command {
   return command
     .addOption(
       new Option('--data-dir <dir>', 'the service\'s data directory (default: $ML_METRICS_DATA_DIR or ./data)'),
     )
-    .option('--config <file>', 'configuration file with targets and label keys (default: $ML_METRICS_CONFIG or the shipped one)')
-    .addOption(
-      new Option('--url <url>', 'read a running service instead, e.g. http://localhost:8000').conflicts(['dataDir', 'config']),
-    )
+    .option('--config <file>', 'configuration file with targets and label keys, over the shipped one (default: $ML_METRICS_CONFIG)')
     .option('--json', 'print the REST API\'s JSON document instead of tables');
+}
+
+/** The store options and `--url`, on every command that reads metrics. */
+function withReadOptions(command: Command): Command {
+  return withStoreOptions(command).addOption(
+    new Option('--url <url>', 'read a running service instead, e.g. http://localhost:8000').conflicts(['dataDir', 'config']),
+  );
 }
 
 /** The `hap` command tree. Actions throw; runCli turns errors into one line and an exit code. */
@@ -63,7 +76,10 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
       // runCli prints commander's errors itself, as one `hap: ...` line.
       outputError: () => undefined,
     })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // `hap --version` only: after a command, --version is that command's (`performance --version 1.1`).
+    .enablePositionalOptions()
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version');
 
   const metrics = program
     .command('ml-metrics')
@@ -80,7 +96,7 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
       .command('performance')
       .description('metrics of one model version: accuracy with its interval, precision, recall, F1, targets')
       .argument('<name>', 'model name, e.g. voice_recognition')
-      .option('--version <version>', 'model version (default: the newest seen)')
+      .option('--version <version>', 'model version (default: current_version, else the highest)')
       .option('--window <window>', 'all, a duration (30m, 12h, 7d, 2w) or the last N labeled predictions (500)')
       .option('--since <time>', 'only predictions from this ISO 8601 time, e.g. 2024-01-15T00:00:00Z')
       .option('--until <time>', 'only predictions before this ISO 8601 time'),
@@ -110,7 +126,13 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
       options,
       io,
       (source) => source.getPredictions(modelName, query),
-      (page) => renderPredictions(page, { limit: query.limit, version: query.version }),
+      (page) =>
+        renderPredictions(page, {
+          limit: query.limit,
+          version: query.version,
+          url: typeof options['url'] === 'string' ? options['url'] : undefined,
+          dataDir: typeof options['dataDir'] === 'string' ? options['dataDir'] : undefined,
+        }),
     );
   });
 
@@ -137,7 +159,9 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
   ).action((name: string, options: Record<string, unknown> & { versionA?: string; versionB?: string; window?: string }) => {
     const modelName = parseModelName(name);
     const query = parseCompareArgs({ versionA: options.versionA, versionB: options.versionB, window: options.window });
-    return runReadCommand(options, io, (source) => source.compareVersions(modelName, query), renderComparison);
+    // Read from the data directory, the store is read-only: the comparison is computed, not stored.
+    const stored = options['url'] !== undefined;
+    return runReadCommand(options, io, (source) => source.compareVersions(modelName, query), (comparison) => renderComparison(comparison, { stored }));
   });
 
   withReadOptions(
@@ -147,21 +171,21 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
       .argument('<name>', 'model name, e.g. automations')
       .requiredOption('--by <key>', 'the context key to group by, e.g. automation')
       .option('--window <window>', 'all, a duration (30m, 12h, 7d, 2w) or the last N labeled predictions (500)')
-      .option('--version <version>', 'model version (default: the newest seen)'),
+      .option('--version <version>', 'model version (default: current_version, else the highest)'),
   ).action((name: string, options: Record<string, unknown> & { by?: string; window?: string; version?: string }) => {
     const modelName = parseModelName(name);
     const query = parseBreakdownArgs({ by: options.by, window: options.window, version: options.version });
     return runReadCommand(options, io, (source) => source.getBreakdown(modelName, query), renderBreakdown);
   });
 
-  withReadOptions(
+  withStoreOptions(
     metrics.command('doctor').description('check every file of the store; names each problem (exit 1 when there is any)'),
   ).action(async (options: Record<string, unknown>) => {
     const { runDoctor } = await import('./store-commands.js');
     setExitCode(await runDoctor(options, io));
   });
 
-  withReadOptions(
+  withStoreOptions(
     metrics.command('repair').description('move unreadable files aside (never deleting them) and rebuild the aggregates; the service must be stopped'),
   ).action(async (options: Record<string, unknown>) => {
     const { runRepair } = await import('./store-commands.js');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
+import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { CliUsageError } from './cli-errors.js';
 
 /** The flag a user typed for each query field, so messages name what to change. */
@@ -65,7 +66,7 @@ export function usageErrorFromZod(error: z.ZodError, given: Record<string, unkno
     const field = issue.path[0] === undefined ? '' : String(issue.path[0]);
     const flag = FLAG_OF_FIELD[field] ?? (field || 'argument');
     const value = given[field];
-    if (value === undefined) return `${flag} is required: ${issue.message}`;
+    if (value === undefined) return issue.message === 'required' ? `${flag} is required` : `${flag} is required: ${issue.message}`;
     const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
     return `invalid ${flag} ${shown}: ${issue.message}`;
   });
@@ -74,7 +75,7 @@ export function usageErrorFromZod(error: z.ZodError, given: Record<string, unkno
 
 function parseWith<S extends z.ZodType>(schema: S, given: Record<string, unknown>): z.output<S> {
   const values = defined(given);
-  const result = schema.safeParse(values);
+  const result = schema.safeParse(values, READABLE_ERRORS);
   if (!result.success) throw usageErrorFromZod(result.error, values);
   return result.data;
 }

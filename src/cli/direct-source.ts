@@ -17,7 +17,7 @@ export class DirectSource implements MetricsSource {
   constructor(private readonly tracker: ModelPerformanceTracker) {}
 
   async listModels(): Promise<Answer<ModelListDocument>> {
-    return answer({ models: this.tracker.listModels() });
+    return answer({ models: await this.tracker.listModels() });
   }
 
   getPerformance(modelName: string, query: Parameters<MetricsSource['getPerformance']>[1]) {
@@ -60,7 +60,7 @@ export class DirectSource implements MetricsSource {
   }
 
   private assertKnown(modelName: string): void {
-    const known = this.tracker.listModels().map((summary) => summary.model_name);
+    const known = this.tracker.modelNames();
     if (!known.includes(modelName)) throw unknownModelError(modelName, known);
   }
 }

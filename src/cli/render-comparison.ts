@@ -32,8 +32,11 @@ function countRow(name: string, pick: (metrics: ModelPerformance) => number, com
   return { name, a: formatCount(a), b: formatCount(b), delta: difference > 0 ? `+${difference}` : difference === 0 ? '±0' : String(difference) };
 }
 
-/** `hap ml-metrics compare`: both versions side by side, b − a, the winner and the test behind it. */
-export function renderComparison(comparison: ModelComparison): string {
+/**
+ * `hap ml-metrics compare`: both versions side by side, b − a, the winner and the test behind it;
+ * `stored: false` (read from the data directory) says the comparison was not stored.
+ */
+export function renderComparison(comparison: ModelComparison, { stored = true }: { stored?: boolean } = {}): string {
   const rows: Row[] = COMPARED.map(([key, name]) => ({
     name,
     a: formatPercent(comparison.metrics_a[key]),
@@ -69,5 +72,6 @@ export function renderComparison(comparison: ModelComparison): string {
   if (comparison.required_sample_size !== null) {
     lines.push(`labeled predictions per version needed to detect this difference: ${comparison.required_sample_size}`);
   }
+  if (!stored) lines.push('', 'Not stored: read directly from the data directory (read-only); compare with --url against the service to store it.');
   return lines.join('\n');
 }

@@ -13,6 +13,9 @@ import {
 export interface NextPageHint {
   limit: number;
   version?: string | undefined;
+  /** Where the page was read (`--url` or `--data-dir` as given), kept in the hint. */
+  url?: string | undefined;
+  dataDir?: string | undefined;
 }
 
 /** `hap ml-metrics predictions`: newest first, then how to get the next page. */
@@ -24,7 +27,8 @@ export function renderPredictions(page: PredictionPage, hint: NextPageHint): str
     lines.push(
       formatTable(page.predictions, [
         { header: 'time', value: (p) => formatTimestamp(p.timestamp) },
-        { header: 'id', value: (p) => truncate(p.prediction_id, 24) },
+        // Whole: it is what a user copies to label the prediction.
+        { header: 'id', value: (p) => p.prediction_id },
         { header: 'version', value: (p) => p.model_version },
         { header: 'prediction', value: (p) => truncate(formatJsonObject(p.prediction), 28) },
         { header: 'ground truth', value: (p) => truncate(formatJsonObject(p.ground_truth), 28) },
@@ -37,6 +41,8 @@ export function renderPredictions(page: PredictionPage, hint: NextPageHint): str
     const args = ['hap ml-metrics predictions', shellQuote(page.model_name), `--limit ${hint.limit}`];
     if (hint.version) args.push(`--version ${shellQuote(hint.version)}`);
     args.push(`--cursor ${page.next_cursor}`);
+    if (hint.url !== undefined) args.push(`--url ${shellQuote(hint.url)}`);
+    if (hint.dataDir !== undefined) args.push(`--data-dir ${shellQuote(hint.dataDir)}`);
     lines.push('', `Older predictions: ${args.join(' ')}`);
   }
   return lines.join('\n');

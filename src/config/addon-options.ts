@@ -26,6 +26,8 @@ export const AddonModelOptionSchema = z.strictObject({
   name: z.string().min(1, { error: 'a model needs a name' }),
   label_key: z.string().min(1).optional(),
   task: z.enum(['binary', 'multiclass']).optional(),
+  /** The version shown by default (else the highest in natural order). */
+  current_version: z.string().min(1).optional(),
   accuracy: Percent.optional(),
   precision: Percent.optional(),
   recall: Percent.optional(),
@@ -110,6 +112,7 @@ export function addonOptionsToConfig(options: AddonOptions): ConfigInput {
     models[model.name] = {
       ...(model.label_key === undefined ? {} : { label_key: model.label_key }),
       ...(model.task === undefined ? {} : { task: model.task }),
+      ...(model.current_version === undefined ? {} : { current_version: model.current_version }),
       targets,
     };
   }

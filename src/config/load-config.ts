@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AddonOptionsSchema, addonOptionsToConfig } from './addon-options.js';
 import type { Config } from './config-schema.js';
 import { ConfigSchema } from './config-schema.js';
+import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { describeError } from '../logging/to-error.js';
 
 /** The defaults shipped in the package's top-level config/ folder. */
@@ -27,25 +28,62 @@ export interface ConfigOverrides {
 
 const PortSchema = z.coerce.number().int().min(0).max(65_535);
 
-/** Reads one config file and validates it; every problem names the file and the field. */
-export function readConfigFile(path: string): Config {
+/** The JSON of one config file; problems name the file. */
+function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(`cannot read the config file ${path}: ${describeError(error)}`);
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`the config file ${path} is not valid JSON: ${describeError(error)}`);
   }
-  return validateConfig(raw, path);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A user's config over the shipped models: a model the file names gets the file's fields over
+ * the shipped ones (`targets` as a whole), a shipped model the file does not name stays as
+ * shipped, and `null` drops a shipped model. Anything not an object is left to validation.
+ */
+export function overShippedModels(raw: unknown, shipped: unknown): unknown {
+  if (!isObject(raw) || !isObject(shipped) || !isObject(shipped['models'])) return raw;
+  if (raw['models'] !== undefined && !isObject(raw['models'])) return raw;
+  const own = (raw['models'] ?? {}) as Record<string, unknown>;
+  const models: Record<string, unknown> = {};
+  for (const [name, model] of Object.entries(shipped['models'])) {
+    if (Object.hasOwn(own, name)) continue;
+    models[name] = model;
+  }
+  for (const [name, model] of Object.entries(own)) {
+    if (model === null) continue;
+    const base = shipped['models'][name];
+    models[name] = isObject(base) && isObject(model) ? { ...base, ...model } : model;
+  }
+  return { ...raw, models };
+}
+
+/**
+ * Reads one config file and validates it; every problem names the file and the field. A file
+ * other than the shipped one is read over the shipped model settings (`overShippedModels`).
+ */
+export function readConfigFile(path: string): Config {
+  const raw = readJsonFile(path);
+  if (resolve(path) === resolve(DEFAULT_CONFIG_PATH)) return validateConfig(raw, path);
+  return configOverShipped(raw, path);
+}
+
+/** A configuration (as a file would hold it) over the shipped model settings, validated: what `--config` with it gives. */
+export function configOverShipped(raw: unknown, source: string): Config {
+  return validateConfig(overShippedModels(raw, readJsonFile(DEFAULT_CONFIG_PATH)), source);
 }
 
 export function validateConfig(raw: unknown, source: string): Config {
-  const result = ConfigSchema.safeParse(raw);
+  const result = ConfigSchema.safeParse(raw, READABLE_ERRORS);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ConfigError(`invalid configuration in ${source}: ${problems.join('; ')}`);
@@ -64,7 +102,7 @@ export function readAddonOptionsFile(path: string): Config {
   } catch (error) {
     throw new ConfigError(`cannot read the add-on options ${path}: ${describeError(error)}`);
   }
-  const result = AddonOptionsSchema.safeParse(raw);
+  const result = AddonOptionsSchema.safeParse(raw, READABLE_ERRORS);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ConfigError(`invalid add-on options in ${path}: ${problems.join('; ')}`);

@@ -94,17 +94,33 @@ export const ModelPerformanceSchema = z.object({
 });
 export type ModelPerformance = z.infer<typeof ModelPerformanceSchema>;
 
-/** One line of `GET /models`. */
+/**
+ * One line of `GET /models`: the model's default version (`model_version`) over the default
+ * window, the same figures `GET /models/{name}` answers; figures of every version together are
+ * under `all_versions`.
+ */
 export const ModelSummarySchema = z.object({
   model_name: ModelNameSchema,
+  /** The versions that have predictions, in natural order (`1.2`, `1.9`, `1.10`). */
   versions: z.array(ModelVersionSchema),
-  latest_version: ModelVersionSchema,
+  /** The highest version that has predictions; null while none has. */
+  latest_version: ModelVersionSchema.nullable(),
+  /** The default version (`current_version` when configured, else the highest): the figures below are its. */
+  model_version: ModelVersionSchema,
+  window: WindowSchema,
   total_predictions: z.number().int(),
   labeled_predictions: z.number().int(),
   accuracy: Rate,
   /** Mean over the predictions that have a confidence; null when none has. */
   confidence: Rate,
   confidence_count: z.number().int(),
+  /** This version's newest prediction. */
   last_prediction_at: z.string().nullable(),
+  /** Every version together, all time. */
+  all_versions: z.object({
+    total_predictions: z.number().int(),
+    labeled_predictions: z.number().int(),
+    last_prediction_at: z.string().nullable(),
+  }),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;

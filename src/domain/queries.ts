@@ -70,11 +70,16 @@ export const PredictionsQuerySchema = z.strictObject({
 export type PredictionsQuery = z.input<typeof PredictionsQuerySchema>;
 
 /** Query of `POST /models/{name}/compare` and `hap ml-metrics compare`. */
-export const CompareQuerySchema = z.strictObject({
-  version_a: ModelVersionSchema,
-  version_b: ModelVersionSchema,
-  window: WindowSpecSchema.optional(),
-});
+export const CompareQuerySchema = z
+  .strictObject({
+    version_a: ModelVersionSchema,
+    version_b: ModelVersionSchema,
+    window: WindowSpecSchema.optional(),
+  })
+  .refine((query) => query.version_a !== query.version_b, {
+    path: ['version_b'],
+    error: 'version_b must differ from version_a: a version compared with itself tells nothing',
+  });
 export type CompareQuery = z.input<typeof CompareQuerySchema>;
 
 /** Query of `GET /models/{name}/training`. */

@@ -15,7 +15,7 @@ import type { SensorsConfig } from './sensors-config.js';
 import { DEBOUNCE_MAX_WAIT_MS } from './sensors-config.js';
 
 /** What the publisher reads from the tracker. */
-export type SensorsTracker = Pick<ModelPerformanceTracker, 'getPerformance' | 'listModels' | 'onChange'>;
+export type SensorsTracker = Pick<ModelPerformanceTracker, 'getPerformance' | 'modelNames' | 'onChange'>;
 
 /** `sensors-state.json`: per model, the drops announced and not yet recovered. */
 export const SensorsStateSchema = z.object({
@@ -119,7 +119,7 @@ export class SensorPublisher {
     this.#config = options.config;
     this.#stateStore = options.stateStore;
     this.#configuredModels = options.configuredModels ?? [];
-    for (const model of this.#tracker.listModels()) this.#hadData.add(model.model_name);
+    for (const model of this.#tracker.modelNames()) this.#hadData.add(model);
   }
 
   /** Listens for tracker changes. The first posting is `republishAll()`'s (the hub calls it on connect). */
@@ -203,7 +203,7 @@ export class SensorPublisher {
   async #evaluateModels(only: string | null, { pendingOnly = false } = {}): Promise<void> {
     let withData: string[];
     try {
-      withData = this.#tracker.listModels().map((model) => model.model_name);
+      withData = this.#tracker.modelNames();
     } catch (error) {
       this.#failed('evaluate', error);
       return;

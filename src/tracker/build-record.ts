@@ -12,12 +12,26 @@ export function checkLabelKey(labels: LabelResolver, model: string, value: JsonO
   }
 }
 
-/** Refuses an empty ground truth, or one that lacks the model's label key. */
-export function checkGroundTruth(labels: LabelResolver, model: string, groundTruth: JsonObject, path: string): void {
-  if (Object.keys(groundTruth).length === 0) {
+/**
+ * Refuses an empty ground truth, one that lacks the model's label key, and (with no label key
+ * configured) one that shares no key with the prediction: `{"user": …}` against
+ * `{"user_id": …}` is a typo, not a new class.
+ */
+export function checkGroundTruth(labels: LabelResolver, model: string, groundTruth: JsonObject, prediction: JsonObject, path: string): void {
+  const keys = Object.keys(groundTruth);
+  if (keys.length === 0) {
     throw new InvalidInputError(`invalid ${path}`, [{ path, message: 'ground_truth must name at least one field' }]);
   }
   checkLabelKey(labels, model, groundTruth, path);
+  if (labels.labelKey(model) === undefined && !keys.some((key) => Object.hasOwn(prediction, key))) {
+    const list = (names: string[]) => (names.length > 0 ? names.map((name) => JSON.stringify(name)).join(', ') : 'none');
+    throw new InvalidInputError(`invalid ${path}`, [
+      {
+        path,
+        message: `ground_truth shares no key with the prediction: ground truth keys ${list(keys)}, prediction keys ${list(Object.keys(prediction))}; name the same field (or configure models.${model}.label_key)`,
+      },
+    ]);
+  }
 }
 
 /** How far ahead of the service's clock a prediction's timestamp may be (clock skew between devices). */
@@ -35,7 +49,7 @@ export function newRecord(parsed: ParsedPredictionInput, labels: LabelResolver, 
   checkLabelKey(labels, parsed.model_name, parsed.prediction, 'prediction');
   if (parsed.timestamp !== undefined) checkTimestamp(parsed.timestamp, now);
   const groundTruth = parsed.ground_truth ?? null;
-  if (groundTruth) checkGroundTruth(labels, parsed.model_name, groundTruth, 'ground_truth');
+  if (groundTruth) checkGroundTruth(labels, parsed.model_name, groundTruth, parsed.prediction, 'ground_truth');
   const at = now.toISOString();
   return {
     prediction_id: parsed.prediction_id ?? randomUUID(),
@@ -71,7 +85,7 @@ export function withLabel(
   // A rating alone: the label (its source and time too) stays as it is.
   if (parsed.ground_truth === undefined && parsed.correct === undefined) return rating === record.rating ? record : { ...record, rating };
   let groundTruth = parsed.ground_truth ?? null;
-  if (groundTruth) checkGroundTruth(labels, record.model_name, groundTruth, 'ground_truth');
+  if (groundTruth) checkGroundTruth(labels, record.model_name, groundTruth, record.prediction, 'ground_truth');
   let correct = groundTruth ? LabelResolver.isCorrect(record.prediction, groundTruth) : parsed.correct!;
   if (groundTruth && parsed.correct !== undefined && parsed.correct !== correct) {
     throw new InvalidInputError('correct contradicts ground_truth', [

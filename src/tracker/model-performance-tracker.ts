@@ -20,7 +20,8 @@ import { buildPerformance } from './build-performance.js';
 import { newRecord, withLabel } from './build-record.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
 import type { LabelResolver } from './label-resolver.js';
-import { summarizeModel, versionsInOrder } from './model-summaries.js';
+import type { ModelVersions } from './model-summaries.js';
+import { modelVersions, summarizeModel } from './model-summaries.js';
 import { pairOutcomes } from './paired-outcomes.js';
 import { checkPredictionId, parseInput, parseModelName } from './parse-input.js';
 import { throughStore } from './storage-failure.js';
@@ -181,20 +182,27 @@ export class ModelPerformanceTracker {
 
   // ---------------------------------------------------------------- metrics
 
-  /** Every model with a summary. */
-  listModels(): ModelSummary[] {
-    const aggregates = this.#store.aggregates;
-    return aggregates
-      .models()
-      .sort()
-      .map((model) => summarizeModel(model, aggregates.versions(model)));
+  /** Every model (with predictions or training sessions), sorted by name. */
+  modelNames(): string[] {
+    const names = new Set(this.#store.aggregates.models());
+    for (const entry of this.#training.entries) names.add(entry.model_name);
+    return [...names].sort();
   }
 
-  /** Metrics of one model version (default: newest version seen) over a window (default: all). */
+  /** Every model with a summary: its default version's figures over the default window (those of `getPerformance`). */
+  async listModels(): Promise<ModelSummary[]> {
+    const summaries: ModelSummary[] = [];
+    for (const name of this.modelNames()) {
+      summaries.push(summarizeModel(await this.getPerformance(name), this.#store.aggregates.versions(name)));
+    }
+    return summaries;
+  }
+
+  /** Metrics of one model version (default: `current_version`, else the highest) over a window (default: the configured one). */
   async getPerformance(modelName: string, query?: PerformanceQuery | unknown): Promise<ModelPerformance> {
     const name = this.#knownModel(modelName);
     const parsed = parseInput(PerformanceQuerySchema, query, 'query');
-    const versions = this.#versions(name);
+    const { versions } = this.#versions(name);
     const version = this.#knownVersion(name, parsed.version);
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
@@ -304,28 +312,31 @@ export class ModelPerformanceTracker {
 
   // ---------------------------------------------------------------- helpers
 
+  /** A model with predictions or training sessions. */
   #knownModel(modelName: string): string {
     const name = parseModelName(modelName);
-    const models = this.#store.aggregates.models();
+    const models = this.modelNames();
     if (!models.includes(name)) {
-      const known = models.length > 0 ? `known models: ${models.sort().join(', ')}` : 'no model has logged a prediction yet';
+      const known = models.length > 0 ? `known models: ${models.join(', ')}` : 'no model has logged a prediction yet';
       throw new NotFoundError(`no model named "${name}"; ${known}`);
     }
     return name;
   }
 
-  /** The version asked for (default: the newest), which must exist. */
+  /** The version asked for (default: the model's default version), which must have predictions or be the configured current one. */
   #knownVersion(model: string, asked: string | undefined): string {
-    const versions = this.#versions(model);
-    const version = asked ?? versions.at(-1)!;
-    if (!versions.includes(version)) {
-      throw new NotFoundError(`model "${model}" has no version "${version}"; known versions: ${versions.join(', ')}`);
+    const { versions, defaultVersion } = this.#versions(model);
+    const version = asked ?? defaultVersion;
+    if (version !== defaultVersion && !versions.includes(version)) {
+      const known = versions.length > 0 ? `known versions: ${versions.join(', ')}` : 'no version has a prediction yet';
+      throw new NotFoundError(`model "${model}" has no version "${version}"; ${known}`);
     }
     return version;
   }
 
-  /** Versions in the order they were first seen; the last is the newest. */
-  #versions(model: string): string[] {
-    return versionsInOrder(this.#store.aggregates.versions(model)).map((version) => version.model_version);
+  /** The versions with predictions in natural order, and the default version. */
+  #versions(model: string): ModelVersions {
+    const trained = this.#training.entries.filter((entry) => entry.model_name === model).map((entry) => entry.model_version);
+    return modelVersions(this.#store.aggregates.versions(model), trained, this.#config.models[model]);
   }
 }

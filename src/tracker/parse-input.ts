@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { ModelNameSchema } from '../domain/names.js';
+import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { InvalidInputError } from './errors.js';
 
 /** Parses the tracker's input with `schema` (absent input: `{}`); InvalidInputError names each problem. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input ?? {});
+  const result = schema.safeParse(input ?? {}, READABLE_ERRORS);
   if (!result.success) throw InvalidInputError.fromZod(what, result.error);
   return result.data;
 }

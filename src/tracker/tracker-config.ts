@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonValueSchema } from '../domain/json.js';
+import { ModelVersionSchema } from '../domain/names.js';
 import { WindowSpecSchema } from '../domain/queries.js';
 import { TargetMetricSchema } from '../domain/target-metric.js';
 
@@ -16,6 +17,11 @@ export const ModelConfigSchema = z.strictObject({
   task: z.enum(['binary', 'multiclass']).optional(),
   /** Positive class of a binary model (default `true`). */
   positive_label: JsonValueSchema.optional(),
+  /**
+   * The version `GET /models/{name}`, `GET /models` and the sensors show when none is asked for.
+   * Unset: the highest version in natural order (`1.10` > `1.9`, `v2` > `v1`).
+   */
+  current_version: ModelVersionSchema.optional(),
   /** Metric → threshold, as rates in [0, 1]. */
   targets: z.partialRecord(TargetMetricSchema, Rate).default({}),
 });

@@ -347,6 +347,9 @@ describe('comparisons', () => {
     const clash = await call<ErrorBody>('POST', '/models/compared_model/compare?version_a=1.0', { version_a: '1.1', version_b: '1.0' });
     expect(clash.status).toBe(400);
     expect(clash.body.issues.map((issue) => issue.path)).toEqual(['version_a']);
+    const itself = await call<ErrorBody>('POST', '/models/compared_model/compare?version_a=1.1&version_b=1.1');
+    expect(itself.status).toBe(400);
+    expect(itself.body.issues).toEqual([{ path: 'version_b', message: expect.stringMatching(/differ from version_a/) }]);
   });
 
   it('answers 404 for an unknown model', async () => {

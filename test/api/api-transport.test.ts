@@ -182,7 +182,10 @@ describe('bearer token', () => {
     const missing = await fetch(`${api.base}/models`);
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toBe('Bearer');
-    expect(((await missing.json()) as { error: string; issues: unknown[] }).issues).toEqual([]);
+    const body = (await missing.json()) as { error: string; issues: unknown[] };
+    expect(body.issues).toEqual([]);
+    // Standalone, the token comes from ML_METRICS_API_TOKEN: the message says so.
+    expect(body.error).toContain('ML_METRICS_API_TOKEN');
     const wrong = await fetch(`${api.base}/models`, { headers: { authorization: 'Bearer not-the-token' } });
     expect(wrong.status).toBe(401);
     const prefix = await fetch(`${api.base}/models`, { headers: { authorization: `Bearer ${TOKEN.slice(0, -1)}` } });

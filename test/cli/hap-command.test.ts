@@ -125,9 +125,10 @@ describe('hap ml-metrics (spawned, real store)', () => {
   it('lists the models as a table and as the API\'s JSON', async () => {
     const table = ok(await hap(['ml-metrics', 'list', ...dd]));
     const lines = table.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^model\s+versions\s+latest\s+predictions\s+labeled\s+accuracy\s+confidence\s+last prediction$/);
-    expect(lines.find((line) => line.startsWith('voice_recognition'))).toMatch(/1\.0, 1\.1\s+1\.1\s+80\s+80\s+83\.8%\s+90\.0%/);
-    expect(lines.find((line) => line.startsWith('suggestion_engine'))).toMatch(/\s+10\s+10\s+70\.0%\s+70\.0%/);
+    expect(lines[0]).toMatch(/^model\s+version\s+predictions\s+labeled\s+accuracy\s+confidence\s+last prediction\s+versions\s+all versions$/);
+    // The default version's figures (1.1: 39 of 40 right), the same as `performance` shows; all versions apart.
+    expect(lines.find((line) => line.startsWith('voice_recognition'))).toMatch(/^voice_recognition\s+1\.1\s+40\s+40\s+97\.5%\s+90\.0%\s+\S+ \S+\s+1\.0, 1\.1\s+80$/);
+    expect(lines.find((line) => line.startsWith('suggestion_engine'))).toMatch(/\s1\.0\s+10\s+10\s+70\.0%\s+70\.0%/);
 
     const json = JSON.parse(ok(await hap(['ml-metrics', 'list', '--json', ...dd]))) as { models: Array<{ model_name: string }> };
     expect(json.models.map((model) => model.model_name)).toEqual(['suggestion_engine', 'voice_recognition']);
@@ -279,7 +280,7 @@ describe('hap ml-metrics (spawned, real store)', () => {
       });
       // The logged address ends in /api/v1/ml-metrics; --url takes it as it is.
       const text = ok(await hap(['ml-metrics', 'list', '--url', url]));
-      expect(text).toMatch(/^voice_recognition\s+1\.0, 1\.1/m);
+      expect(text).toMatch(/^voice_recognition\s+1\.1\s+40\s/m);
     } finally {
       child.kill('SIGTERM');
     }

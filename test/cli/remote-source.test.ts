@@ -28,12 +28,15 @@ const summary = (name: string) => ({
   model_name: name,
   versions: ['1.0'],
   latest_version: '1.0',
+  model_version: '1.0',
+  window: { kind: 'all', spec: 'all', since: null, until: null },
   total_predictions: 1,
   labeled_predictions: 1,
   accuracy: 1,
   confidence: 0.9,
   confidence_count: 1,
   last_prediction_at: '2024-01-15T10:30:00.000Z',
+  all_versions: { total_predictions: 1, labeled_predictions: 1, last_prediction_at: '2024-01-15T10:30:00.000Z' },
 });
 
 const MODELS = 'GET /api/v1/ml-metrics/models';

@@ -15,36 +15,45 @@ function lineStarting(text: string, start: string): string {
   return line;
 }
 
+const ALL_WINDOW = { kind: 'all', spec: 'all', since: null, until: null };
+
 describe('renderModelList', () => {
-  it('shows one aligned line per model with — for missing values', () => {
+  it('shows one aligned line per model: the default version\'s figures, labelled, and all versions apart', () => {
     const text = renderModelList([
       ModelSummarySchema.parse({
         model_name: 'voice_recognition',
         versions: ['1.0', '1.1'],
         latest_version: '1.1',
+        model_version: '1.1',
+        window: ALL_WINDOW,
         total_predictions: 1250,
         labeled_predictions: 1200,
         accuracy: 0.87,
         confidence: 0.9123,
         confidence_count: 1250,
         last_prediction_at: '2024-01-15T10:30:00.000Z',
+        all_versions: { total_predictions: 2000, labeled_predictions: 1900, last_prediction_at: '2024-01-15T10:30:00.000Z' },
       }),
       ModelSummarySchema.parse({
         model_name: 'pattern_learner',
         versions: ['1.0'],
         latest_version: '1.0',
+        model_version: '1.0',
+        window: ALL_WINDOW,
         total_predictions: 3,
         labeled_predictions: 0,
         accuracy: null,
         confidence: 0.5,
         confidence_count: 3,
         last_prediction_at: null,
+        all_versions: { total_predictions: 3, labeled_predictions: 0, last_prediction_at: null },
       }),
     ]);
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^model\s+versions\s+latest\s+predictions\s+labeled\s+accuracy\s+confidence\s+last prediction$/);
-    expect(lineStarting(text, 'voice_recognition')).toMatch(/1\.0, 1\.1\s+1\.1\s+1250\s+1200\s+87\.0%\s+91\.2%\s+2024-01-15 10:30:00Z$/);
-    expect(lineStarting(text, 'pattern_learner')).toMatch(/\s+3\s+0\s+—\s+50\.0%\s+—$/);
+    expect(lines[0]).toMatch(/^model\s+version\s+predictions\s+labeled\s+accuracy\s+confidence\s+last prediction\s+versions\s+all versions$/);
+    expect(lineStarting(text, 'voice_recognition')).toMatch(/\s1\.1\s+1250\s+1200\s+87\.0%\s+91\.2%\s+2024-01-15 10:30:00Z\s+1\.0, 1\.1\s+2000$/);
+    expect(lineStarting(text, 'pattern_learner')).toMatch(/\s1\.0\s+3\s+0\s+—\s+50\.0%\s+—\s+1\.0\s+3$/);
+    expect(text).toContain('window all; "all versions": predictions of every version');
     // Right-aligned: the predictions counts end in the same column as their header.
     const headerEnd = (lines[0] ?? '').indexOf('predictions') + 'predictions'.length;
     expect(lineStarting(text, 'voice').slice(0, headerEnd).endsWith('1250')).toBe(true);
@@ -86,6 +95,15 @@ describe('renderPredictions', () => {
     expect(lineStarting(text, '2024-01-15 10:30:00Z  p-2')).toMatch(/user_id=1, confidence=0\.92\s+1\s+✓\s+92\.0%$/);
     expect(lineStarting(text, '2024-01-15 10:30:00Z  p-1')).toMatch(/—\s+—\s+92\.0%$/);
     expect(text).toContain('Older predictions: hap ml-metrics predictions voice_recognition --limit 2 --version 1.0 --cursor 17');
+  });
+
+  it('shows whole ids (a user copies them to label one) and keeps --url or --data-dir in the hint', () => {
+    const id = 'assist_intent:01HQZX8J5K2M3N4P5Q6R7S8T9V-run-42';
+    const page = { model_name: 'assist_intent', predictions: [prediction(id, null, null)], next_cursor: '9' };
+    const remote = renderPredictions(page, { limit: 1, url: 'http://10.0.0.5:8000' });
+    expect(remote).toContain(id);
+    expect(remote).toContain('Older predictions: hap ml-metrics predictions assist_intent --limit 1 --cursor 9 --url http://10.0.0.5:8000');
+    expect(renderPredictions(page, { limit: 1, dataDir: '/srv/my data' })).toContain("--cursor 9 --data-dir '/srv/my data'");
   });
 
   it('prints no hint on the last page, and says when there is nothing', () => {
@@ -143,9 +161,10 @@ describe('renderComparison', () => {
       command_understanding_rate: null,
     });
 
-  it('shows both versions, signed deltas, the winner, its reason and the test', () => {
+  it('shows both versions, signed deltas, the winner, its reason and the test, and says when it was not stored', () => {
+    let comparison: unknown;
     const text = renderComparison(
-      ModelComparisonSchema.parse({
+      ModelComparisonSchema.parse(comparison = {
         comparison_id: 'cmp-1',
         model_name: 'voice_recognition',
         version_a: '1.0',
@@ -169,5 +188,7 @@ describe('renderComparison', () => {
     expect(text).toContain('reason: 1.1 is more accurate');
     expect(text).toContain('test: two-proportion z-test, p = 0.004 (alpha 0.05, statistic 2.870)');
     expect(text).toContain('needed to detect this difference: 199');
+    expect(text).not.toContain('Not stored');
+    expect(renderComparison(ModelComparisonSchema.parse(comparison), { stored: false })).toContain('Not stored: read directly from the data directory');
   });
 });

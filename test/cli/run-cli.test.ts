@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,24 @@ describe('runCli (in process)', () => {
   });
   afterAll(async () => {
     await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('prints the version with hap --version, and keeps --version a command option after a command', async () => {
+    const { version } = JSON.parse(await readFile(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const run = await hap(['--version']);
+    expect(run).toMatchObject({ code: 0, stdout: `${version}\n` });
+    const missing = await hap(['ml-metrics', 'performance', 'voice_recognition', '--version', '1.1', '--data-dir', path.join(scratch, 'nothing-here')]);
+    expect(missing.stdout).not.toContain(version);
+    expect(expectOneErrorLine(missing.stderr)).toMatch(/nothing-here/);
+  });
+
+  it('offers no --url on doctor and repair, which read the files', async () => {
+    for (const command of ['doctor', 'repair']) {
+      const help = await hap(['ml-metrics', command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/--data-dir/);
+      expect(help.stdout).not.toMatch(/--url/);
+    }
   });
 
   it('prints help for hap and hap ml-metrics, exit 0', async () => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configOverShipped } from '../../src/config/load-config.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { PROJECT_ROOT } from '../support/spawn-service.js';
 import type { TempDir } from '../support/temp-dir.js';
@@ -9,7 +10,8 @@ import { createTempDir } from '../support/temp-dir.js';
 
 /** `hap ml-metrics doctor` and `repair`, run as a user would, on a store with damaged files. */
 
-const CONFIG = { schema_version: 1, storage: { segment_max_records: 10 }, models: { voice_recognition: { label_key: 'user_id' } } };
+// What `--config` with this file gives (read over the shipped model settings), so the store is written as the CLI reads it.
+const CONFIG = configOverShipped({ schema_version: 1, storage: { segment_max_records: 10 }, models: { voice_recognition: { label_key: 'user_id' } } }, 'test');
 
 let dir: TempDir;
 let dataDir: string;

@@ -242,10 +242,10 @@ describe('reading /data/options.json', () => {
 
   it('turns percent targets into rates and the Supervisor log level into the service one', () => {
     const config = readAddonOptionsFile(
-      writeOptions({ ...valid(), log_level: 'warning', models: [{ name: 'doorbell', task: 'binary', precision: 97.5, false_positive_rate: 2 }] }),
+      writeOptions({ ...valid(), log_level: 'warning', models: [{ name: 'doorbell', task: 'binary', current_version: 'v2', precision: 97.5, false_positive_rate: 2 }] }),
     );
     expect(config.log_level).toBe('warn');
-    expect(config.models).toEqual({ doorbell: { task: 'binary', targets: { precision: 0.975, false_positive_rate: 0.02 } } });
+    expect(config.models).toEqual({ doorbell: { task: 'binary', current_version: 'v2', targets: { precision: 0.975, false_positive_rate: 0.02 } } });
   });
 
   it('switches native capture sources and sets their windows', () => {

@@ -45,4 +45,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { ML_METRICS_PORT: 'eighty' })).toThrow(/port must be a whole number/);
     expect(() => loadConfig({ configPath: '/nonexistent/config.json' }, {})).toThrow(/cannot read the config file \/nonexistent\/config\.json/);
   });
+
+  it('reads --config over the shipped model settings: named models merge field by field, others stay, null drops one', () => {
+    const shipped = readConfigFile(DEFAULT_CONFIG_PATH);
+    const path = writeConfig(
+      JSON.stringify({
+        schema_version: 1,
+        models: { voice_recognition: { current_version: '2.0' }, pattern_learner: null, doorbell: { task: 'binary' } },
+      }),
+    );
+    const config = loadConfig({ configPath: path }, {});
+    // The shipped label key and targets stay; the file's field is added.
+    expect(config.models['voice_recognition']).toEqual({ ...shipped.models['voice_recognition'], current_version: '2.0' });
+    expect(config.models['suggestion_engine']).toEqual(shipped.models['suggestion_engine']);
+    expect(config.models['pattern_learner']).toBeUndefined();
+    expect(config.models['doorbell']).toEqual({ task: 'binary', targets: {} });
+    // Targets given in the file replace the shipped ones as a whole.
+    const targets = loadConfig({ configPath: writeConfig(JSON.stringify({ schema_version: 1, models: { voice_recognition: { targets: { accuracy: 0.5 } } } })) }, {});
+    expect(targets.models['voice_recognition']).toEqual({ label_key: 'user_id', targets: { accuracy: 0.5 } });
+  });
 });

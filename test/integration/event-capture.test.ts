@@ -90,7 +90,7 @@ describe('EventCapture against the fake hub', () => {
     await fire('intent_recognized', { intent: 'lights_on', confidence: 0.8, prediction_id: 'i1' });
     await fire('suggestion_created', { suggestion_id: 's1', confidence: 0.7 });
     await fire('ml_prediction', { model_name: 'pattern_learner', prediction: { pattern_type: 'morning' }, confidence: 0.6, prediction_id: 'p1' });
-    expect(tracker.listModels().map((model) => [model.model_name, model.total_predictions])).toEqual([
+    expect((await tracker.listModels()).map((model) => [model.model_name, model.total_predictions])).toEqual([
       ['intent_processing', 1],
       ['pattern_learner', 1],
       ['suggestion_engine', 1],
@@ -173,7 +173,7 @@ describe('EventCapture against the fake hub', () => {
     await fire('voice_identified', { user_id: 'alice', confidence: 0.9, prediction_id: 'dup' });
     await fire('voice_identified', { user_id: 'alice', confidence: 0.9, prediction_id: 'dup' });
     expect(capture.counts()['voice_identified']).toMatchObject({ captured: 1, duplicates: 1 });
-    expect(tracker.listModels()[0]?.total_predictions).toBe(1);
+    expect((await tracker.listModels())[0]?.total_predictions).toBe(1);
   });
 
   it('refuses malformed events of every kind, counts them, stores nothing, and keeps capturing', async () => {

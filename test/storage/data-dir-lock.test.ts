@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelPerformance } from '../../src/domain/performance.js';
 import { StoreLockedError } from '../../src/storage/storage-errors.js';
 import { StorageUnavailableError } from '../../src/tracker/errors.js';
+import { configOverShipped } from '../../src/config/load-config.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { SEED_TRAINING, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
@@ -56,6 +57,8 @@ describe('a data dir in use by a running service', () => {
     }
     expect(await post(service, '/predictions/p-3/ground-truth', { ground_truth: { user_id: 0 } })).toBe(200);
     expect(await post(service, '/training', SEED_TRAINING)).toBe(201);
+    // A second, older version to compare with (a version compared with itself is refused).
+    expect(await post(service, '/predictions', voicePrediction(26, { prediction_id: 'old-version-1', model_version: '0.9', ground_truth: { user_id: 1 } }))).toBe(201);
   });
 
   afterAll(async () => {
@@ -84,13 +87,14 @@ describe('a data dir in use by a running service', () => {
   it('can be read by a read-only tracker, which takes no lock and writes nothing', async () => {
     const before = await snapshot(dir.path);
     const fs = new RecordingFileSystem();
-    const reader = await openTracker({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG, readOnly: true, fs });
+    // The service read SMALL_SEGMENTS_CONFIG as a --config file, over the shipped model settings.
+    const reader = await openTracker({ dataDir: dir.path, config: configOverShipped(SMALL_SEGMENTS_CONFIG, 'test'), readOnly: true, fs });
     try {
       const served = (await (await fetch(`${service.api}/models/voice_recognition`)).json()) as ModelPerformance;
       const local = await reader.getPerformance('voice_recognition');
       expect({ ...local, last_evaluated: null }).toEqual({ ...served, last_evaluated: null });
       expect(local).toMatchObject({ total_predictions: 25, labeled_predictions: 13, correct_predictions: 5 });
-      const page = await reader.getPredictions('voice_recognition', { limit: 100 });
+      const page = await reader.getPredictions('voice_recognition', { limit: 100, version: '1.0' });
       expect(page.predictions.map((p) => p.prediction_id)).toEqual(Array.from({ length: 25 }, (_, i) => `p-${25 - i}`));
       expect(await reader.store.get('p-3')).toMatchObject({ ground_truth: { user_id: 0 }, correct: true });
       expect(reader.getTrainingHistory('voice_recognition').map((s) => s.training_session_id)).toEqual([SEED_TRAINING.training_session_id]);
@@ -99,7 +103,7 @@ describe('a data dir in use by a running service', () => {
       await expect(reader.recordGroundTruth('p-1', { correct: true })).rejects.toThrow('the store was opened read-only');
       await expect(reader.logTraining({ ...SEED_TRAINING, training_session_id: 'other' })).rejects.toBeInstanceOf(StorageUnavailableError);
       await expect(reader.applyRetention()).rejects.toThrow('read-only');
-      const comparison = await reader.compareVersions('voice_recognition', { version_a: '1.0', version_b: '1.0' });
+      const comparison = await reader.compareVersions('voice_recognition', { version_a: '0.9', version_b: '1.0' });
       expect(comparison.winner).toBe('inconclusive');
       expect(reader.listComparisons()).toEqual([]);
     } finally {

@@ -100,12 +100,12 @@ describe('aggregates rebuild', () => {
     for (let i = 0; i < 8; i += 1) await round();
     await expectAggregatesMatchRebuild(tracker);
     expect(tracker.store.stats().segments).toBeGreaterThan(8);
-    const live = tracker.listModels();
+    const live = await tracker.listModels();
     await stop(tracker);
 
     tracker = await start();
     await expectAggregatesMatchRebuild(tracker);
-    expectSameMetrics(tracker.listModels(), live);
+    expectSameMetrics(await tracker.listModels(), live);
   });
 
   it('rebuilds a summary file deleted while stopped; metrics are unchanged', async () => {

@@ -57,7 +57,7 @@ describe('retention', () => {
     await logHistory(tracker);
     expect(await files('predictions')).toEqual([1, 2, 3, 4, 5].map(name));
     const allTime = await tracker.getPerformance('voice_recognition');
-    const models = tracker.listModels();
+    const models = await tracker.listModels();
     const oldRange = { since: ago(OLD, 200), until: ago(OLD, 0) };
     const oldPerformance = await tracker.getPerformance('voice_recognition', oldRange);
     expect(oldPerformance.total_predictions).toBe(25);
@@ -69,7 +69,7 @@ describe('retention', () => {
     expect(await summary(3)).toMatchObject({ raw_dropped: false });
 
     expectSameMetrics(await tracker.getPerformance('voice_recognition'), allTime);
-    expectSameMetrics(tracker.listModels(), models);
+    expectSameMetrics(await tracker.listModels(), models);
     expectSameMetrics(await tracker.getPerformance('voice_recognition', oldRange), oldPerformance);
     const ids = (await tracker.getPredictions('voice_recognition', { limit: 100 })).predictions.map((p) => p.prediction_id);
     expect(ids).toEqual(Array.from({ length: 25 }, (_, i) => `p-${45 - i}`));

@@ -64,14 +64,14 @@ describe('restart', () => {
     expect(performance).toMatchObject({ total_predictions: 25, labeled_predictions: 15, correct_predictions: 12, incorrect_predictions: 3, accuracy: 0.8 });
     const predictions = await allPredictions(tracker);
     expect(predictions.map((p) => p.prediction_id)).toEqual(Array.from({ length: 25 }, (_, i) => `p-${25 - i}`));
-    const models = tracker.listModels();
+    const models = await tracker.listModels();
     expect(await segmentFiles('predictions')).toEqual(['segment-00000001.json', 'segment-00000002.json', 'segment-00000003.json']);
     expect(await segmentFiles('aggregates')).toEqual(['segment-00000001.json', 'segment-00000002.json']);
 
     tracker = await restart(tracker);
     expect(await tracker.getPerformance('voice_recognition')).toEqual(performance);
     expect(await allPredictions(tracker)).toEqual(predictions);
-    expect(tracker.listModels()).toEqual(models);
+    expect(await tracker.listModels()).toEqual(models);
     for (let n = 1; n <= 25; n += 1) expect((await tracker.store.get(`p-${n}`))?.prediction_id).toBe(`p-${n}`);
 
     // p-17 sits in sealed segment 2 and is unlabeled; p-5 (segment 1) was wrong and becomes right.

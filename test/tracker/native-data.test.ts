@@ -15,11 +15,11 @@ describe('a prediction without confidence', () => {
     expect(await tracker.getPrediction('a')).toMatchObject({ confidence: null, rating: null });
     let performance = await tracker.getPerformance('m');
     expect(performance).toMatchObject({ total_predictions: 2, confidence: null, confidence_count: 0 });
-    expect(tracker.listModels()[0]).toMatchObject({ confidence: null, confidence_count: 0 });
+    expect((await tracker.listModels())[0]).toMatchObject({ confidence: null, confidence_count: 0 });
     await tracker.logPrediction({ prediction_id: 'c', model_name: 'm', prediction: { x: 1 }, confidence: 0.5 });
     performance = await tracker.getPerformance('m');
     expect(performance).toMatchObject({ total_predictions: 3, confidence: 0.5, confidence_count: 1 });
-    expect(tracker.listModels()[0]).toMatchObject({ confidence: 0.5, confidence_count: 1 });
+    expect((await tracker.listModels())[0]).toMatchObject({ confidence: 0.5, confidence_count: 1 });
   });
 });
 

@@ -70,10 +70,10 @@ describe("a prediction's timestamp is the time of the prediction", () => {
       issues: [{ path: 'timestamp' }],
     });
     await expect(tracker.logPrediction({ model_name: 'voice', prediction: { user: 1 }, timestamp: future })).rejects.toThrow(/more than 5 minutes after/);
-    expect(tracker.listModels()).toEqual([]);
+    expect(await tracker.listModels()).toEqual([]);
     await tracker.logPrediction({ prediction_id: 'skewed', model_name: 'voice', prediction: { user: 1 }, timestamp: new Date(NOW.getTime() + 5 * 60_000).toISOString() });
     await tracker.logPrediction({ prediction_id: 'backfill', model_name: 'voice', prediction: { user: 1 }, timestamp: '2019-03-01T08:00:00Z' });
-    expect(tracker.listModels()[0]?.total_predictions).toBe(2);
+    expect((await tracker.listModels())[0]?.total_predictions).toBe(2);
 
     const server = createApiServer({ tracker, logger: createLogger({ level: 'silent' }), host: '127.0.0.1', port: 0, bodyLimitBytes: 1024 * 1024 });
     const { url } = await server.start();
@@ -85,7 +85,7 @@ describe("a prediction's timestamp is the time of the prediction", () => {
       });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual(['timestamp']);
-      expect(tracker.listModels()[0]?.total_predictions).toBe(2);
+      expect((await tracker.listModels())[0]?.total_predictions).toBe(2);
     } finally {
       await server.stop();
     }

@@ -192,10 +192,16 @@ function mutated(valid: fc.Arbitrary<Body>, mutations: fc.Arbitrary<Mutation>): 
 
 const PREDICTION_KEYS = ['prediction_id', 'model_name', 'model_version', 'input_data', 'prediction', 'confidence', 'ground_truth', 'context', 'timestamp'];
 
-/** A label object with at least one ordinary key (a ground truth made only of `__proto__` would be empty once parsed). */
+/**
+ * A label object with at least one ordinary key (a ground truth made only of `__proto__` would be
+ * empty once parsed), always `label` among them: a ground truth that shares no key with its
+ * prediction is refused as a typo, so valid pairs share one.
+ */
 const labelObject: fc.Arbitrary<Body> = fc
-  .tuple(fc.constantFrom('label', 'user_id', 'class', 'x'), hostileJsonValue, hostileJsonObject)
-  .map(([key, value, rest]) => objectFromEntries([[key, value], ...Object.entries(rest).filter(([name]) => name !== key)]));
+  .tuple(fc.constantFrom('label', 'user_id', 'class', 'x'), hostileJsonValue, hostileJsonValue, hostileJsonObject)
+  .map(([key, value, label, rest]) =>
+    objectFromEntries([['label', label], [key, value], ...Object.entries(rest).filter(([name]) => name !== key && name !== 'label')]),
+  );
 
 /** A valid POST /predictions body for a model with no configured label key, full of hostile content. */
 export const validPredictionBody: fc.Arbitrary<Body> = fc

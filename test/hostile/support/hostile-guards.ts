@@ -148,7 +148,7 @@ export interface StoreFingerprint {
  * carry `last_evaluated`).
  */
 export async function storeFingerprint(tracker: ModelPerformanceTracker, dataDir: string): Promise<StoreFingerprint> {
-  const models = tracker.listModels();
+  const models = await tracker.listModels();
   const perModel: unknown[] = [];
   for (const model of models) {
     const versions: unknown[] = [];
@@ -162,7 +162,7 @@ export async function storeFingerprint(tracker: ModelPerformanceTracker, dataDir
 
 /** A cheap fingerprint for per-case checks: the model list, health, and the bytes of every file. */
 export async function quickFingerprint(tracker: ModelPerformanceTracker, dataDir: string): Promise<Pick<StoreFingerprint, 'models' | 'health' | 'files'>> {
-  return { models: tracker.listModels(), health: tracker.health(), files: await digestTree(dataDir) };
+  return { models: await tracker.listModels(), health: tracker.health(), files: await digestTree(dataDir) };
 }
 
 /**
