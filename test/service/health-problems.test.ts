@@ -2,6 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HealthResponseSchema } from '../../src/domain/responses.js';
+import { configOverShipped } from '../../src/config/load-config.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { FakeHub, waitFor } from '../fakes/fake-hub.js';
 import type { RunningService } from '../support/spawn-service.js';
@@ -27,7 +28,8 @@ let service: RunningService | null = null;
 beforeEach(async () => {
   hub = await FakeHub.start();
   dir = await createTempDir('hap-health-problems-');
-  const tracker = await openTracker({ dataDir: dir.path, config: CONFIG });
+  // Written with the settings the service will read (its config file over the shipped models), so start-up recomputes nothing.
+  const tracker = await openTracker({ dataDir: dir.path, config: configOverShipped(CONFIG, 'test') });
   for (let i = 0; i < 35; i += 1) {
     await tracker.logPrediction({ prediction_id: `p${i}`, model_name: 'voice_recognition', prediction: { user_id: i % 3 }, ground_truth: { user_id: i % 2 } });
   }
