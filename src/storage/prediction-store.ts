@@ -100,8 +100,12 @@ export class PredictionStore {
     return null;
   }
 
-  /** Records from the newest to the oldest, optionally only those with seq < `beforeSeq`. */
-  async *newestFirst(beforeSeq?: number): AsyncGenerator<{ seq: number; record: PredictionLog }> {
+  /**
+   * Records from the newest to the oldest, optionally only those with seq < `beforeSeq`. With
+   * `only`, a sealed segment whose summary has no group of that model (and version) is not read:
+   * a page of a rarely used model does not read every segment of the history.
+   */
+  async *newestFirst(beforeSeq?: number, only?: { model_name: string; model_version?: string }): AsyncGenerator<{ seq: number; record: PredictionLog }> {
     const open = this.#state.open;
     if (open) {
       const { records, first_seq } = open.data;
@@ -115,6 +119,7 @@ export class PredictionStore {
     for (const [segment, { summary }] of segments) {
       if (summary.raw_dropped || summary.record_count === 0) continue;
       if (beforeSeq !== undefined && summary.first_seq >= beforeSeq) continue;
+      if (only && !summary.groups.some((group) => group.model_name === only.model_name && (only.model_version === undefined || group.model_version === only.model_version))) continue;
       const { data } = await this.#state.loadSealed(segment);
       for (let index = data.records.length - 1; index >= 0; index -= 1) {
         const seq = data.first_seq + index;

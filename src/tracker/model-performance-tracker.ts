@@ -141,7 +141,8 @@ export class ModelPerformanceTracker {
     let more = false;
     const before = parsed.cursor === undefined ? undefined : Number(parsed.cursor);
     await throughStore(async () => {
-      for await (const { seq, record } of this.#store.newestFirst(before)) {
+      const only = { model_name: name, ...(parsed.version === undefined ? {} : { model_version: parsed.version }) };
+      for await (const { seq, record } of this.#store.newestFirst(before, only)) {
         if (record.model_name !== name) continue;
         if (parsed.version !== undefined && record.model_version !== parsed.version) continue;
         if (predictions.length === parsed.limit) {
