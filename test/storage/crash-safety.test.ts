@@ -293,7 +293,7 @@ async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
 
 describe('kill -9', () => {
   const trials = ONLY_TRIAL === undefined ? Array.from({ length: TRIALS }, (_, index) => index + 1) : [ONLY_TRIAL];
-  it(`loses nothing acknowledged over ${trials.length} SIGKILLs mid-stream (seed ${SEED})`, { timeout: trials.length * 20_000 + 30_000 }, async () => {
+  it(`loses nothing acknowledged over ${trials.length} SIGKILLs mid-stream (seed ${SEED})`, { timeout: trials.length * 40_000 + 30_000 }, async () => {
     let acknowledged = 0;
     const lost: string[] = [];
     const hub = await FakeHub.start();
