@@ -25,7 +25,10 @@ export async function loadStore(state: StoreState): Promise<void> {
     }
     if (summary.raw_dropped && segmentSet.has(segment)) {
       // Retention wrote the summary but was stopped before removing the raw file.
-      if (!readOnly) await state.files.removeSegment(segment);
+      if (!readOnly) {
+        await state.files.removeSegment(segment);
+        logger.info('removed the raw records of a segment retention had dropped (it was stopped before removing them)', { segment });
+      }
       segmentSet.delete(segment);
     }
     state.sealed.set(segment, { summary: { ...summary, id_hashes: '' } });

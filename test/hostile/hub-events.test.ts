@@ -19,7 +19,8 @@ import { MAX_DATA_DEPTH } from '../../src/integration/interpret-event.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
-import { expectOnlyStoreFiles, expectPrototypesUnchanged, quickFingerprint, snapshotPrototypes } from './support/hostile-guards.js';
+import { RecordingFileSystem } from '../support/recording-file-system.js';
+import { digestTree, expectOnlyStoreFiles, expectPrototypesUnchanged, quickFingerprint, snapshotPrototypes } from './support/hostile-guards.js';
 import {
   ABSENT,
   anyValue,
@@ -50,6 +51,8 @@ const hub: EventSource = { subscribeEvents: async () => async () => {} };
 let root: string;
 let dataDir: string;
 let tracker: ModelPerformanceTracker;
+/** The store's file system: every write it makes is counted (and kept: `keepData: false` keeps only sizes). */
+const files = new RecordingFileSystem({ keepData: false });
 let capture: EventCapture;
 let prototypes: ReturnType<typeof snapshotPrototypes>;
 
@@ -58,7 +61,7 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'hap-hostile-hub-'));
   dataDir = path.join(root, 'data');
   await mkdir(dataDir);
-  tracker = await openTracker({ dataDir, config: HOSTILE_CONFIG, now: fixedClock });
+  tracker = await openTracker({ dataDir, config: HOSTILE_CONFIG, now: fixedClock, fs: files });
   // Predictions for feedback to find, by id and by device.
   for (const [index, [model, label]] of ([
     ['voice_recognition', { user_id: 'alice' }],
@@ -105,7 +108,7 @@ function delta(before: Counts, after: Counts): Counts {
 /** A short, depth-limited rendering of an event for failure messages (data may be 20,000 levels deep). */
 function describeEvent(event: HubEvent): string {
   const preview = (value: unknown, depth: number): string => {
-    if (value === null || typeof value !== 'object') return fc.stringify(value).slice(0, 60);
+    if (value === null || typeof value !== 'object') return String(fc.stringify(value)).slice(0, 60);
     if (depth === 0) return Array.isArray(value) ? '[…]' : '{…}';
     const entries = Object.entries(value).slice(0, 8);
     if (Array.isArray(value)) return `[${entries.map(([, item]) => preview(item, depth - 1)).join(',')}]`;
@@ -164,17 +167,17 @@ describe('random data for every mapped event type', () => {
       const mapping = MAPPINGS[type];
       if (mapping?.kind === 'prediction' && !keepIds) uniqueIds(data, mappedFields(mapping));
       const event = hubEvent(type, data, { timeFired: time, parentId: parent });
-      const before = await quickFingerprint(tracker, dataDir);
+      const before = await quickFingerprint(tracker, files);
       if (!mapping) {
         await capture.handle(event);
         tally('unmapped type: ignored');
         expect(capture.counts()[type]).toBeUndefined();
-        expect(await quickFingerprint(tracker, dataDir)).toEqual(before);
+        expect(await quickFingerprint(tracker, files)).toEqual(before);
         return;
       }
       const outcome = await handleOne(event);
       tally(`${mapping.kind} ${outcome}`);
-      const after = await quickFingerprint(tracker, dataDir);
+      const after = await quickFingerprint(tracker, files);
       if (outcome === 'refused' || outcome === 'unmatched' || outcome === 'duplicates') {
         expect(after, `a ${outcome} event changed the store: ${describeEvent(event)}`).toEqual(before);
       }
@@ -201,14 +204,14 @@ const refusedEvent = fc.constantFrom(...EVENT_TYPES).chain((type) => {
   const defects: fc.Arbitrary<{ what: string; apply: (data: Record<string, unknown>, event: { time: string; contextId?: string }) => void }>[] = [];
   for (const field of fields) {
     const bad = refusingValue(field.role, mapping.kind);
-    if (bad) defects.push(bad.map((value) => ({ what: `${field.path} (${field.role}) = ${typeof value === 'symbol' ? 'a symbol' : fc.stringify(value).slice(0, 60)}`, apply: (data) => setDataPath(data, field.path, value) })));
+    if (bad) defects.push(bad.map((value) => ({ what: `${field.path} (${field.role}) = ${typeof value === 'symbol' ? 'a symbol' : String(fc.stringify(value)).slice(0, 60)}`, apply: (data) => setDataPath(data, field.path, value) })));
   }
   const truthObject = fields.find((field) => field.role === 'truth_object');
   const correct = fields.find((field) => field.role === 'correct');
   if (truthObject && correct) {
     defects.push(
       refusingTruth.map(({ object, correct: flag }) => ({
-        what: `${truthObject.path} = ${fc.stringify(object).slice(0, 40)}, ${correct.path} = ${fc.stringify(flag)}`,
+        what: `${truthObject.path} = ${String(fc.stringify(object)).slice(0, 40)}, ${correct.path} = ${fc.stringify(flag)}`,
         apply: (data) => {
           setDataPath(data, truthObject.path, object);
           setDataPath(data, correct.path, flag);
@@ -264,13 +267,15 @@ describe('feedback logged as a self-labeled prediction', () => {
 
 describe('events made invalid on purpose', () => {
   it(`are counted as refused, store nothing and pollute nothing (${runs(250)} cases)`, async () => {
+    const filesBefore = await digestTree(dataDir);
     await checkProperty(counter, 'EventCapture.handle, invalid by construction', refusedEvent, runs(250), async ({ event, what }) => {
-      const before = await quickFingerprint(tracker, dataDir);
+      const before = await quickFingerprint(tracker, files);
       const outcome = await handleOne(event);
       expect(outcome, `${what} was ${outcome}, not refused`).toBe('refused');
-      expect(await quickFingerprint(tracker, dataDir), `a refused event changed the store: ${what}`).toEqual(before);
+      expect(await quickFingerprint(tracker, files), `a refused event changed the store: ${what}`).toEqual(before);
       expectPrototypesUnchanged(prototypes);
     });
+    expect(await digestTree(dataDir), 'refused events changed a file').toEqual(filesBefore);
     await expectStoreIntact();
   }, timeoutFor(250, 100));
 

@@ -48,8 +48,12 @@ import { expectNoServerError, RawHttpClient, writeIntoUrl, type RawAnswer } from
 
 const API = '/api/v1/ml-metrics';
 const counter = new CaseCounter('REST bodies');
-/** Makes ids unique across cases. */
+/**
+ * Makes ids unique across cases. Take it once per case (`nextSerial()`) and keep it: a case
+ * that read the shared counter again after an await found another case's id (issue 9b(a)).
+ */
 let serial = 0;
+const nextSerial = (): number => (serial += 1);
 
 let service: HostileService;
 let client: RawHttpClient;
@@ -194,9 +198,8 @@ describe('random bodies to every write endpoint', () => {
 
   it(`valid bodies full of hostile content are accepted, stored as sent (minus __proto__ keys) and can be labeled (${runs(60)} cases)`, async () => {
     await checkProperty(counter, 'POST /predictions + ground truth, valid hostile content', acceptedPrediction, runs(60), async ({ body, label }) => {
-      serial += 1;
       const id = Array.from(String(body['prediction_id'] ?? 'id')).slice(0, 100).join('');
-      const sent = { ...cloneBody(body), prediction_id: `${id}#${serial}` };
+      const sent = { ...cloneBody(body), prediction_id: `${id}#${nextSerial()}` };
       noteStrings(sent);
       const answer = await post(`${API}/predictions`, sent);
       expectNoServerError(answer, 'valid prediction');
@@ -228,16 +231,16 @@ describe('random bodies to every write endpoint', () => {
       value: fc.oneof(hostileJsonValue, rawNumberToken.filter((token) => token.text.includes('e') || token.text.includes('E')), fc.constant({ polluted: true })),
     });
     await checkProperty(counter, 'POST /predictions, __proto__ members', cases, runs(40), async ({ body, field, value }, tally) => {
-      serial += 1;
+      const predictionId = `proto-${nextSerial()}`;
       const sent = cloneBody(body);
-      sent['prediction_id'] = `proto-${serial}`;
+      sent['prediction_id'] = predictionId;
       const target = (sent[field] !== null && typeof sent[field] === 'object' ? sent[field] : { label: 1 }) as Body;
       sent[field] = objectFromEntries([...Object.entries(target), ['__proto__', value]]);
       const answer = await post(`${API}/predictions`, sent);
       tally(String(answer.status));
       expectNoServerError(answer, `__proto__ in ${field}`);
       if (answer.status === 201) {
-        const stored = PredictionLogSchema.parse(await service.tracker.getPrediction(`proto-${serial}`));
+        const stored = PredictionLogSchema.parse(await service.tracker.getPrediction(predictionId));
         const object = stored[field as 'input_data'] ?? {};
         expect(Object.hasOwn(object, '__proto__'), `${field} kept a __proto__ member`).toBe(false);
         expect(Object.getPrototypeOf(object)).toBe(Object.prototype);

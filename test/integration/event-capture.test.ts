@@ -145,6 +145,19 @@ describe('EventCapture against the fake hub', () => {
     expect(await tracker.getPrediction('other')).toMatchObject({ correct: null });
   });
 
+  it('skips a newer prediction of the device that is already labeled: the feedback labels the newest one still open', async () => {
+    await startCapture();
+    await fire('voice_identified', { user_id: 'alice', confidence: 0.9, prediction_id: 'open', device_id: 'kitchen' });
+    await fire('voice_identified', { user_id: 'carol', confidence: 0.9, prediction_id: 'labeled', device_id: 'kitchen' });
+    const labeled = await tracker.recordGroundTruth('labeled', { ground_truth: { user_id: 'bob' } });
+    await fire('voice_identification_confirmed', { device_id: 'kitchen' });
+    expect(await tracker.getPrediction('labeled'), 'a label given through the API is not overwritten by a device match').toEqual(labeled);
+    expect(await tracker.getPrediction('open')).toMatchObject({ correct: true, ground_truth_source: 'event_window' });
+    // With nothing of the device left open, the next confirmation matches nothing and changes nothing.
+    await fire('voice_identification_confirmed', { device_id: 'kitchen' });
+    expect(await tracker.getPrediction('labeled')).toEqual(labeled);
+  });
+
   it('holds feedback that arrives before its prediction until the prediction comes', async () => {
     await startCapture({ pending_seconds: 30 });
     hub.fireEvent('suggestion_rejected', { suggestion_id: 's-late' });

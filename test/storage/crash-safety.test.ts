@@ -1,5 +1,6 @@
 /**
- * Crash safety of the real service: SIGKILL it at a random moment while ~16 requests are in
+ * Crash safety of the real service: SIGKILL it at a seeded point (after a seeded amount of
+ * acknowledged work, at least MIN_ACKNOWLEDGED) while ~16 requests are in
  * flight and hub events (predictions and late corrections) stream in through the fake hub,
  * restart it on the same data dir, and check that nothing it acknowledged is lost, that what the
  * hub sent is stored exactly as sent (or not at all: the hub does not wait for an answer), that
@@ -23,6 +24,39 @@ import { FakeHub, waitFor } from '../fakes/fake-hub.js';
 /** 30 in `npm test`; `npm run test:crash` runs 1,000. */
 const TRIALS = Number(process.env['CRASH_TRIALS'] ?? 30);
 const CONCURRENCY = 16;
+
+/**
+ * Seeded and replayable. Every random choice of a trial — each client's requests, the hub's
+ * events, and the kill point — comes from streams seeded by (CRASH_SEED, trial, client), so
+ * `CRASH_SEED=<seed> CRASH_TRIAL=<n>` sends the same requests and kills at the same count of
+ * acknowledged work again (which requests are in flight at that moment is up to the scheduler).
+ * The seed is random on every local run, fixed in CI, and printed.
+ */
+const SEED = seedFrom(process.env['CRASH_SEED']) ?? (process.env['CI'] === 'true' ? 20261130 : Math.floor(Math.random() * 2 ** 31));
+const ONLY_TRIAL = seedFrom(process.env['CRASH_TRIAL']);
+/** Every trial is killed only after the service acknowledged at least this many predictions and labels. */
+const MIN_ACKNOWLEDGED = 40;
+/** …and at most this many more (a seeded draw per trial). */
+const EXTRA_ACKNOWLEDGED = 160;
+
+function seedFrom(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value)) throw new Error(`CRASH_SEED and CRASH_TRIAL take a whole number, got "${raw}"`);
+  return value;
+}
+
+/** mulberry32: a small seeded generator of numbers in [0, 1). */
+function seededRandom(...parts: number[]): () => number {
+  let state = parts.reduce((hash, part) => Math.imul(hash ^ (part | 0), 0x9e3779b1) >>> 0, 0x2545f491);
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 const BASE_TIME = Date.parse('2024-01-15T00:00:00.000Z');
 
 interface PredictionBody {
@@ -91,34 +125,40 @@ async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
     const ackedLabel = new Map<string, LabelBody>();
     /** Labels whose request was in flight at the kill: applied or not. */
     const unsureLabel = new Map<string, LabelBody>();
-    const labelInFlight = new Set<string>();
     const sent = new Set<string>();
     const unexpected: string[] = [];
-    let counter = 0;
     let killed = false;
+    // The kill comes once this much work is acknowledged (checked after each acknowledgement).
+    const killAfterAcknowledged = MIN_ACKNOWLEDGED + Math.floor(seededRandom(SEED, trial, -1)() * (EXTRA_ACKNOWLEDGED + 1));
+    let reachKillPoint: () => void = () => {};
+    const killPoint = new Promise<void>((resolve) => (reachKillPoint = resolve));
+    const acknowledged = (): void => {
+      if (acked.size + ackedLabel.size >= killAfterAcknowledged) reachKillPoint();
+    };
 
-    const worker = async (): Promise<void> => {
-      while (!killed) {
-        counter += 1;
-        const n = counter;
-        const candidates = [...acked.keys()].filter((id) => !labelInFlight.has(id));
-        if (candidates.length > 5 && Math.random() < 0.3) {
-          const id = candidates[Math.floor(Math.random() * candidates.length)]!;
+    // Each client draws from its own stream and labels only its own predictions, so what it sends
+    // does not depend on how the clients interleave.
+    const worker = async (client: number): Promise<void> => {
+      const random = seededRandom(SEED, trial, client);
+      const mine: string[] = [];
+      for (let step = 0; !killed; step += 1) {
+        const n = step * CONCURRENCY + client + 1;
+        if (mine.length > 5 && random() < 0.3) {
+          const id = mine[Math.floor(random() * mine.length)]!;
           const labeled_at = new Date(BASE_TIME + n * 1000).toISOString();
-          const label: LabelBody = Math.random() < 0.7 ? { ground_truth: { user_id: n % 4 }, labeled_at } : { correct: Math.random() < 0.5, labeled_at };
-          labelInFlight.add(id);
+          const label: LabelBody = random() < 0.7 ? { ground_truth: { user_id: n % 4 }, labeled_at } : { correct: random() < 0.5, labeled_at };
           try {
             const status = await postJson(service, `/predictions/${encodeURIComponent(id)}/ground-truth`, label);
-            if (status === 200) ackedLabel.set(id, label);
-            else unexpected.push(`label ${id}: ${status}`);
+            if (status === 200) {
+              ackedLabel.set(id, label);
+              acknowledged();
+            } else unexpected.push(`label ${id}: ${status}`);
           } catch {
             unsureLabel.set(id, label);
             return;
-          } finally {
-            labelInFlight.delete(id);
           }
         } else {
-          const confidence = Math.round(Math.random() * 1000) / 1000;
+          const confidence = Math.round(random() * 1000) / 1000;
           const body: PredictionBody = {
             prediction_id: `t${trial}-${n}`,
             model_name: 'voice_recognition',
@@ -132,8 +172,11 @@ async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
           sent.add(body.prediction_id);
           try {
             const status = await postJson(service, '/predictions', body);
-            if (status === 201) acked.set(body.prediction_id, body);
-            else unexpected.push(`prediction ${body.prediction_id}: ${status}`);
+            if (status === 201) {
+              acked.set(body.prediction_id, body);
+              mine.push(body.prediction_id);
+              acknowledged();
+            } else unexpected.push(`prediction ${body.prediction_id}: ${status}`);
           } catch {
             return;
           }
@@ -142,16 +185,17 @@ async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
     };
 
     const hubWorker = async (): Promise<void> => {
+      const random = seededRandom(SEED, trial, CONCURRENCY);
       let n = 0;
       while (!killed) {
         n += 1;
         const id = `h${trial}-${n}`;
-        const confidence = Math.round(Math.random() * 1000) / 1000;
+        const confidence = Math.round(random() * 1000) / 1000;
         fired.set(id, { user_id: n % 3, confidence });
         hub.fireEvent('voice_identified', { prediction_id: id, user_id: n % 3, confidence });
-        if (n > 3 && Math.random() < 0.4) {
-          const target = `h${trial}-${n - 1 - Math.floor(Math.random() * 3)}`;
-          const truth = Math.floor(Math.random() * 3);
+        if (n > 3 && random() < 0.4) {
+          const target = `h${trial}-${n - 1 - Math.floor(random() * 3)}`;
+          const truth = Math.floor(random() * 3);
           corrections.set(target, [...(corrections.get(target) ?? []), truth]);
           hub.fireEvent('voice_identification_corrected', { prediction_id: target, user_id: truth });
         }
@@ -159,15 +203,17 @@ async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
       }
     };
 
-    const killAfterMs = 300 + Math.floor(Math.random() * 900);
-    const workers = [...Array.from({ length: CONCURRENCY }, () => worker()), hubWorker()];
-    await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+    const workers = [...Array.from({ length: CONCURRENCY }, (_, client) => worker(client)), hubWorker()];
+    // No timing: the kill waits for the acknowledged work (the test's timeout bounds the wait).
+    await killPoint;
+    const acknowledgedAtKill = acked.size + ackedLabel.size;
     const deadPid = service.process.pid!;
     killed = true;
     const status = await service.kill();
     expect(status.signal).toBe('SIGKILL');
     await Promise.all(workers);
     expect(unexpected).toEqual([]);
+    expect(acknowledgedAtKill, `trial ${trial} was killed before its minimum of acknowledged work`).toBeGreaterThanOrEqual(Math.max(MIN_ACKNOWLEDGED, killAfterAcknowledged));
     // SIGKILL left the lock behind; the restart must take it over.
     expect(await readFile(join(dir.path, '.lock'), 'utf8')).toBe(`${deadPid}\n`);
 
@@ -237,7 +283,7 @@ async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
       await reader.close();
     }
     console.info(
-      `crash trial ${trial}: killed after ${killAfterMs} ms; sent ${sent.size}, acknowledged ${acked.size} predictions and ${ackedLabel.size} labels, lost ${lost.length}; hub fired ${fired.size} predictions, ${hubStored} stored`,
+      `crash trial ${trial} (CRASH_SEED=${SEED} CRASH_TRIAL=${trial}): killed after ${acknowledgedAtKill} acknowledged (kill point ${killAfterAcknowledged}); sent ${sent.size}, acknowledged ${acked.size} predictions and ${ackedLabel.size} labels, lost ${lost.length}; hub fired ${fired.size} predictions, ${hubStored} stored`,
     );
     return { acknowledged: acked.size + ackedLabel.size, lost };
   } finally {
@@ -246,21 +292,25 @@ async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
 }
 
 describe('kill -9', () => {
-  it(`loses nothing acknowledged over ${TRIALS} SIGKILLs mid-stream`, { timeout: TRIALS * 10_000 + 30_000 }, async () => {
+  const trials = ONLY_TRIAL === undefined ? Array.from({ length: TRIALS }, (_, index) => index + 1) : [ONLY_TRIAL];
+  it(`loses nothing acknowledged over ${trials.length} SIGKILLs mid-stream (seed ${SEED})`, { timeout: trials.length * 40_000 + 30_000 }, async () => {
     let acknowledged = 0;
     const lost: string[] = [];
     const hub = await FakeHub.start();
     try {
-      for (let trial = 1; trial <= TRIALS; trial += 1) {
-        const result = await runTrial(trial, hub);
+      for (const trial of trials) {
+        const replay = `replay: CRASH_SEED=${SEED} CRASH_TRIAL=${trial}`;
+        const result = await runTrial(trial, hub).catch((error: unknown) => {
+          throw new Error(`crash trial ${trial} failed (${replay})`, { cause: error });
+        });
         acknowledged += result.acknowledged;
-        lost.push(...result.lost.map((what) => `trial ${trial}: ${what}`));
+        lost.push(...result.lost.map((what) => `trial ${trial} (${replay}): ${what}`));
       }
     } finally {
       await hub.close();
     }
-    console.info(`crash safety: trials ${TRIALS}, acknowledged ${acknowledged}, lost ${lost.length}`);
-    expect(acknowledged).toBeGreaterThan(0);
+    console.info(`crash safety: seed ${SEED}, trials ${trials.length}, acknowledged ${acknowledged}, lost ${lost.length}`);
+    expect(acknowledged).toBeGreaterThanOrEqual(trials.length * MIN_ACKNOWLEDGED);
     expect(lost).toEqual([]);
   });
 });

@@ -269,3 +269,19 @@ describe('corrupt files', () => {
     expect(await readFile(segmentPath(1), 'utf8')).toBe(truncated);
   });
 });
+
+describe('a clean restart', () => {
+  it('writes nothing: after late labels on sealed segments and a close, opening the store again touches no file', async () => {
+    let tracker = await start();
+    for (let n = 1; n <= 35; n += 1) await tracker.logPrediction(voicePrediction(n));
+    // Late labels for sealed segments (logged in the open segment, then applied) and the open one.
+    for (const n of [2, 14, 23, 34]) await tracker.recordGroundTruth(`p-${n}`, { ground_truth: { user_id: 1 }, labeled_at: minutesBefore(n) });
+    await stop(tracker);
+    const fs = new RecordingFileSystem();
+    tracker = await start(fs);
+    await tracker.getPerformance('voice_recognition');
+    await stop(tracker);
+    // (mkdir -p of the directories that exist changes nothing.)
+    expect(fs.calls().filter((call) => ['writeFileSynced', 'rename', 'syncDirectory', 'unlink'].includes(call.op)).map((call) => `${call.op} ${call.path.slice(harness.dir.path.length)}`)).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import type { ModelPerformanceTracker } from '../../src/tracker/model-performanc
 import { diffAggregates, expectSameMetrics } from '../support/aggregate-diff.js';
 import { NOW, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { useTrackerHarness } from '../support/tracker-harness.js';
 
 const DAY = 86_400_000;
@@ -122,7 +123,12 @@ describe('retention', () => {
     expect(await files('predictions')).toEqual([1, 2, 3, 4, 5].map(name));
     expect(await summary(1)).toMatchObject({ raw_dropped: true });
 
-    tracker = await start();
+    // A start-up that writes says so (issue 9b): the removal is logged, naming the segment.
+    const logger = recordingLogger();
+    const restartFs = new RecordingFileSystem();
+    tracker = await harness.open({ config: SMALL_SEGMENTS_CONFIG, now: () => clock, fs: restartFs, logger });
+    expect(restartFs.calls('unlink').map((call) => call.path)).toEqual([join(harness.dir.path, 'predictions', name(1))]);
+    expect(logger.entries.filter((entry) => entry.message.includes('retention had dropped'))).toMatchObject([{ level: 'info', fields: { segment: 1 } }]);
     expect(await files('predictions')).toEqual([2, 3, 4, 5].map(name));
     expectSameMetrics(await tracker.getPerformance('voice_recognition'), allTime);
     expect(await tracker.applyRetention()).toEqual({ segments: 1, records: 10 });

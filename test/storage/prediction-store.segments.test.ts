@@ -146,3 +146,29 @@ describe('segment bounds', () => {
     expect(largestWrite(fs)).toBeLessThanOrEqual(after200 + perCommit * largestIntent);
   });
 });
+
+describe('reading a page of one model', () => {
+  // Issue 9b(c): a page of a model with few predictions read every sealed segment of the history
+  // (a read of the disk each once the cache was full), so the hostile suite slowed quadratically.
+  it('reads only the sealed segments whose summary holds the model (and version) asked for', async () => {
+    const fs = new RecordingFileSystem({ keepData: false });
+    const tracker = await start({ ...SMALL_SEGMENTS_CONFIG, storage: { segment_max_records: 10, segment_cache_size: 1 } }, fs);
+    await logRange(tracker, 1, 25, 5);
+    await tracker.logPrediction({ prediction_id: 'rare-1', model_name: 'rare', prediction: { label: 'a' } });
+    await tracker.logPrediction({ prediction_id: 'rare-2', model_name: 'rare', model_version: '2.0', prediction: { label: 'b' } });
+    await logRange(tracker, 26, 60, 5);
+    const segmentReads = () => fs.calls('readFile').filter((call) => call.path.includes(`${join('predictions', 'segment-')}`)).length;
+
+    const before = segmentReads();
+    const page = await tracker.getPredictions('rare', { limit: 1000 });
+    expect(page.predictions.map((record) => record.prediction_id)).toEqual(['rare-2', 'rare-1']);
+    expect(segmentReads() - before, 'segments read for a model held by one sealed segment').toBe(1);
+
+    const versioned = await tracker.getPredictions('rare', { limit: 1000, version: '2.0' });
+    expect(versioned.predictions.map((record) => record.prediction_id)).toEqual(['rare-2']);
+
+    // The model that is in every segment still reads them all (the page is unchanged).
+    const all = await tracker.getPredictions('voice_recognition', { limit: 1000 });
+    expect(all.predictions).toHaveLength(60);
+  });
+});

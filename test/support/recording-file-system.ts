@@ -3,6 +3,8 @@ import { nodeFileSystem } from '../../src/storage/file-system.js';
 
 export type FsOperation = keyof FileSystem;
 
+const MUTATING_OPS: ReadonlySet<FsOperation> = new Set(['writeFileSynced', 'rename', 'syncDirectory', 'unlink', 'mkdir']);
+
 /** One finished call on the file system, in the order the calls finished. */
 export interface FsCall {
   kind: 'call';
@@ -52,6 +54,13 @@ export function errnoError(code: string, message: string): NodeJS.ErrnoException
  * calls throw (ENOSPC, EROFS...) before they touch the disk.
  */
 export class RecordingFileSystem implements FileSystem {
+  #mutatingCalls = 0;
+
+  /** How many calls that change files (write, rename, directory fsync, unlink, mkdir) were made, failed ones included. */
+  get mutatingCalls(): number {
+    return this.#mutatingCalls;
+  }
+
   readonly events: FsEvent[] = [];
   /** Called before every call; return an errno code to make the call throw it, or null to let it run. */
   fault: ((call: PendingCall) => string | null) | null = null;
@@ -79,6 +88,7 @@ export class RecordingFileSystem implements FileSystem {
   }
 
   async #run<T>(call: PendingCall, extra: Partial<FsCall>, run: () => Promise<T>): Promise<T> {
+    if (MUTATING_OPS.has(call.op)) this.#mutatingCalls += 1;
     const code = this.fault?.(call) ?? null;
     if (code !== null) {
       this.events.push({ kind: 'call', ...call, ...extra, error: code });

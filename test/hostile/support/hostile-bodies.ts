@@ -75,9 +75,10 @@ const notANumber: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant({ value: 0.5 }),
 );
 
-const outsideUnitInterval: fc.Arbitrary<unknown> = fc.oneof(
+/** Values outside [0, 1]; never -0 (which is ≥ 0, and JSON writes as 0). */
+export const outsideUnitInterval: fc.Arbitrary<unknown> = fc.oneof(
   fc.double({ min: 1, max: 1e308, minExcluded: true, noNaN: true }),
-  fc.double({ min: -1e308, max: 0, maxExcluded: true, noNaN: true }),
+  fc.double({ min: -1e308, max: -Number.MIN_VALUE, noNaN: true }),
   fc.constantFrom(-Number.MIN_VALUE, 1 + Number.EPSILON, 2, -1),
   fc.constantFrom(...RAW_INFINITY_TOKENS).map((token) => new RawJson(token)),
 );
@@ -90,8 +91,8 @@ const notACount: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(...RAW_INFINITY_TOKENS).map((token) => new RawJson(token)),
 );
 
-const negativeOrNotANumber: fc.Arbitrary<unknown> = fc.oneof(
-  fc.double({ min: -1e308, max: 0, maxExcluded: true, noNaN: true }),
+export const negativeOrNotANumber: fc.Arbitrary<unknown> = fc.oneof(
+  fc.double({ min: -1e308, max: -Number.MIN_VALUE, noNaN: true }),
   fc.constantFrom('0.1', true, [0.1], { loss: 0.1 }),
   fc.constantFrom(...RAW_INFINITY_TOKENS).map((token) => new RawJson(token)),
 );

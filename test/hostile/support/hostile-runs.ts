@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { onTestFinished } from 'vitest';
 
 /**
  * How many generated cases the hostile properties run. Each property has a default sized for a
@@ -67,7 +68,14 @@ export class CaseCounter {
   }
 }
 
-/** Runs `check` on `numRuns` generated values, counting each case under `area`; `tally` records how a case ended. */
+/**
+ * Runs `check` on `numRuns` generated values, counting each case under `area`; `tally` records how
+ * a case ended.
+ *
+ * When the test ends first (it timed out), the property stops: no case starts after that, and the
+ * test's end waits for the case in flight. Without this, a timed-out property went on sending
+ * requests during the tests after it, which then failed for what it did (issue 9b).
+ */
 export async function checkProperty<T>(
   counter: CaseCounter,
   area: string,
@@ -75,11 +83,18 @@ export async function checkProperty<T>(
   numRuns: number,
   check: (value: T, tally: (outcome: string) => void) => Promise<void>,
 ): Promise<void> {
-  await fc.assert(
+  let ended = false;
+  const run = fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
+      if (ended) throw new Error(`${area}: the test ended (timed out?) before this case started; no case runs after it`);
       counter.add(area);
       await check(value, (outcome) => counter.outcome(area, outcome));
     }),
     propertyParameters(numRuns),
   );
+  onTestFinished(async () => {
+    ended = true;
+    await run.catch(() => undefined);
+  });
+  await run;
 }
