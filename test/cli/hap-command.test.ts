@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../../src/api/create-api-server.js';
 import { DEFAULT_CONFIG_PATH, readConfigFile } from '../../src/config/load-config.js';
@@ -14,45 +13,23 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { SEED_TRAINING } from '../support/predictions.js';
+import { cleanHapEnv, HAP_BIN, spawnHap, type HapRun } from '../support/run-hap.js';
 import { ensureBuilt } from '../support/ensure-built.js';
-import { freePort } from '../support/spawn-service.js';
+import { freePort, PROJECT_ROOT } from '../support/spawn-service.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.join(ROOT, 'bin', 'hap.js');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+function hap(args: string[], env: NodeJS.ProcessEnv = {}): Promise<HapRun> {
+  return spawnHap(args, { env });
 }
 
-/** The environment of a user who set nothing: no data dir, config, token or debug switch. */
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['ML_METRICS_DATA_DIR', 'ML_METRICS_CONFIG', 'ML_METRICS_API_TOKEN', 'HAP_DEBUG', 'NODE_OPTIONS']) delete env[key];
-  return { ...env, ...extra };
-}
-
-function hap(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function errorLine(run: Run): string {
+function errorLine(run: HapRun): string {
   const lines = run.stderr.split('\n').filter((line) => line.length > 0);
   expect(lines, run.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(/^hap: /);
   return lines[0] ?? '';
 }
 
-function ok(run: Run): string {
+function ok(run: HapRun): string {
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   return run.stdout;
@@ -259,9 +236,9 @@ describe('hap ml-metrics (spawned, real store)', () => {
   it('serves the store with `serve` and reads it back with --url, then stops on SIGTERM', async () => {
     const served = path.join(scratch, 'serve-dir');
     await cp(dataDir, served, { recursive: true });
-    const child = spawn(process.execPath, [BIN, 'ml-metrics', 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', served], {
-      cwd: ROOT,
-      env: cleanEnv(),
+    const child = spawn(process.execPath, [HAP_BIN, 'ml-metrics', 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', served], {
+      cwd: PROJECT_ROOT,
+      env: cleanHapEnv(),
     });
     let log = '';
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -3,9 +3,6 @@
  * and through the REST API, against scores worked out by hand (test/support/multiclass-fixture.ts):
  * the headline rows show the macro averages and the 95 % Wilson interval.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../../src/api/create-api-server.js';
 import { ModelPerformanceSchema } from '../../src/domain/performance.js';
@@ -14,22 +11,11 @@ import { openTracker } from '../../src/open-tracker.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { ensureBuilt } from '../support/ensure-built.js';
 import { logMulticlassModel, MULTICLASS_EXPECTED as EXPECTED, MULTICLASS_MODEL } from '../support/multiclass-fixture.js';
+import { spawnHap, type HapRun } from '../support/run-hap.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hap.js');
-
-function hap(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of ['ML_METRICS_DATA_DIR', 'ML_METRICS_CONFIG', 'ML_METRICS_API_TOKEN', 'NODE_OPTIONS']) delete env[key];
-    const child = spawn(process.execPath, [BIN, 'ml-metrics', ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function hap(args: string[]): Promise<HapRun> {
+  return spawnHap(['ml-metrics', ...args]);
 }
 
 let dir: TempDir;

@@ -5,7 +5,6 @@
  * `hap: ...` line on stderr and no stack trace; no file is ever created (a read command never
  * creates a data directory, never writes the store it reads); no prototype is polluted.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,11 +18,11 @@ import { CaseCounter, checkProperty, runs, timeoutFor } from './support/hostile-
 import { fixedClock, HOSTILE_CONFIG, SEEDED_IDS, SEEDED_MODELS, seedStore } from './support/hostile-service.js';
 import { hostileString, PATH_LIKE, POISON_KEYS } from './support/hostile-strings.js';
 import { runHapInProcess } from '../support/run-hap.js';
+import { spawnHap } from '../support/run-hap.js';
 import { ensureBuilt } from '../support/ensure-built.js';
 import { freePort } from '../support/spawn-service.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.join(ROOT, 'bin', 'hap.js');
 const counter = new CaseCounter('CLI arguments');
 
 /** The read commands; `serve` is never generated (it would start a service). */
@@ -256,19 +255,6 @@ describe('random arguments, in process', () => {
 
 // ------------------------------------------------------------------ spawned
 
-function spawnHap(argv: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['ML_METRICS_DATA_DIR', 'ML_METRICS_CONFIG', 'ML_METRICS_API_TOKEN', 'HAP_DEBUG', 'NODE_OPTIONS']) delete env[key];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('random arguments, spawned', () => {
   beforeAll(ensureBuilt, 180_000);
@@ -294,7 +280,7 @@ describe('random arguments, spawned', () => {
       .filter((argv) => argv[1] !== 'serve' && argv[1] !== 'help');
     await checkProperty(counter, 'node bin/hap.js, random argv', spawned, runs(8), async (argv, tally) => {
       noteArgv(argv);
-      const run = await spawnHap(argv, cwd);
+      const run = await spawnHap(argv, { cwd });
       tally(`exit ${run.code}`);
       expect([1, 2], `exit ${run.code} for ${JSON.stringify(argv).slice(0, 300)}: ${run.stderr.slice(0, 300)}`).toContain(run.code);
       expectCleanExit(run, argv);
