@@ -41,7 +41,7 @@ import {
   type StoreFingerprint,
 } from './support/hostile-guards.js';
 import { bulkyJsonValue, deepNesting, hostileJsonObject, hostileJsonValue, objectFromEntries, rawNumberToken, toJsonText, withoutProtoKeys } from './support/hostile-json.js';
-import { CaseCounter, checkProperty, runs, timeoutFor } from './support/hostile-runs.js';
+import { CaseCounter, checkProperty, runs, timeoutFor, timeoutForStoreSize } from './support/hostile-runs.js';
 import { fixedClock, HOSTILE_CONFIG, SEEDED_IDS, SEEDED_MODELS, startHostileService, type HostileService } from './support/hostile-service.js';
 import { hostileString, notAString, refusedString, validModelName, validRecordId } from './support/hostile-strings.js';
 import { expectNoServerError, RawHttpClient, writeIntoUrl, type RawAnswer } from './support/http-client.js';
@@ -276,7 +276,8 @@ describe('random bodies to every write endpoint', () => {
     expect(after.files, 'a restart rewrote files').toEqual(before.files);
     expect(withRoundedFloats(after)).toEqual(withRoundedFloats(before));
     await expectServiceIntact();
-  }, 60_000);
+    // It reads back everything the properties above stored: that grows with HOSTILE_RUNS (at 40: over 60 s).
+  }, timeoutForStoreSize(60_000));
 });
 
 // ------------------------------------------------------------------ generators used above

@@ -31,6 +31,11 @@ export function timeoutFor(base: number, perRunMs: number): number {
   return Math.max(30_000, runs(base) * perRunMs + 15_000);
 }
 
+/** A vitest timeout for a check whose work grows with the store the properties filled (so with HOSTILE_RUNS). */
+export function timeoutForStoreSize(baseMs: number): number {
+  return baseMs * RUN_SCALE;
+}
+
 /** fast-check parameters: the scaled number of runs, and the seed when one is being replayed. */
 export function propertyParameters(numRuns: number): fc.Parameters<unknown> {
   return { numRuns, ...(SEED !== undefined && SEED !== '' && SEED !== 'random' ? { seed: Number(SEED) } : {}) };
