@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classKey } from '../../src/metrics/class-key.js';
 import { classificationReport, type ConfusionCell } from '../../src/metrics/classification-report.js';
+import { mulberry32 } from '../support/seeded-random.js';
 
 const T = classKey(true);
 const F = classKey(false);
@@ -140,14 +141,3 @@ describe('classificationReport', () => {
   });
 });
 
-/** Small seeded PRNG (mulberry32): uniform floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

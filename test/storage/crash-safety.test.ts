@@ -20,6 +20,7 @@ import { SMALL_SEGMENTS_CONFIG } from '../support/predictions.js';
 import { spawnService, type RunningService } from '../support/spawn-service.js';
 import { createTempDir } from '../support/temp-dir.js';
 import { FakeHub, waitFor } from '../fakes/fake-hub.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 /** 30 in `npm test`; `npm run test:crash` runs 1,000. */
 const TRIALS = Number(process.env['CRASH_TRIALS'] ?? 30);
@@ -46,17 +47,6 @@ function seedFrom(raw: string | undefined): number | undefined {
   return value;
 }
 
-/** mulberry32: a small seeded generator of numbers in [0, 1). */
-function seededRandom(...parts: number[]): () => number {
-  let state = parts.reduce((hash, part) => Math.imul(hash ^ (part | 0), 0x9e3779b1) >>> 0, 0x2545f491);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const BASE_TIME = Date.parse('2024-01-15T00:00:00.000Z');
 
 interface PredictionBody {

@@ -10,6 +10,7 @@ import { diffAggregates, expectSameMetrics } from '../support/aggregate-diff.js'
 import { fixedClock, minutesBefore, SEED_TRAINING, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/predictions.js';
 import { RecordingFileSystem } from '../support/recording-file-system.js';
 import { useTrackerHarness } from '../support/tracker-harness.js';
+import { mulberry32 } from '../support/seeded-random.js';
 
 const harness = useTrackerHarness('recovery-');
 
@@ -26,17 +27,8 @@ const summaryPath = (n: number) => join(harness.dir.path, 'aggregates', `segment
 const readSegment = async (n: number) => parseStoredJson(segmentPath(n), await readFile(segmentPath(n), 'utf8'), SegmentFileSchema);
 const readSummary = async (n: number) => parseStoredJson(summaryPath(n), await readFile(summaryPath(n), 'utf8'), SegmentSummarySchema);
 
-/** A small deterministic PRNG (mulberry32), so a failing mix can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG, so a failing mix can be replayed from its seed. */
+const random = mulberry32;
 
 async function expectAggregatesMatchRebuild(tracker: ModelPerformanceTracker): Promise<void> {
   expect(diffAggregates(tracker.store.aggregates, await tracker.store.rebuildAggregates())).toEqual([]);
