@@ -83,17 +83,23 @@ export class AutomationRunCapture {
     });
     if (!stored) return;
     const dueMs = Date.parse(run.firedAt) + this.#options.settings.undo_seconds * 1000 - this.#options.now().getTime();
-    this.#timers.after(Math.min(TRACE_CHECK_MS, dueMs), 'reading an automation trace', () => this.#check(run, false));
-    this.#timers.after(dueMs, 'deciding an automation run', () => this.#check(run, true));
+    // The trace is read once early (an error is labeled at once); only a run not decided then is decided when the window ends.
+    this.#timers.after(Math.min(TRACE_CHECK_MS, dueMs), 'reading an automation trace', async () => {
+      if (await this.#check(run, false)) return;
+      this.#timers.after(dueMs - TRACE_CHECK_MS, 'deciding an automation run', async () => {
+        await this.#check(run, true);
+      });
+    });
   }
 
-  /** Labels the run when its outcome is known: an error at once; undone or kept when the window is over (`final`). */
-  async #check(run: Run, final: boolean): Promise<void> {
+  /** Labels the run when its outcome is known: an error at once; undone or kept when the window is over (`final`). True when labeled. */
+  async #check(run: Run, final: boolean): Promise<boolean> {
     const { tracker, logger } = this.#options;
     const verdict = (await this.#traceOutcome(run)) === 'error' ? errorVerdict : final ? this.#undoVerdict(run) : null;
-    if (!verdict) return;
+    if (!verdict) return false;
     await labelOnce(tracker, run.predictionId, verdict, logger, { kept: verdict.correct });
     if (!verdict.correct) logger.info(`${run.automation}: run counted as not wanted`, { reason: verdict.source });
+    return true;
   }
 
   async #traceOutcome(run: Run): Promise<TraceOutcome> {
