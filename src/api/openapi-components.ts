@@ -6,6 +6,7 @@ import { ModelPerformanceSchema, ModelSummarySchema } from '../domain/performanc
 import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, PredictionLogSchema } from '../domain/prediction.js';
 import { CompareQuerySchema } from '../domain/queries.js';
 import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
+import { ModelVersionListSchema } from '../domain/versions.js';
 import { ErrorBodySchema } from './error-response.js';
 import {
   ComparisonListResponseSchema,
@@ -33,6 +34,7 @@ export const OPENAPI_COMPONENTS = {
   ModelComparison: ModelComparisonSchema,
   ComparisonList: ComparisonListResponseSchema,
   Breakdown: BreakdownSchema,
+  ModelVersionList: ModelVersionListSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),

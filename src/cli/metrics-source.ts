@@ -2,6 +2,7 @@ import type { Breakdown } from '../domain/breakdown.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { PredictionPage } from '../domain/responses.js';
+import type { ModelVersionList } from '../domain/versions.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
 import type { BreakdownArgs, CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
@@ -28,5 +29,6 @@ export interface MetricsSource {
   getTrainingHistory(modelName: string): Promise<Answer<TrainingHistoryDocument>>;
   compareVersions(modelName: string, query: CompareArgs): Promise<Answer<ModelComparison>>;
   getBreakdown(modelName: string, query: BreakdownArgs): Promise<Answer<Breakdown>>;
+  listVersions(modelName: string): Promise<Answer<ModelVersionList>>;
   close(): Promise<void>;
 }

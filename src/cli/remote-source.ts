@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { BreakdownSchema } from '../domain/breakdown.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelPerformanceSchema } from '../domain/performance.js';
+import { ModelVersionListSchema } from '../domain/versions.js';
 import {
   ModelListResponseSchema,
   PredictionPageResponseSchema,
@@ -97,6 +98,10 @@ export class RemoteSource implements MetricsSource {
   compareVersions(modelName: string, query: CompareArgs) {
     const path = `/models/${encodeURIComponent(modelName)}/compare`;
     return this.request('POST', path, { ...query }, ModelComparisonSchema, modelName);
+  }
+
+  listVersions(modelName: string) {
+    return this.request('GET', `/models/${encodeURIComponent(modelName)}/versions`, {}, ModelVersionListSchema, modelName);
   }
 
   async close(): Promise<void> {}
