@@ -6,6 +6,7 @@ import { ModelPerformanceSchema, ModelSummarySchema } from '../domain/performanc
 import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, PredictionLogSchema } from '../domain/prediction.js';
 import { CompareQuerySchema } from '../domain/queries.js';
 import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
+import { AssignmentSchema, ExperimentInputSchema, ExperimentListSchema, ExperimentReportSchema } from '../domain/experiments.js';
 import { ErrorBodySchema } from './error-response.js';
 import {
   ComparisonListResponseSchema,
@@ -33,6 +34,10 @@ export const OPENAPI_COMPONENTS = {
   ModelComparison: ModelComparisonSchema,
   ComparisonList: ComparisonListResponseSchema,
   Breakdown: BreakdownSchema,
+  ExperimentInput: ExperimentInputSchema,
+  ExperimentReport: ExperimentReportSchema,
+  ExperimentList: ExperimentListSchema,
+  Assignment: AssignmentSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),
