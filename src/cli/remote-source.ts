@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { BreakdownSchema } from '../domain/breakdown.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelPerformanceSchema } from '../domain/performance.js';
+import { AssignmentSchema, ExperimentListSchema, ExperimentReportSchema } from '../domain/experiments.js';
 import {
   ModelListResponseSchema,
   PredictionPageResponseSchema,
@@ -99,6 +100,26 @@ export class RemoteSource implements MetricsSource {
     return this.request('POST', path, { ...query }, ModelComparisonSchema, modelName);
   }
 
+  listExperiments() {
+    return this.request('GET', '/experiments', {}, ExperimentListSchema, null);
+  }
+
+  getExperiment(id: string) {
+    return this.request('GET', `/experiments/${encodeURIComponent(id)}`, {}, ExperimentReportSchema, null);
+  }
+
+  createExperiment(input: Record<string, unknown>) {
+    return this.request('POST', '/experiments', {}, ExperimentReportSchema, null, input);
+  }
+
+  stopExperiment(id: string) {
+    return this.request('POST', `/experiments/${encodeURIComponent(id)}/stop`, {}, ExperimentReportSchema, null);
+  }
+
+  assignExperiment(id: string, unit: string) {
+    return this.request('GET', `/experiments/${encodeURIComponent(id)}/assign`, { unit }, AssignmentSchema, null);
+  }
+
   async close(): Promise<void> {}
 
   private urlOf(path: string, query: Query): URL {
@@ -115,15 +136,17 @@ export class RemoteSource implements MetricsSource {
     query: Query,
     schema: S,
     modelName: string | null,
+    payload?: Record<string, unknown>,
   ): Promise<Answer<z.output<S>>> {
     const url = this.urlOf(path, query);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (payload !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     let text: string;
     const signal = AbortSignal.timeout(this.timeoutMs);
     try {
-      response = await this.fetch(url, { method, headers, signal });
+      response = await this.fetch(url, { method, headers, signal, ...(payload === undefined ? {} : { body: JSON.stringify(payload) }) });
       text = await response.text();
     } catch (error) {
       throw new RemoteServiceError(`cannot reach ${this.shownUrl}: ${causeOf(error, this.timeoutMs, signal.aborted)}`);
