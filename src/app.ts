@@ -6,6 +6,7 @@ import { ExperimentSensors } from './sensors/experiment-sensors.js';
 import type { Config } from './config/config-schema.js';
 import { loadEventMappings } from './integration/load-event-mappings.js';
 import { EventCapture } from './integration/event-capture.js';
+import { ExperimentAssignListener } from './integration/experiment-assign-listener.js';
 import { HubAuthError, HubStoppedError } from './integration/errors.js';
 import type { HubError } from './integration/errors.js';
 import { HubConnection } from './integration/hub-connection.js';
@@ -167,6 +168,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       connection.onReady(() => sensorsForExperiments.publish({ force: true }));
       experiments.onDecided(() => void sensorsForExperiments.publish());
       stops.push(() => sensorsForExperiments.stop());
+      const assignListener = new ExperimentAssignListener({ hub: connection, experiments, logger: hubLogger });
+      stops.push(() => assignListener.stop());
       // Not connected is a problem from start-up until the first connection, and after each loss until the next.
       const hubDown = () =>
         problems.report('hub', { kind: 'hub_disconnected', hub: endpoint.websocketUrl, message: 'not connected to Home Assistant; reconnecting (events and sensors wait)' });
@@ -204,6 +207,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         .start()
         .then(async () => {
           await capture.start();
+          await assignListener.start();
           if (watchesChanges) await Promise.all([watch.start(), systemUsers.start()]);
           for (const source of nativeSources) await source.start();
         })
