@@ -7,6 +7,7 @@ import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, 
 import { CompareQuerySchema } from '../domain/queries.js';
 import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
 import { ModelVersionListSchema } from '../domain/versions.js';
+import { AssignmentSchema, ExperimentInputSchema, ExperimentListSchema, ExperimentReportSchema } from '../domain/experiments.js';
 import { ErrorBodySchema } from './error-response.js';
 import {
   ComparisonListResponseSchema,
@@ -35,6 +36,10 @@ export const OPENAPI_COMPONENTS = {
   ComparisonList: ComparisonListResponseSchema,
   Breakdown: BreakdownSchema,
   ModelVersionList: ModelVersionListSchema,
+  ExperimentInput: ExperimentInputSchema,
+  ExperimentReport: ExperimentReportSchema,
+  ExperimentList: ExperimentListSchema,
+  Assignment: AssignmentSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),

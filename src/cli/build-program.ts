@@ -20,6 +20,7 @@ import { renderPerformance } from './render-performance.js';
 import { renderPredictions } from './render-predictions.js';
 import { renderTraining } from './render-training.js';
 import { renderVersions } from './render-versions.js';
+import { addExperimentCommands } from './experiment-commands.js';
 
 export interface ProgramContext {
   io: CliIo;
@@ -41,6 +42,8 @@ Examples:
   hap ml-metrics versions voice_recognition
   hap ml-metrics compare voice_recognition --version-a 1.0 --version-b 1.1
   hap ml-metrics breakdown automations --by automation --window 7d
+  hap ml-metrics experiment create --name "Voice v2" --model voice_recognition --version-a 1.0 --version-b 2.0 --url http://localhost:8000
+  hap ml-metrics experiments
   hap ml-metrics doctor --data-dir ./data
   hap ml-metrics list --url http://localhost:8000 --json
 
@@ -189,6 +192,8 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
     const query = parseBreakdownArgs({ by: options.by, window: options.window, version: options.version });
     return runReadCommand(options, io, (source) => source.getBreakdown(modelName, query), renderBreakdown);
   });
+
+  addExperimentCommands(metrics, io, withReadOptions);
 
   withStoreOptions(
     metrics.command('doctor').description('check every file of the store; names each problem (exit 1 when there is any)'),

@@ -123,6 +123,11 @@ export class ModelPerformanceTracker {
     return updated;
   }
 
+  /** A stored record's outcome as the metrics count it (class keys of truth and prediction); null when unlabeled. */
+  outcomeOf(record: PredictionLog): { correct: boolean; truth: string | null; predicted: string } | null {
+    return this.#labels.contribute(record).outcome;
+  }
+
   /** Calls `listener` after each stored prediction or label; returns the unsubscribe function. */
   onChange(listener: (change: TrackerChange) => void): () => void {
     this.#listeners.add(listener);
