@@ -44,7 +44,7 @@ export async function openTracker(options: OpenTrackerOptions): Promise<ModelPer
     const training = await JsonLogStore.open({ ...files, fileName: 'training.json', kind: 'training-log', entry: TrainingLogSchema });
     const comparisons = await JsonLogStore.open({ ...files, fileName: 'comparisons.json', kind: 'comparison-log', entry: ModelComparisonSchema });
     const trackerConfig = { models: config.models, comparison: config.comparison, default_window: config.default_window };
-    return new ModelPerformanceTracker({ config: trackerConfig, store, training, comparisons, labels, now, logger, dataDir: options.dataDir, readOnly });
+    return new ModelPerformanceTracker({ config: trackerConfig, store, training, comparisons, labels, now, logger, dataDir: options.dataDir, readOnly, driftWindow: config.hub.sensors.window });
   } catch (error) {
     await store.close();
     throw error;
