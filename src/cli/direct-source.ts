@@ -45,6 +45,10 @@ export class DirectSource implements MetricsSource {
     return this.aboutModel(modelName, async () => answer(await this.tracker.getBreakdown(modelName, query)));
   }
 
+  getDrift(modelName: string, query: Parameters<MetricsSource['getDrift']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await this.tracker.getDrift(modelName, query)));
+  }
+
   close(): Promise<void> {
     return this.tracker.close();
   }
