@@ -181,6 +181,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       stops.push(() => publisher.stop());
       reevaluation.start();
       stops.push(() => reevaluation.stop());
+      drift.start();
       stops.push(() => drift.stop());
       driftReevaluation.start();
       stops.push(() => driftReevaluation.stop());

@@ -8,7 +8,11 @@ import { assignSlugs } from './model-slug.js';
 import type { SensorsStateStore } from './sensor-publisher.js';
 
 /** What the drift publisher reads from the tracker. */
-export type DriftTracker = Pick<ModelPerformanceTracker, 'getDrift' | 'modelNames'>;
+export type DriftTracker = Pick<ModelPerformanceTracker, 'getDrift' | 'modelNames' | 'onChange'>;
+
+/** Quiet time after a stored prediction or label before its model's drift is evaluated again, and the longest wait in a burst. */
+export const DRIFT_DEBOUNCE_MS = 10_000;
+export const DRIFT_MAX_WAIT_MS = 60_000;
 
 export interface DriftPublisherOptions {
   tracker: DriftTracker;
@@ -18,6 +22,14 @@ export interface DriftPublisherOptions {
   stateStore: SensorsStateStore;
   /** The configured models (their slugs are assigned over the same names as the other sensors'). */
   configuredModels?: readonly string[];
+  /** Overrides of DRIFT_DEBOUNCE_MS and DRIFT_MAX_WAIT_MS (tests). */
+  debounceMs?: number;
+  maxWaitMs?: number;
+}
+
+interface PendingChange {
+  debounce: NodeJS.Timeout;
+  maxWait: NodeJS.Timeout;
 }
 
 type FailureKind = 'evaluate' | 'post_state' | 'fire_event' | 'save_state';
@@ -32,8 +44,9 @@ const FAILURE_TEXT: Record<FailureKind, string> = {
 /**
  * `binary_sensor.ml_<model>_drifting` and the `ml_metrics_drift_detected` event, per model: the
  * default drift answer (the sensors' window against the one before it) of its default version.
- * Evaluated when the hub (re)connects and on `hub.sensors.reevaluate_cron` — it reads the raw
- * records of two windows, too much to redo on every prediction. Each drop is announced once, also
+ * Evaluated when the hub (re)connects, on `hub.sensors.reevaluate_cron`, and for a model 10 s after
+ * its last stored prediction or label (at most 60 s into a burst) — it reads the raw records of two
+ * windows, too much to redo on every prediction. Each drop is announced once, also
  * across restarts (the last announced change point is kept in `sensors-state.json`). Runs one
  * evaluation at a time; failures are logged (warn once in a row, then debug) and retried next time.
  */
@@ -46,6 +59,10 @@ export class DriftPublisher {
   /** entity_id → JSON of what the hub accepted last. */
   readonly #posted = new Map<string, string>();
   readonly #failing = new Set<FailureKind>();
+  readonly #pending = new Map<string, PendingChange>();
+  readonly #debounceMs: number;
+  readonly #maxWaitMs: number;
+  #unsubscribe: (() => void) | null = null;
   #tail: Promise<void> = Promise.resolve();
   #stopped = false;
 
@@ -55,6 +72,14 @@ export class DriftPublisher {
     this.#logger = options.logger;
     this.#stateStore = options.stateStore;
     this.#configuredModels = options.configuredModels ?? [];
+    this.#debounceMs = options.debounceMs ?? DRIFT_DEBOUNCE_MS;
+    this.#maxWaitMs = options.maxWaitMs ?? DRIFT_MAX_WAIT_MS;
+  }
+
+  /** Listens for stored predictions and labels (each schedules its model's evaluation). */
+  start(): void {
+    if (this.#stopped) throw new Error('this DriftPublisher was stopped; create a new one');
+    this.#unsubscribe ??= this.#tracker.onChange((change) => this.#changed(change.model_name));
   }
 
   /** Evaluates every model: posts what changed, announces new drops. Never rejects. */
@@ -70,10 +95,36 @@ export class DriftPublisher {
     });
   }
 
-  /** Waits for the evaluation in flight; later ones do nothing. */
+  /** Stops listening and the pending timers; waits for the evaluation in flight (later ones do nothing). */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.debounce);
+      clearTimeout(pending.maxWait);
+    }
+    this.#pending.clear();
     await this.#tail;
+  }
+
+  #changed(model: string): void {
+    if (this.#stopped) return;
+    const fire = (): void => {
+      const pending = this.#pending.get(model);
+      if (!pending) return;
+      clearTimeout(pending.debounce);
+      clearTimeout(pending.maxWait);
+      this.#pending.delete(model);
+      void this.#enqueue(() => this.#evaluate(model));
+    };
+    const pending = this.#pending.get(model);
+    if (pending) {
+      clearTimeout(pending.debounce);
+      pending.debounce = setTimeout(fire, this.#debounceMs);
+      return;
+    }
+    this.#pending.set(model, { debounce: setTimeout(fire, this.#debounceMs), maxWait: setTimeout(fire, this.#maxWaitMs) });
   }
 
   #enqueue(job: () => Promise<void>): Promise<void> {
@@ -90,6 +141,11 @@ export class DriftPublisher {
   }
 
   async #evaluateAll(): Promise<void> {
+    await this.#evaluate(null);
+  }
+
+  /** Evaluates one model (`only`) or every model with data. */
+  async #evaluate(only: string | null): Promise<void> {
     let withData: string[];
     try {
       withData = this.#tracker.modelNames();
@@ -98,7 +154,7 @@ export class DriftPublisher {
       return;
     }
     const { slugs } = assignSlugs([...new Set([...withData, ...this.#configuredModels])].sort());
-    for (const name of withData) {
+    for (const name of only === null ? withData : withData.filter((model) => model === only)) {
       if (this.#stopped) return;
       let drift: Drift;
       try {
