@@ -20,6 +20,7 @@ import { ImplicitLabeler } from './integration/implicit-labeler.js';
 import type { Logger } from './logging/logger.js';
 import { ProblemSensor } from './sensors/problem-sensor.js';
 import { openSensorsStateStore, SensorPublisher } from './sensors/sensor-publisher.js';
+import { DriftPublisher } from './sensors/drift-publisher.js';
 import { SegmentVerifier } from './storage/segment-verifier.js';
 import { HealthProblems } from './tracker/health-problems.js';
 import { toError } from './logging/to-error.js';
@@ -31,7 +32,7 @@ export interface App {
   tracker: ModelPerformanceTracker;
   url: string;
   /** The hub pieces, when a hub is configured. */
-  hub: { connection: HubConnection; capture: EventCapture; publisher: SensorPublisher } | null;
+  hub: { connection: HubConnection; capture: EventCapture; publisher: SensorPublisher; drift: DriftPublisher } | null;
   /** Stops everything in reverse order of start, losing nothing acknowledged. */
   stop(): Promise<void>;
 }
@@ -137,6 +138,15 @@ export async function startApp(options: AppOptions): Promise<App> {
       const connection = new HubConnection({ endpoint, logger: hubLogger });
       const stateStore = await openSensorsStateStore({ dataDir });
       const publisher = new SensorPublisher({ tracker, hub: connection, logger: logger.child('sensors'), config: config.hub.sensors, stateStore, configuredModels: Object.keys(config.models) });
+      const drift = new DriftPublisher({ tracker, hub: connection, logger: logger.child('sensors'), stateStore, configuredModels: Object.keys(config.models) });
+      const driftReevaluation = new ScheduledJob({
+        name: 'drift re-evaluation',
+        cron: config.hub.sensors.reevaluate_cron,
+        timezone: config.hub.sensors.timezone,
+        settings: { cron: 'hub.sensors.reevaluate_cron', timezone: 'hub.sensors.timezone' },
+        run: () => drift.evaluateAll(),
+        logger: logger.child('sensors'),
+      });
       const capture = new EventCapture({ hub: connection, tracker, mappings, matching: config.hub.capture.matching, logger: hubLogger });
       const labeler = new ImplicitLabeler({ tracker, rules: config.hub.capture.implicit_labels, logger: hubLogger, now });
       const reevaluation = new ScheduledJob({
@@ -170,6 +180,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       stops.push(() => sensorsForExperiments.stop());
       const assignListener = new ExperimentAssignListener({ hub: connection, experiments, logger: hubLogger });
       stops.push(() => assignListener.stop());
+      connection.onReady(() => drift.republishAll());
       // Not connected is a problem from start-up until the first connection, and after each loss until the next.
       const hubDown = () =>
         problems.report('hub', { kind: 'hub_disconnected', hub: endpoint.websocketUrl, message: 'not connected to Home Assistant; reconnecting (events and sensors wait)' });
@@ -185,6 +196,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       stops.push(() => publisher.stop());
       reevaluation.start();
       stops.push(() => reevaluation.stop());
+      drift.start();
+      stops.push(() => drift.stop());
+      driftReevaluation.start();
+      stops.push(() => driftReevaluation.stop());
       stops.push(() => capture.stop());
       stops.push(() => watch.stop());
       stops.push(async () => systemUsers.stop());
@@ -219,7 +234,7 @@ export async function startApp(options: AppOptions): Promise<App> {
             options.onFatal?.(toError(error));
           }
         });
-      hub = { connection, capture, publisher };
+      hub = { connection, capture, publisher, drift };
     }
 
     // Running experiments decide (and stop themselves) without anyone asking: evaluate them on a schedule.

@@ -48,7 +48,7 @@ export async function openTracker(options: OpenTrackerOptions): Promise<ModelPer
     const versions = await JsonLogStore.open({ ...files, fileName: 'versions.json', kind: 'version-registry', entry: VersionRegistrationSchema });
     const registry = new VersionRegistry(versions, logger.child('versions'));
     const trackerConfig = { models: config.models, comparison: config.comparison, default_window: config.default_window };
-    const tracker = new ModelPerformanceTracker({ config: trackerConfig, store, training, comparisons, registry, labels, now, logger, dataDir: options.dataDir, readOnly });
+    const tracker = new ModelPerformanceTracker({ config: trackerConfig, store, training, comparisons, registry, labels, now, logger, dataDir: options.dataDir, readOnly, driftWindow: config.hub.sensors.window });
     await tracker.registerStoredVersions();
     return tracker;
   } catch (error) {

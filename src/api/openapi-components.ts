@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BreakdownSchema } from '../domain/breakdown.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
+import { DriftSchema } from '../domain/drift.js';
 import { JsonValueSchema } from '../domain/json.js';
 import { ModelPerformanceSchema, ModelSummarySchema } from '../domain/performance.js';
 import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, PredictionLogSchema } from '../domain/prediction.js';
@@ -40,6 +41,7 @@ export const OPENAPI_COMPONENTS = {
   ExperimentReport: ExperimentReportSchema,
   ExperimentList: ExperimentListSchema,
   Assignment: AssignmentSchema,
+  Drift: DriftSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),

@@ -1,5 +1,6 @@
 import type { TrackerHealth } from '../domain/responses.js';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
+import { DriftQuerySchema } from '../domain/drift.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
@@ -146,6 +147,18 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
         summary: 'Counts and accuracy per value of a context key (e.g. by=automation), from the raw records of a window',
         query: BreakdownQuerySchema,
         response: { status: 200, description: 'One group per value, sorted; records without the key under null', schema: 'Breakdown' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/drift`,
+      handler: async (context) => ({ status: 200, body: await tracker.getDrift(modelName(context), context.query) }),
+      doc: {
+        operationId: 'getDrift',
+        summary: 'Drift between a reference window and the current one: confidences (KS, PSI), predicted labels (chi-square, PSI), accuracy (z test) and change points (ADWIN), from the raw records',
+        query: DriftQuerySchema,
+        response: { status: 200, description: 'The two windows and their statistics; null where a window has too little data', schema: 'Drift' },
         errors: [400, 404, 503],
       },
     },

@@ -7,6 +7,7 @@ import type { CliIo } from './cli-io.js';
 import {
   parseBreakdownArgs,
   parseCompareArgs,
+  parseDriftArgs,
   parseModelName,
   parsePerformanceArgs,
   parsePredictionsArgs,
@@ -15,6 +16,7 @@ import {
 import { runReadCommand } from './read-command.js';
 import { renderBreakdown } from './render-breakdown.js';
 import { renderComparison } from './render-comparison.js';
+import { renderDrift } from './render-drift.js';
 import { renderModelList } from './render-model-list.js';
 import { renderPerformance } from './render-performance.js';
 import { renderPredictions } from './render-predictions.js';
@@ -44,6 +46,7 @@ Examples:
   hap ml-metrics breakdown automations --by automation --window 7d
   hap ml-metrics experiment create --name "Voice v2" --model voice_recognition --version-a 1.0 --version-b 2.0 --url http://localhost:8000
   hap ml-metrics experiments
+  hap ml-metrics drift voice_recognition --since 2026-11-23T00:00:00Z
   hap ml-metrics doctor --data-dir ./data
   hap ml-metrics list --url http://localhost:8000 --json
 
@@ -194,6 +197,21 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
   });
 
   addExperimentCommands(metrics, io, withReadOptions);
+  withReadOptions(
+    metrics
+      .command('drift')
+      .description('drift of the current window against a reference window: confidences, predicted labels, accuracy, change points')
+      .argument('<name>', 'model name, e.g. voice_recognition')
+      .option('--since <time>', 'start of the current window, ISO 8601 (default: the sensors window back from --until)')
+      .option('--until <time>', 'end of the current window, excluded (default: now)')
+      .option('--reference-since <time>', 'start of the reference window (default: as long before --reference-until as the current window is long)')
+      .option('--reference-until <time>', 'end of the reference window, excluded (default: the start of the current window)')
+      .option('--version <version>', 'model version (default: current_version, else the highest)'),
+  ).action((name: string, options: Record<string, unknown> & { since?: string; until?: string; referenceSince?: string; referenceUntil?: string; version?: string }) => {
+    const modelName = parseModelName(name);
+    const query = parseDriftArgs({ version: options.version, since: options.since, until: options.until, referenceSince: options.referenceSince, referenceUntil: options.referenceUntil });
+    return runReadCommand(options, io, (source) => source.getDrift(modelName, query), renderDrift);
+  });
 
   withStoreOptions(
     metrics.command('doctor').description('check every file of the store; names each problem (exit 1 when there is any)'),

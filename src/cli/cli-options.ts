@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
+import { DriftQuerySchema } from '../domain/drift.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
@@ -16,6 +17,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   version_a: '--version-a',
   version_b: '--version-b',
   by: '--by',
+  reference_since: '--reference-since',
+  reference_until: '--reference-until',
   port: '--port',
   host: '--host',
   url: '--url',
@@ -54,6 +57,7 @@ export type PerformanceArgs = z.output<typeof PerformanceQuerySchema>;
 export type PredictionsArgs = z.output<typeof PredictionsQuerySchema>;
 export type CompareArgs = z.output<typeof CompareQuerySchema>;
 export type BreakdownArgs = z.output<typeof BreakdownQuerySchema>;
+export type DriftArgs = z.output<typeof DriftQuerySchema>;
 
 /** Drops the options the user did not give, so strict schemas see only real keys. */
 function defined(values: Record<string, unknown>): Record<string, unknown> {
@@ -109,6 +113,11 @@ export function parsePredictionsArgs(options: { limit?: string; cursor?: string;
 
 export function parseBreakdownArgs(options: { by?: string; window?: string; version?: string }): BreakdownArgs {
   return parseWith(BreakdownQuerySchema, options);
+}
+
+export function parseDriftArgs(options: { version?: string; since?: string; until?: string; referenceSince?: string; referenceUntil?: string }): DriftArgs {
+  const { referenceSince, referenceUntil, ...rest } = options;
+  return parseWith(DriftQuerySchema, { ...rest, reference_since: referenceSince, reference_until: referenceUntil });
 }
 
 export function parseCompareArgs(options: { versionA?: string; versionB?: string; window?: string }): CompareArgs {

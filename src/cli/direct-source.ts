@@ -73,6 +73,10 @@ export class DirectSource implements MetricsSource {
     return answer(this.experiments.assign(id, { unit }));
   }
 
+  getDrift(modelName: string, query: Parameters<MetricsSource['getDrift']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await this.tracker.getDrift(modelName, query)));
+  }
+
   close(): Promise<void> {
     return this.tracker.close();
   }

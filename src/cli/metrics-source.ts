@@ -1,12 +1,13 @@
 import type { Breakdown } from '../domain/breakdown.js';
 import type { ModelComparison } from '../domain/comparison.js';
+import type { Drift } from '../domain/drift.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { PredictionPage } from '../domain/responses.js';
 import type { ModelVersionList } from '../domain/versions.js';
 import type { Assignment, ExperimentReport } from '../domain/experiments.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
-import type { BreakdownArgs, CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+import type { BreakdownArgs, CompareArgs, DriftArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
 
 /** What a source answered: the checked value to render, and the JSON document to print with `--json`. */
 /** `GET /models`. */
@@ -37,5 +38,6 @@ export interface MetricsSource {
   createExperiment(input: Record<string, unknown>): Promise<Answer<ExperimentReport>>;
   stopExperiment(id: string): Promise<Answer<ExperimentReport>>;
   assignExperiment(id: string, unit: string): Promise<Answer<Assignment>>;
+  getDrift(modelName: string, query: DriftArgs): Promise<Answer<Drift>>;
   close(): Promise<void>;
 }

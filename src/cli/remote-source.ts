@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { BreakdownSchema } from '../domain/breakdown.js';
+import { DriftSchema } from '../domain/drift.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelPerformanceSchema } from '../domain/performance.js';
 import { ModelVersionListSchema } from '../domain/versions.js';
@@ -10,7 +11,7 @@ import {
   TrainingHistoryResponseSchema,
 } from '../domain/responses.js';
 import { CliError, CliUsageError, RemoteServiceError, errorMessage, oneLine, unknownModelError } from './cli-errors.js';
-import type { BreakdownArgs, CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+import type { BreakdownArgs, CompareArgs, DriftArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
 import type { Answer, MetricsSource } from './metrics-source.js';
 
 export const API_PREFIX = '/api/v1/ml-metrics';
@@ -82,6 +83,10 @@ export class RemoteSource implements MetricsSource {
 
   getBreakdown(modelName: string, query: BreakdownArgs) {
     return this.request('GET', `/models/${encodeURIComponent(modelName)}/breakdown`, { ...query }, BreakdownSchema, modelName);
+  }
+
+  getDrift(modelName: string, query: DriftArgs) {
+    return this.request('GET', `/models/${encodeURIComponent(modelName)}/drift`, { ...query }, DriftSchema, modelName);
   }
 
   getPredictions(modelName: string, query: PredictionsArgs) {

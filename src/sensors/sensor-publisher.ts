@@ -7,6 +7,7 @@ import { JsonDocumentStore } from '../storage/json-document-store.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import type { AlertState } from './drop-detector.js';
 import { AlertStateSchema, baselineRange, detectDrops } from './drop-detector.js';
+import { DriftAnnouncedSchema } from './drift-alarm.js';
 import type { HubPort } from './hub-port.js';
 import { assignSlugs } from './model-slug.js';
 import type { SensorState } from './sensor-state.js';
@@ -17,9 +18,10 @@ import { DEBOUNCE_MAX_WAIT_MS } from './sensors-config.js';
 /** What the publisher reads from the tracker. */
 export type SensorsTracker = Pick<ModelPerformanceTracker, 'getPerformance' | 'modelNames' | 'onChange'>;
 
-/** `sensors-state.json`: per model, the drops announced and not yet recovered. */
+/** `sensors-state.json`: per model, the drops announced and not yet recovered, and the last drift announced (DriftPublisher). */
 export const SensorsStateSchema = z.object({
   alerts: z.record(z.string(), AlertStateSchema),
+  drift: z.record(z.string(), DriftAnnouncedSchema).default({}),
 });
 export type SensorsState = z.infer<typeof SensorsStateSchema>;
 
@@ -35,7 +37,7 @@ export function openSensorsStateStore(options: { dataDir: string; fs?: FileSyste
     fileName: SENSORS_STATE_FILE,
     kind: 'sensors-state',
     schema: SensorsStateSchema,
-    initial: { alerts: {} },
+    initial: { alerts: {}, drift: {} },
     ...(options.fs ? { fs: options.fs } : {}),
   });
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Breakdown, BreakdownQuery } from '../domain/breakdown.js';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import type { ModelComparison } from '../domain/comparison.js';
+import type { Drift, DriftQuery } from '../domain/drift.js';
+import { DriftQuerySchema } from '../domain/drift.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog } from '../domain/prediction.js';
 import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/prediction.js';
@@ -17,6 +19,8 @@ import type { JsonLogStore } from '../storage/json-log-store.js';
 import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
 import { buildComparison } from './build-comparison.js';
+import { buildDrift } from './build-drift.js';
+import { DRIFT_FALLBACK_WINDOW, resolveDriftRanges } from './drift-ranges.js';
 import { buildPerformance } from './build-performance.js';
 import { buildVersionList, missingRegistrations } from './build-version-list.js';
 import { newRecord, withLabel } from './build-record.js';
@@ -53,6 +57,8 @@ export interface TrackerParts {
   dataDir: string;
   /** Opened read-only (the CLI beside a running service): computes, stores nothing. */
   readOnly: boolean;
+  /** The window whose length the drift answer's current window has by default (the sensors' window). */
+  driftWindow?: string;
 }
 
 /**
@@ -71,6 +77,7 @@ export class ModelPerformanceTracker {
   readonly #logger: Logger;
   readonly #dataDir: string;
   readonly #readOnly: boolean;
+  readonly #driftWindow: string;
   readonly #listeners = new Set<(change: TrackerChange) => void>();
 
   constructor(parts: TrackerParts) {
@@ -84,6 +91,7 @@ export class ModelPerformanceTracker {
     this.#logger = parts.logger;
     this.#dataDir = parts.dataDir;
     this.#readOnly = parts.readOnly;
+    this.#driftWindow = parts.driftWindow ?? DRIFT_FALLBACK_WINDOW;
   }
 
   get config(): TrackerConfig {
@@ -233,6 +241,16 @@ export class ModelPerformanceTracker {
     const version = this.#knownVersion(name, parsed.version);
     const window = resolveWindow(parsed.window ?? this.#config.default_window, undefined, undefined, this.#now());
     return throughStore(() => buildBreakdown(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, by: parsed.by, window }));
+  }
+
+  /** Drift of one model version between a reference window and the current one (build-drift.ts), from the raw records. */
+  async getDrift(modelName: string, query?: DriftQuery | unknown): Promise<Drift> {
+    const name = this.#knownModel(modelName);
+    const parsed = parseInput(DriftQuerySchema, query, 'query');
+    const version = this.#knownVersion(name, parsed.version);
+    const ranges = resolveDriftRanges(parsed, this.#driftWindow, this.#now());
+    const predicted = (record: PredictionLog): string => this.#labels.classes(record).predicted;
+    return throughStore(() => buildDrift(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, ...ranges, predicted }));
   }
 
   // ---------------------------------------------------------------- training and comparison

@@ -17,6 +17,7 @@ const PATHS = [
   '/api/v1/ml-metrics/models/{name}',
   '/api/v1/ml-metrics/models/{name}/predictions',
   '/api/v1/ml-metrics/models/{name}/breakdown',
+  '/api/v1/ml-metrics/models/{name}/drift',
   '/api/v1/ml-metrics/training',
   '/api/v1/ml-metrics/models/{name}/training',
   '/api/v1/ml-metrics/models/{name}/versions',

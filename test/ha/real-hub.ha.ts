@@ -13,7 +13,7 @@ import type { TempDir } from '../support/temp-dir.js';
 import { createTempDir } from '../support/temp-dir.js';
 import { skipRealHub } from './support/global-setup.js';
 import { createLongLivedToken, onboardOwner } from './support/ha-auth.js';
-import { ACCURACY_TARGET_PERCENT, AUTOMATIONS, BLUEPRINT_PATH, FIRST_BELOW_MODELS, FLAGS, writeHomeAssistantConfig } from './support/ha-config.js';
+import { ACCURACY_TARGET_PERCENT, AUTOMATIONS, BLUEPRINT_PATH, DRIFT_MODEL, FIRST_BELOW_MODELS, FLAGS, writeHomeAssistantConfig } from './support/ha-config.js';
 import type { HomeAssistantProcess } from './support/ha-process.js';
 import { spawnHomeAssistant, waitForHomeAssistant } from './support/ha-process.js';
 import type { HaState } from './support/ha-rest.js';
@@ -24,6 +24,7 @@ const MODEL = 'voice_recognition';
 const ACCURACY = 'sensor.ml_voice_recognition_accuracy';
 const ENTITIES = [
   'binary_sensor.ml_voice_recognition_below_target',
+  'binary_sensor.ml_voice_recognition_drifting',
   'sensor.ml_voice_recognition_accuracy',
   'sensor.ml_voice_recognition_confidence',
   'sensor.ml_voice_recognition_f1_score',
@@ -32,6 +33,9 @@ const ENTITIES = [
   'sensor.ml_voice_recognition_recall',
 ];
 const DROP_EVENT = 'ml_metrics_performance_drop';
+const DRIFT_EVENT = 'ml_metrics_drift_detected';
+/** The drift sensor is evaluated 10 s after a model's last change (src/sensors/drift-publisher.ts). */
+const DRIFT_WAIT_MS = 40_000;
 
 /** Small debounce and min_samples so the steps stay short; the target the automations use. */
 const SERVICE_CONFIG = {
@@ -75,7 +79,7 @@ function startHass(): HomeAssistantProcess {
 
 async function openSocket(): Promise<HaTestSocket> {
   const opened = await HaTestSocket.connect(rest.baseUrl, token);
-  for (const eventType of ['voice_identified', 'voice_identification_confirmed', DROP_EVENT]) await opened.subscribe(eventType);
+  for (const eventType of ['voice_identified', 'voice_identification_confirmed', DROP_EVENT, DRIFT_EVENT]) await opened.subscribe(eventType);
   return opened;
 }
 
@@ -273,7 +277,35 @@ describe.skipIf(skipRealHub())(`the service against a real Home Assistant ${inje
     }
   });
 
+  it('a drop in accuracy inside the window turns binary_sensor.ml_<model>_drifting on, and an automation on ml_metrics_drift_detected fires', async () => {
+    // 200 predictions over the first days of the 7-day window, 1 in 20 wrong, then 100 where 3 in 5 are wrong.
+    const start = Date.now() - 6 * 24 * 3_600_000;
+    for (let i = 0; i < 300; i++) {
+      const correct = i < 200 ? i % 20 !== 19 : i % 5 < 2;
+      await logPrediction({
+        model_name: DRIFT_MODEL,
+        prediction: { speaker: 'alice' },
+        confidence: 0.9,
+        ground_truth: { speaker: correct ? 'alice' : 'bob' },
+        timestamp: new Date(start + i * 1_700_000).toISOString(),
+      });
+    }
+    const entity = `binary_sensor.ml_${DRIFT_MODEL}_drifting`;
+    const sensor = await stateBecomes(entity, 'on', DRIFT_WAIT_MS);
+    expect(sensor.attributes).toMatchObject({ device_class: 'problem', model_name: DRIFT_MODEL, model_version: '1.0', metric: 'accuracy' });
+    const before = sensor.attributes['before'] as number;
+    const after = sensor.attributes['after'] as number;
+    expect(before).toBeGreaterThan(after);
+    await stateBecomes(FLAGS.driftEvent, 'on', 10_000);
+    expect((await state(AUTOMATIONS.driftEvent))?.attributes['last_triggered'], `${AUTOMATIONS.driftEvent} last_triggered`).toEqual(expect.any(String));
+    const drifts = await waitUntil(async () => (socket!.eventsOf(DRIFT_EVENT).length > 0 ? socket!.eventsOf(DRIFT_EVENT) : undefined), 10_000, `${DRIFT_EVENT} on the suite's websocket`);
+    expect(drifts).toHaveLength(1);
+    expect(drifts[0]!.data).toMatchObject({ model_name: DRIFT_MODEL, model_version: '1.0', metric: 'accuracy', before, after, timestamp: sensor.attributes['timestamp'] });
+  });
+
   it('publishes the model sensors in GET /api/states with the documented states and attributes', async () => {
+    // The drift sensor follows a model's changes by 10 s: wait for it, so the list below is complete.
+    await stateBecomes('binary_sensor.ml_voice_recognition_drifting', 'off', DRIFT_WAIT_MS);
     const states = await rest.states();
     const ours = states.filter((entry) => /^(binary_)?sensor\.ml_voice_recognition_/.test(entry.entity_id));
     expect(ours.map((entry) => entry.entity_id).sort()).toEqual(ENTITIES);
@@ -391,6 +423,8 @@ describe.skipIf(skipRealHub())(`the service against a real Home Assistant ${inje
     await rest.fireEvent('voice_identification_confirmed', { prediction_id: 'ha-id-3' });
     await stateBecomes(ACCURACY, '75.0');
     expect(socket.eventsOf(DROP_EVENT)).toEqual([]);
+    expect(socket.eventsOf(DRIFT_EVENT)).toEqual([]);
+    expect((await state(`binary_sensor.ml_${DRIFT_MODEL}_drifting`))?.state).toBe('on');
     expect(service!.process.exitCode).toBeNull();
   });
 });

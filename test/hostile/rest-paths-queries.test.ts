@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ModelComparisonSchema } from '../../src/domain/comparison.js';
+import { DriftQuerySchema } from '../../src/domain/drift.js';
 import { ModelVersionSchema } from '../../src/domain/names.js';
 import { ModelPerformanceSchema } from '../../src/domain/performance.js';
 import { LoggedPredictionSchema, PredictionLogSchema } from '../../src/domain/prediction.js';
@@ -219,6 +220,17 @@ const invalidQueryRequest = fc
         known: fc.constant(Object.keys(PredictionsQuerySchema.shape)),
       }),
       fc.record({
+        endpoint: fc.constant('/drift' as const),
+        valid: fc.record({ version: fc.constantFrom(...SEEDED_VERSIONS), since: validTimestamp, until: validTimestamp, reference_since: validTimestamp, reference_until: validTimestamp }, { requiredKeys: [] }),
+        bad: fc.oneof(
+          refusedVersion.map((value) => ['version', value] as const),
+          refusedTimestamp.map((value) => ['since', value] as const),
+          refusedTimestamp.map((value) => ['reference_since', value] as const),
+          refusedTimestamp.map((value) => ['reference_until', value] as const),
+        ),
+        known: fc.constant(Object.keys(DriftQuerySchema.shape)),
+      }),
+      fc.record({
         endpoint: fc.constant('/training' as const),
         valid: fc.record({ limit: fc.integer({ min: 1, max: 1000 }).map(String) }, { requiredKeys: [] }),
         bad: refusedLimit.map((value) => ['limit', value] as const),
@@ -254,7 +266,7 @@ const invalidQueryRequest = fc
 describe('query strings made invalid on purpose', () => {
   it(`are refused with 400 on known models and change nothing (${runs(150)} cases)`, async () => {
     const before = await fingerprint();
-    await checkProperty(counter, 'GET /models/{name}[/predictions|/training], invalid query by construction', invalidQueryRequest, runs(150), async ({ target, what }) => {
+    await checkProperty(counter, 'GET /models/{name}[/predictions|/training|/drift], invalid query by construction', invalidQueryRequest, runs(150), async ({ target, what }) => {
       const answer = await client.send({ method: 'GET', target });
       expectNoServerError(answer, `${target.slice(0, 200)} (${what})`);
       expect(answer.status, `${what} → ${answer.status} ${answer.text.slice(0, 200)}`).toBe(400);

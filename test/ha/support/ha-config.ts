@@ -40,7 +40,11 @@ export const FLAGS = {
   firstBelowTarget: 'input_boolean.ml_first_below_target',
   firstBlueprint: 'input_boolean.ml_first_blueprint_fired',
   newModelBelow: 'input_boolean.ml_new_model_below',
+  driftEvent: 'input_boolean.ml_drift_event_seen',
 } as const;
+
+/** The model whose accuracy drops inside the sensors' window, for the drift sensor and event. */
+export const DRIFT_MODEL = 'speaker_drift';
 
 /**
  * Models whose very first evaluation is already below the target (the numeric_state trap: Home
@@ -59,6 +63,7 @@ export const AUTOMATIONS = {
   firstBelowTarget: 'automation.test_first_evaluation_below_target',
   firstBlueprint: 'automation.test_first_evaluation_blueprint',
   newModelBelow: 'automation.test_new_model_below',
+  driftEvent: 'automation.test_drift_event',
 } as const;
 
 /**
@@ -135,6 +140,8 @@ input_boolean:
     name: ml first evaluation blueprint fired
   ml_new_model_below:
     name: ml new model below
+  ml_drift_event_seen:
+    name: ml drift event seen
   kitchen_lamp:
     name: ${ASSIST_ENTITIES.kitchenLamp.name}
   hall_light:
@@ -156,6 +163,7 @@ automation: !include automations.yaml
  * - the service's ml_metrics_performance_drop event.
  * - the shipped blueprint, with its duration left at the default.
  * - TRACED_AUTOMATIONS: one left alone, one a person reverses, one that fails.
+ * - the service's ml_metrics_drift_detected event for DRIFT_MODEL.
  * - FIRST_BELOW_MODELS: numeric_state below the target on each one's accuracy sensor, and the
  *   blueprint on the configured one's confidence sensor with a threshold its confidence never
  *   goes under (so only the blueprint's below-target trigger can fire it).
@@ -244,6 +252,19 @@ function automationsYaml(): string {
     - service: input_boolean.turn_on
       target:
         entity_id: ${FLAGS.newModelBelow}
+
+- id: test_drift_event
+  alias: test drift event
+  trigger:
+    - platform: event
+      event_type: ml_metrics_drift_detected
+      event_data:
+        model_name: ${DRIFT_MODEL}
+        metric: accuracy
+  action:
+    - service: input_boolean.turn_on
+      target:
+        entity_id: ${FLAGS.driftEvent}
 
 - id: ${TRACED_AUTOMATIONS.leftAlone.id}
   alias: ${TRACED_AUTOMATIONS.leftAlone.id.replaceAll('_', ' ')}
