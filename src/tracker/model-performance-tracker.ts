@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Breakdown, BreakdownQuery } from '../domain/breakdown.js';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
+import type { Calibration, CalibrationQuery } from '../domain/calibration.js';
+import { CalibrationQuerySchema } from '../domain/calibration.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog } from '../domain/prediction.js';
 import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/prediction.js';
 import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
+import { RAW_SCAN_LIMIT } from '../domain/raw-scan.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
+import type { Slices, SlicesQuery } from '../domain/slices.js';
+import { SlicesQuerySchema } from '../domain/slices.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
 import { TrainingInputSchema } from '../domain/training.js';
 import type { Logger } from '../logging/logger.js';
@@ -15,10 +20,13 @@ import { describeError } from '../logging/to-error.js';
 import type { JsonLogStore } from '../storage/json-log-store.js';
 import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
+import { buildCalibration } from './build-calibration.js';
 import { buildComparison } from './build-comparison.js';
 import { buildPerformance } from './build-performance.js';
 import { newRecord, withLabel } from './build-record.js';
+import { buildSlices } from './build-slices.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
+import { AccuracyEstimateCollector } from './estimate-window-accuracy.js';
 import type { LabelResolver } from './label-resolver.js';
 import type { ModelVersions } from './model-summaries.js';
 import { modelVersions, summarizeModel } from './model-summaries.js';
@@ -27,6 +35,7 @@ import { checkPredictionId, parseInput, parseModelName } from './parse-input.js'
 import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
 import { countWindow } from './window-counts.js';
+import { scanWindowRecords } from './window-records.js';
 import { resolveWindow } from './window.js';
 
 /** Which model version a stored prediction or label changed. */
@@ -207,7 +216,33 @@ export class ModelPerformanceTracker {
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
     const counts = await throughStore(() => countWindow(this.#store, this.#labels.contribute, name, version, window));
-    return buildPerformance(counts, { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now });
+    const estimate = new AccuracyEstimateCollector();
+    const scan = { model_name: name, model_version: version, window, limit: RAW_SCAN_LIMIT };
+    await throughStore(() => scanWindowRecords(this.#store.newestFirst({ model: name }), scan, estimate.add));
+    const context = { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now };
+    return buildPerformance(counts, { ...context, estimate: estimate.estimate() });
+  }
+
+  /** The reliability curve (bins, ECE, Brier score) of one model version over a window, from its raw records. */
+  async getCalibration(modelName: string, query?: CalibrationQuery | unknown): Promise<Calibration> {
+    const name = this.#knownModel(modelName);
+    const parsed = parseInput(CalibrationQuerySchema, query, 'query');
+    const version = this.#knownVersion(name, parsed.version);
+    const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, this.#now());
+    const subject = { model_name: name, model_version: version, window, bins: parsed.bins, limit: RAW_SCAN_LIMIT };
+    return throughStore(() => buildCalibration(this.#store.newestFirst({ model: name }), subject));
+  }
+
+  /** Figures per value of a field (`context.*`, `input_data.*`, `model_version`) over a window, from the raw records. */
+  async getSlices(modelName: string, query?: SlicesQuery | unknown): Promise<Slices> {
+    const name = this.#knownModel(modelName);
+    const parsed = parseInput(SlicesQuerySchema, query, 'query');
+    // Slicing by version with none asked compares every version; otherwise one version, as performance.
+    const version = parsed.by === 'model_version' && parsed.version === undefined ? null : this.#knownVersion(name, parsed.version);
+    const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, this.#now());
+    const { by, limit } = parsed;
+    const subject = { model_name: name, model_version: version, window, by, limit, scanLimit: RAW_SCAN_LIMIT, model: this.#config.models[name], contribute: this.#labels.contribute };
+    return throughStore(() => buildSlices(this.#store.newestFirst({ model: name }), subject));
   }
 
   /**
