@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { BreakdownSchema } from '../domain/breakdown.js';
+import { CalibrationSchema } from '../domain/calibration.js';
+import { SlicesSchema } from '../domain/slices.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { JsonValueSchema } from '../domain/json.js';
 import { ModelPerformanceSchema, ModelSummarySchema } from '../domain/performance.js';
@@ -33,6 +35,8 @@ export const OPENAPI_COMPONENTS = {
   ModelComparison: ModelComparisonSchema,
   ComparisonList: ComparisonListResponseSchema,
   Breakdown: BreakdownSchema,
+  Calibration: CalibrationSchema,
+  Slices: SlicesSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),

@@ -1,5 +1,7 @@
 import type { TrackerHealth } from '../domain/responses.js';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
+import { CalibrationQuerySchema } from '../domain/calibration.js';
+import { SlicesQuerySchema } from '../domain/slices.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
@@ -146,6 +148,30 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
         summary: 'Counts and accuracy per value of a context key (e.g. by=automation), from the raw records of a window',
         query: BreakdownQuerySchema,
         response: { status: 200, description: 'One group per value, sorted; records without the key under null', schema: 'Breakdown' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/calibration`,
+      handler: async (context) => ({ status: 200, body: await tracker.getCalibration(modelName(context), context.query) }),
+      doc: {
+        operationId: 'getCalibration',
+        summary: 'Reliability curve (equal-width confidence bins), ECE and Brier score of the labeled predictions with a confidence, from the raw records of a window',
+        query: CalibrationQuerySchema,
+        response: { status: 200, description: 'Every bin, empty ones with null means', schema: 'Calibration' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/slices`,
+      handler: async (context) => ({ status: 200, body: await tracker.getSlices(modelName(context), context.query) }),
+      doc: {
+        operationId: 'getSlices',
+        summary: 'Metrics per value of a field (by=context.device, input_data.x, model_version), largest first, from the raw records of a window',
+        query: SlicesQuerySchema,
+        response: { status: 200, description: 'The largest `limit` slices, the rest folded into "(other)"', schema: 'Slices' },
         errors: [400, 404, 503],
       },
     },
