@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
+import { CalibrationQuerySchema } from '../domain/calibration.js';
+import { SlicesQuerySchema } from '../domain/slices.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
@@ -16,6 +18,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   version_a: '--version-a',
   version_b: '--version-b',
   by: '--by',
+  bins: '--bins',
   port: '--port',
   host: '--host',
   url: '--url',
@@ -54,6 +57,8 @@ export type PerformanceArgs = z.output<typeof PerformanceQuerySchema>;
 export type PredictionsArgs = z.output<typeof PredictionsQuerySchema>;
 export type CompareArgs = z.output<typeof CompareQuerySchema>;
 export type BreakdownArgs = z.output<typeof BreakdownQuerySchema>;
+export type CalibrationArgs = z.output<typeof CalibrationQuerySchema>;
+export type SlicesArgs = z.output<typeof SlicesQuerySchema>;
 
 /** Drops the options the user did not give, so strict schemas see only real keys. */
 function defined(values: Record<string, unknown>): Record<string, unknown> {
@@ -109,6 +114,14 @@ export function parsePredictionsArgs(options: { limit?: string; cursor?: string;
 
 export function parseBreakdownArgs(options: { by?: string; window?: string; version?: string }): BreakdownArgs {
   return parseWith(BreakdownQuerySchema, options);
+}
+
+export function parseCalibrationArgs(options: { bins?: string; version?: string; window?: string; since?: string; until?: string }): CalibrationArgs {
+  return parseWith(CalibrationQuerySchema, options);
+}
+
+export function parseSlicesArgs(options: { by?: string; limit?: string; version?: string; window?: string; since?: string; until?: string }): SlicesArgs {
+  return parseWith(SlicesQuerySchema, options);
 }
 
 export function parseCompareArgs(options: { versionA?: string; versionB?: string; window?: string }): CompareArgs {

@@ -1,10 +1,12 @@
 import type { Breakdown } from '../domain/breakdown.js';
+import type { Calibration } from '../domain/calibration.js';
+import type { Slices } from '../domain/slices.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { PredictionPage } from '../domain/responses.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
-import type { BreakdownArgs, CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+import type { BreakdownArgs, CalibrationArgs, CompareArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
 
 /** What a source answered: the checked value to render, and the JSON document to print with `--json`. */
 /** `GET /models`. */
@@ -28,5 +30,7 @@ export interface MetricsSource {
   getTrainingHistory(modelName: string): Promise<Answer<TrainingHistoryDocument>>;
   compareVersions(modelName: string, query: CompareArgs): Promise<Answer<ModelComparison>>;
   getBreakdown(modelName: string, query: BreakdownArgs): Promise<Answer<Breakdown>>;
+  getCalibration(modelName: string, query: CalibrationArgs): Promise<Answer<Calibration>>;
+  getSlices(modelName: string, query: SlicesArgs): Promise<Answer<Slices>>;
   close(): Promise<void>;
 }

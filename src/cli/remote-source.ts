@@ -1,14 +1,16 @@
 import type { z } from 'zod';
 import { BreakdownSchema } from '../domain/breakdown.js';
+import { CalibrationSchema } from '../domain/calibration.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelPerformanceSchema } from '../domain/performance.js';
+import { SlicesSchema } from '../domain/slices.js';
 import {
   ModelListResponseSchema,
   PredictionPageResponseSchema,
   TrainingHistoryResponseSchema,
 } from '../domain/responses.js';
 import { CliError, CliUsageError, RemoteServiceError, errorMessage, oneLine, unknownModelError } from './cli-errors.js';
-import type { BreakdownArgs, CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+import type { BreakdownArgs, CalibrationArgs, CompareArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
 import type { Answer, MetricsSource } from './metrics-source.js';
 
 export const API_PREFIX = '/api/v1/ml-metrics';
@@ -80,6 +82,14 @@ export class RemoteSource implements MetricsSource {
 
   getBreakdown(modelName: string, query: BreakdownArgs) {
     return this.request('GET', `/models/${encodeURIComponent(modelName)}/breakdown`, { ...query }, BreakdownSchema, modelName);
+  }
+
+  getCalibration(modelName: string, query: CalibrationArgs) {
+    return this.request('GET', `/models/${encodeURIComponent(modelName)}/calibration`, { ...query }, CalibrationSchema, modelName);
+  }
+
+  getSlices(modelName: string, query: SlicesArgs) {
+    return this.request('GET', `/models/${encodeURIComponent(modelName)}/slices`, { ...query }, SlicesSchema, modelName);
   }
 
   getPredictions(modelName: string, query: PredictionsArgs) {
