@@ -26,6 +26,7 @@ const ENTITIES = [
   'binary_sensor.ml_voice_recognition_below_target',
   'sensor.ml_voice_recognition_accuracy',
   'sensor.ml_voice_recognition_confidence',
+  'sensor.ml_voice_recognition_estimated_accuracy',
   'sensor.ml_voice_recognition_f1_score',
   'sensor.ml_voice_recognition_precision',
   'sensor.ml_voice_recognition_predictions',
