@@ -1,7 +1,12 @@
 import type { PredictionLog } from '../domain/prediction.js';
+import { RAW_SCAN_LIMIT } from '../domain/raw-scan.js';
+import type { Logger } from '../logging/logger.js';
+import { describeError } from '../logging/to-error.js';
 import type { ScoredOutcome } from '../metrics/calibration-curve.js';
 import type { AccuracyEstimate } from '../metrics/estimated-accuracy.js';
 import { estimateAccuracy } from '../metrics/estimated-accuracy.js';
+import type { ResolvedWindow } from './window.js';
+import { scanWindowRecords } from './window-records.js';
 
 /** Collects a window's records into the label-free accuracy estimate's input. */
 export class AccuracyEstimateCollector {
@@ -36,5 +41,26 @@ export class AccuracyEstimateCollector {
 export function estimateFromRecords(records: Iterable<PredictionLog>): AccuracyEstimate {
   const collector = new AccuracyEstimateCollector();
   for (const record of records) collector.add(record);
+  return collector.estimate();
+}
+
+/**
+ * The label-free estimate over the raw records of one model version's window (newest first, at
+ * most RAW_SCAN_LIMIT). A raw record that cannot be read (a damaged segment, which health reports)
+ * is logged and leaves the estimate null, so the rest of the performance answer stays whole.
+ */
+export async function estimateWindowAccuracy(
+  records: AsyncIterable<{ record: PredictionLog }>,
+  subject: { model_name: string; model_version: string; window: ResolvedWindow },
+  logger: Logger,
+): Promise<AccuracyEstimate> {
+  const collector = new AccuracyEstimateCollector();
+  try {
+    await scanWindowRecords(records, { ...subject, limit: RAW_SCAN_LIMIT }, collector.add);
+  } catch (error) {
+    const { model_name: model, model_version: version } = subject;
+    logger.warn('no estimated accuracy: the raw records of the window could not be read', { model, version, error: describeError(error) });
+    return { estimated_accuracy: null, labeled: 0, predictions: 0 };
+  }
   return collector.estimate();
 }

@@ -26,7 +26,7 @@ import { buildPerformance } from './build-performance.js';
 import { newRecord, withLabel } from './build-record.js';
 import { buildSlices } from './build-slices.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
-import { AccuracyEstimateCollector } from './estimate-window-accuracy.js';
+import { estimateWindowAccuracy } from './estimate-window-accuracy.js';
 import type { LabelResolver } from './label-resolver.js';
 import type { ModelVersions } from './model-summaries.js';
 import { modelVersions, summarizeModel } from './model-summaries.js';
@@ -35,7 +35,6 @@ import { checkPredictionId, parseInput, parseModelName } from './parse-input.js'
 import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
 import { countWindow } from './window-counts.js';
-import { scanWindowRecords } from './window-records.js';
 import { resolveWindow } from './window.js';
 
 /** Which model version a stored prediction or label changed. */
@@ -216,11 +215,9 @@ export class ModelPerformanceTracker {
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
     const counts = await throughStore(() => countWindow(this.#store, this.#labels.contribute, name, version, window));
-    const estimate = new AccuracyEstimateCollector();
-    const scan = { model_name: name, model_version: version, window, limit: RAW_SCAN_LIMIT };
-    await throughStore(() => scanWindowRecords(this.#store.newestFirst({ model: name }), scan, estimate.add));
     const context = { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now };
-    return buildPerformance(counts, { ...context, estimate: estimate.estimate() });
+    const estimate = await estimateWindowAccuracy(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, window }, this.#logger);
+    return buildPerformance(counts, { ...context, estimate });
   }
 
   /** The reliability curve (bins, ECE, Brier score) of one model version over a window, from its raw records. */

@@ -186,3 +186,27 @@ describe('getSlices', () => {
     expect((missing as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['by']);
   });
 });
+
+describe('a damaged sealed segment', () => {
+  it('leaves the estimate null (logged) and the rest of the performance answer whole', async () => {
+    const { appendFile, readdir } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { recordingLogger } = await import('../support/recording-logger.js');
+    const records = simulate(18).slice(0, 250);
+    const tracker = await seed(records);
+    const before = await tracker.getPerformance('voice', { version: '1.0' });
+    await harness.close(tracker);
+    const sealed = (await readdir(join(harness.dir.path, 'predictions'))).filter((name) => /^segment-\d+\.json$/.test(name)).sort();
+    expect(sealed.length).toBeGreaterThan(1);
+    await appendFile(join(harness.dir.path, 'predictions', sealed[0]!), 'garbage\n');
+
+    const logger = recordingLogger();
+    const reopened = await harness.open({ config: CONFIG, now: fixedClock, logger });
+    const after = await reopened.getPerformance('voice', { version: '1.0' });
+    expect(before.estimated_accuracy).not.toBeNull();
+    // The confidence mean is a float sum whose last digit depends on the order of its terms (a reopened store).
+    expect(after.confidence).toBeCloseTo(before.confidence!, 12);
+    expect({ ...after, confidence: 0 }).toEqual({ ...before, confidence: 0, estimated_accuracy: null, estimation_labeled_count: 0, estimation_prediction_count: 0 });
+    expect(logger.entries.filter((entry) => entry.level === 'warn' && entry.message.startsWith('no estimated accuracy'))).toHaveLength(1);
+  });
+});
