@@ -94,7 +94,7 @@ export const ModelPerformanceSchema = z.object({
   /**
    * Accuracy estimated without waiting for labels: labeled predictions count as they are, each
    * unlabeled one as its confidence calibrated (isotonic regression) on the labeled ones with a
-   * confidence; from the raw records of the window (at most RAW_SCAN_LIMIT, newest first). null
+   * confidence; from the raw records of the window (at most ESTIMATE_SCAN_LIMIT = 5000, newest first). null
    * with fewer than 30 labeled predictions with a confidence. Comparisons stored before these three
    * fields existed read back with null and 0 (the defaults).
    */

@@ -1,5 +1,5 @@
 import type { PredictionLog } from '../domain/prediction.js';
-import { RAW_SCAN_LIMIT } from '../domain/raw-scan.js';
+import { ESTIMATE_SCAN_LIMIT } from '../domain/raw-scan.js';
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
 import type { ScoredOutcome } from '../metrics/calibration-curve.js';
@@ -46,7 +46,7 @@ export function estimateFromRecords(records: Iterable<PredictionLog>): AccuracyE
 
 /**
  * The label-free estimate over the raw records of one model version's window (newest first, at
- * most RAW_SCAN_LIMIT). A raw record that cannot be read (a damaged segment, which health reports)
+ * most ESTIMATE_SCAN_LIMIT). A raw record that cannot be read (a damaged segment, which health reports)
  * is logged and leaves the estimate null, so the rest of the performance answer stays whole.
  */
 export async function estimateWindowAccuracy(
@@ -56,7 +56,7 @@ export async function estimateWindowAccuracy(
 ): Promise<AccuracyEstimate> {
   const collector = new AccuracyEstimateCollector();
   try {
-    await scanWindowRecords(records, { ...subject, limit: RAW_SCAN_LIMIT }, collector.add);
+    await scanWindowRecords(records, { ...subject, limit: ESTIMATE_SCAN_LIMIT }, collector.add);
   } catch (error) {
     const { model_name: model, model_version: version } = subject;
     logger.warn('no estimated accuracy: the raw records of the window could not be read', { model, version, error: describeError(error) });
