@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { BreakdownSchema } from '../domain/breakdown.js';
+import { CalibrationSchema } from '../domain/calibration.js';
+import { SlicesSchema } from '../domain/slices.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { DriftSchema } from '../domain/drift.js';
 import { JsonValueSchema } from '../domain/json.js';
@@ -42,6 +44,8 @@ export const OPENAPI_COMPONENTS = {
   ExperimentList: ExperimentListSchema,
   Assignment: AssignmentSchema,
   Drift: DriftSchema,
+  Calibration: CalibrationSchema,
+  Slices: SlicesSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),

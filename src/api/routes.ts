@@ -1,6 +1,8 @@
 import type { TrackerHealth } from '../domain/responses.js';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import { DriftQuerySchema } from '../domain/drift.js';
+import { CalibrationQuerySchema } from '../domain/calibration.js';
+import { SlicesQuerySchema } from '../domain/slices.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
@@ -159,6 +161,30 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
         summary: 'Drift between a reference window and the current one: confidences (KS, PSI), predicted labels (chi-square, PSI), accuracy (z test) and change points (ADWIN), from the raw records',
         query: DriftQuerySchema,
         response: { status: 200, description: 'The two windows and their statistics; null where a window has too little data', schema: 'Drift' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/calibration`,
+      handler: async (context) => ({ status: 200, body: await tracker.getCalibration(modelName(context), context.query) }),
+      doc: {
+        operationId: 'getCalibration',
+        summary: 'Reliability curve (equal-width confidence bins), ECE and Brier score of the labeled predictions with a confidence, from the raw records of a window',
+        query: CalibrationQuerySchema,
+        response: { status: 200, description: 'Every bin, empty ones with null means', schema: 'Calibration' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/slices`,
+      handler: async (context) => ({ status: 200, body: await tracker.getSlices(modelName(context), context.query) }),
+      doc: {
+        operationId: 'getSlices',
+        summary: 'Metrics per value of a field (by=context.device, input_data.x, model_version), largest first, from the raw records of a window',
+        query: SlicesQuerySchema,
+        response: { status: 200, description: 'The largest `limit` slices, the rest folded into "(other)"', schema: 'Slices' },
         errors: [400, 404, 503],
       },
     },

@@ -6,20 +6,24 @@ import { z } from 'zod';
 import type { CliIo } from './cli-io.js';
 import {
   parseBreakdownArgs,
+  parseCalibrationArgs,
   parseCompareArgs,
   parseDriftArgs,
   parseModelName,
   parsePerformanceArgs,
   parsePredictionsArgs,
   parseServeOptions,
+  parseSlicesArgs,
 } from './cli-options.js';
 import { runReadCommand } from './read-command.js';
 import { renderBreakdown } from './render-breakdown.js';
+import { renderCalibration } from './render-calibration.js';
 import { renderComparison } from './render-comparison.js';
 import { renderDrift } from './render-drift.js';
 import { renderModelList } from './render-model-list.js';
 import { renderPerformance } from './render-performance.js';
 import { renderPredictions } from './render-predictions.js';
+import { renderSlices } from './render-slices.js';
 import { renderTraining } from './render-training.js';
 import { renderVersions } from './render-versions.js';
 import { addExperimentCommands } from './experiment-commands.js';
@@ -47,6 +51,8 @@ Examples:
   hap ml-metrics experiment create --name "Voice v2" --model voice_recognition --version-a 1.0 --version-b 2.0 --url http://localhost:8000
   hap ml-metrics experiments
   hap ml-metrics drift voice_recognition --since 2026-11-23T00:00:00Z
+  hap ml-metrics calibration voice_recognition --bins 10 --window 7d
+  hap ml-metrics slices voice_recognition --by context.device
   hap ml-metrics doctor --data-dir ./data
   hap ml-metrics list --url http://localhost:8000 --json
 
@@ -211,6 +217,44 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
     const modelName = parseModelName(name);
     const query = parseDriftArgs({ version: options.version, since: options.since, until: options.until, referenceSince: options.referenceSince, referenceUntil: options.referenceUntil });
     return runReadCommand(options, io, (source) => source.getDrift(modelName, query), renderDrift);
+  });
+
+  type WindowFlags = { version?: string; window?: string; since?: string; until?: string };
+  const windowFlags = (command: Command) =>
+    command
+      .option('--version <version>', 'model version (default: current_version, else the highest)')
+      .option('--window <window>', 'all, a duration (30m, 12h, 7d, 2w) or the last N labeled predictions (500)')
+      .option('--since <time>', 'only predictions from this ISO 8601 time, e.g. 2024-01-15T00:00:00Z')
+      .option('--until <time>', 'only predictions before this ISO 8601 time');
+
+  withReadOptions(
+    windowFlags(
+      metrics
+        .command('calibration')
+        .description('how far confidence is from accuracy: equal-width confidence bins, ECE and Brier score, from the raw records')
+        .argument('<name>', 'model name, e.g. voice_recognition')
+        .option('--bins <n>', 'equal-width confidence bins on [0, 1], 1 to 100', '10'),
+    ),
+  ).action((name: string, options: Record<string, unknown> & WindowFlags & { bins?: string }) => {
+    const modelName = parseModelName(name);
+    const query = parseCalibrationArgs({ bins: options.bins, version: options.version, window: options.window, since: options.since, until: options.until });
+    return runReadCommand(options, io, (source) => source.getCalibration(modelName, query), renderCalibration);
+  });
+
+  withReadOptions(
+    windowFlags(
+      metrics
+        .command('slices')
+        .description('metrics per value of a field (context.device, input_data.room, model_version), largest first, from the raw records')
+        .argument('<name>', 'model name, e.g. voice_recognition')
+        .requiredOption('--by <path>', 'context.<key>, input_data.<key> (dots go deeper) or model_version')
+        .option('--limit <n>', 'values listed one by one, 1 to 100; the rest are folded into (other)', '20'),
+    ),
+  ).action((name: string, options: Record<string, unknown> & WindowFlags & { by?: string; limit?: string }) => {
+    const modelName = parseModelName(name);
+    const { by, limit, version, window, since, until } = options;
+    const query = parseSlicesArgs({ by, limit, version, window, since, until });
+    return runReadCommand(options, io, (source) => source.getSlices(modelName, query), renderSlices);
   });
 
   withStoreOptions(

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import { DriftQuerySchema } from '../domain/drift.js';
+import { CalibrationQuerySchema } from '../domain/calibration.js';
+import { SlicesQuerySchema } from '../domain/slices.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
@@ -19,6 +21,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   by: '--by',
   reference_since: '--reference-since',
   reference_until: '--reference-until',
+  bins: '--bins',
   port: '--port',
   host: '--host',
   url: '--url',
@@ -58,6 +61,8 @@ export type PredictionsArgs = z.output<typeof PredictionsQuerySchema>;
 export type CompareArgs = z.output<typeof CompareQuerySchema>;
 export type BreakdownArgs = z.output<typeof BreakdownQuerySchema>;
 export type DriftArgs = z.output<typeof DriftQuerySchema>;
+export type CalibrationArgs = z.output<typeof CalibrationQuerySchema>;
+export type SlicesArgs = z.output<typeof SlicesQuerySchema>;
 
 /** Drops the options the user did not give, so strict schemas see only real keys. */
 function defined(values: Record<string, unknown>): Record<string, unknown> {
@@ -118,6 +123,14 @@ export function parseBreakdownArgs(options: { by?: string; window?: string; vers
 export function parseDriftArgs(options: { version?: string; since?: string; until?: string; referenceSince?: string; referenceUntil?: string }): DriftArgs {
   const { referenceSince, referenceUntil, ...rest } = options;
   return parseWith(DriftQuerySchema, { ...rest, reference_since: referenceSince, reference_until: referenceUntil });
+}
+
+export function parseCalibrationArgs(options: { bins?: string; version?: string; window?: string; since?: string; until?: string }): CalibrationArgs {
+  return parseWith(CalibrationQuerySchema, options);
+}
+
+export function parseSlicesArgs(options: { by?: string; limit?: string; version?: string; window?: string; since?: string; until?: string }): SlicesArgs {
+  return parseWith(SlicesQuerySchema, options);
 }
 
 export function parseCompareArgs(options: { versionA?: string; versionB?: string; window?: string }): CompareArgs {

@@ -77,6 +77,14 @@ export class DirectSource implements MetricsSource {
     return this.aboutModel(modelName, async () => answer(await this.tracker.getDrift(modelName, query)));
   }
 
+  getCalibration(modelName: string, query: Parameters<MetricsSource['getCalibration']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await this.tracker.getCalibration(modelName, query)));
+  }
+
+  getSlices(modelName: string, query: Parameters<MetricsSource['getSlices']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await this.tracker.getSlices(modelName, query)));
+  }
+
   close(): Promise<void> {
     return this.tracker.close();
   }

@@ -1,4 +1,6 @@
 import type { Breakdown } from '../domain/breakdown.js';
+import type { Calibration } from '../domain/calibration.js';
+import type { Slices } from '../domain/slices.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { Drift } from '../domain/drift.js';
 import type { ModelPerformance } from '../domain/performance.js';
@@ -7,7 +9,7 @@ import type { ModelVersionList } from '../domain/versions.js';
 import type { Assignment, ExperimentReport } from '../domain/experiments.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
-import type { BreakdownArgs, CompareArgs, DriftArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+import type { BreakdownArgs, CalibrationArgs, CompareArgs, DriftArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
 
 /** What a source answered: the checked value to render, and the JSON document to print with `--json`. */
 /** `GET /models`. */
@@ -39,5 +41,7 @@ export interface MetricsSource {
   stopExperiment(id: string): Promise<Answer<ExperimentReport>>;
   assignExperiment(id: string, unit: string): Promise<Answer<Assignment>>;
   getDrift(modelName: string, query: DriftArgs): Promise<Answer<Drift>>;
+  getCalibration(modelName: string, query: CalibrationArgs): Promise<Answer<Calibration>>;
+  getSlices(modelName: string, query: SlicesArgs): Promise<Answer<Slices>>;
   close(): Promise<void>;
 }

@@ -5,13 +5,15 @@ import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelPerformanceSchema } from '../domain/performance.js';
 import { ModelVersionListSchema } from '../domain/versions.js';
 import { AssignmentSchema, ExperimentListSchema, ExperimentReportSchema } from '../domain/experiments.js';
+import { CalibrationSchema } from '../domain/calibration.js';
+import { SlicesSchema } from '../domain/slices.js';
 import {
   ModelListResponseSchema,
   PredictionPageResponseSchema,
   TrainingHistoryResponseSchema,
 } from '../domain/responses.js';
 import { CliError, CliUsageError, RemoteServiceError, errorMessage, oneLine, unknownModelError } from './cli-errors.js';
-import type { BreakdownArgs, CompareArgs, DriftArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+import type { BreakdownArgs, CalibrationArgs, CompareArgs, DriftArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
 import type { Answer, MetricsSource } from './metrics-source.js';
 
 export const API_PREFIX = '/api/v1/ml-metrics';
@@ -87,6 +89,14 @@ export class RemoteSource implements MetricsSource {
 
   getDrift(modelName: string, query: DriftArgs) {
     return this.request('GET', `/models/${encodeURIComponent(modelName)}/drift`, { ...query }, DriftSchema, modelName);
+  }
+
+  getCalibration(modelName: string, query: CalibrationArgs) {
+    return this.request('GET', `/models/${encodeURIComponent(modelName)}/calibration`, { ...query }, CalibrationSchema, modelName);
+  }
+
+  getSlices(modelName: string, query: SlicesArgs) {
+    return this.request('GET', `/models/${encodeURIComponent(modelName)}/slices`, { ...query }, SlicesSchema, modelName);
   }
 
   getPredictions(modelName: string, query: PredictionsArgs) {

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../domain/json.js';
 import type { ModelPerformance, Window } from '../domain/performance.js';
+import { MIN_CALIBRATION_SAMPLES as MIN_ESTIMATE_LABELED } from '../metrics/estimated-accuracy.js';
 import { formatTable } from './format-table.js';
 import { NONE, formatCount, formatJsonValue, formatPercent, formatTimestamp, truncate } from './format-values.js';
 
@@ -147,6 +148,19 @@ function renderConfusionMatrix(performance: ModelPerformance): string {
   ]);
 }
 
+/** The label-free estimate's line; none for a model whose predictions carry no confidence. */
+function renderEstimate(performance: ModelPerformance): string | null {
+  if (performance.confidence_count === 0) return null;
+  const fitted = performance.estimation_labeled_count;
+  if (performance.estimated_accuracy === null) {
+    return `estimated accuracy: ${NONE} (needs ${MIN_ESTIMATE_LABELED} labeled predictions with a confidence to calibrate on; ${fitted} so far)`;
+  }
+  return (
+    `estimated accuracy: ${formatPercent(performance.estimated_accuracy)} over ${formatCount(performance.estimation_prediction_count)} predictions ` +
+    `(labeled as they are, unlabeled by their confidence calibrated on ${formatCount(fitted)} labeled)`
+  );
+}
+
 /** `hap ml-metrics performance`: headline metrics against targets, then per class and the confusion matrix. */
 export function renderPerformance(performance: ModelPerformance): string {
   const task =
@@ -167,6 +181,8 @@ export function renderPerformance(performance: ModelPerformance): string {
       `${performance.correct_predictions} correct, ${performance.incorrect_predictions} incorrect` +
       (performance.confidence_count === performance.total_predictions ? '' : `; ${performance.confidence_count} with a confidence`),
   ];
+  const estimate = renderEstimate(performance);
+  if (estimate !== null) sections.push(estimate);
   const satisfaction = performance.user_satisfaction;
   if (satisfaction) {
     const spread = Object.entries(satisfaction.distribution).map(([rating, count]) => `${rating}: ${count}`).join(', ');

@@ -91,6 +91,18 @@ export const ModelPerformanceSchema = z.object({
    * null for other models and for an empty window.
    */
   command_understanding_rate: Rate,
+  /**
+   * Accuracy estimated without waiting for labels: labeled predictions count as they are, each
+   * unlabeled one as its confidence calibrated (isotonic regression) on the labeled ones with a
+   * confidence; from the raw records of the window (at most ESTIMATE_SCAN_LIMIT = 5000, newest first). null
+   * with fewer than 30 labeled predictions with a confidence. Comparisons stored before these three
+   * fields existed read back with null and 0 (the defaults).
+   */
+  estimated_accuracy: Rate.default(null),
+  /** Labeled predictions with a confidence the estimate's calibration was fitted on. */
+  estimation_labeled_count: z.number().int().default(0),
+  /** Predictions the estimate covers: the labeled ones and the unlabeled ones with a confidence. */
+  estimation_prediction_count: z.number().int().default(0),
 });
 export type ModelPerformance = z.infer<typeof ModelPerformanceSchema>;
 

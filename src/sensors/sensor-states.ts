@@ -1,6 +1,7 @@
 import { NATIVE_MODELS } from '../domain/native-models.js';
 import { TargetMetricSchema, type TargetMetric } from '../domain/target-metric.js';
 import type { ModelPerformance } from '../domain/performance.js';
+import { estimatedAccuracySensorState, pendingEstimatedAccuracyState } from './estimated-accuracy-sensor.js';
 import { modelSlug } from './model-slug.js';
 import { nativeSensorStates } from './native-sensor-states.js';
 import { formatPercent, toPercent } from './percent.js';
@@ -140,6 +141,7 @@ export function buildSensorStates(performance: ModelPerformance, options: Sensor
       last_evaluated: performance.last_evaluated,
     },
   });
+  states.push(estimatedAccuracySensorState(performance, prefix, common));
   states.push(...nativeSensorStates(performance, prefix, common));
   const failing = failingMetrics(performance, options.targets, options.minSamples);
   const targets: Record<string, number> = {};
@@ -186,6 +188,7 @@ export function pendingSensorStates(modelName: string, options: Pick<SensorState
     state: 'unknown',
     attributes: { unit_of_measurement: 'predictions', state_class: 'measurement', friendly_name: `${modelName} predictions`, icon: 'mdi:counter', ...common },
   });
+  states.push(pendingEstimatedAccuracyState(modelName, prefix, common));
   if (modelName === NATIVE_MODELS.assistIntent) states.push(percent('command_understanding_rate', 'command understanding rate', 'mdi:message-check'));
   if (modelName === NATIVE_MODELS.automations) states.push(percent('success_rate', 'success rate', 'mdi:robot-happy'));
   states.push({

@@ -3,6 +3,7 @@ import type { JsonValue } from '../domain/json.js';
 import { NATIVE_MODELS } from '../domain/native-models.js';
 import type { ModelPerformance, Window } from '../domain/performance.js';
 import type { BucketCounts } from '../metrics/bucket-counts.js';
+import type { AccuracyEstimate } from '../metrics/estimated-accuracy.js';
 import { splitCellKey } from '../metrics/bucket-counts.js';
 import { classificationReport } from '../metrics/classification-report.js';
 import type { ConfusionCell } from '../metrics/classification-report.js';
@@ -17,16 +18,22 @@ export interface PerformanceContext {
   window: Window;
   model: ModelConfig | undefined;
   now: Date;
+  /** The label-free accuracy estimate over the window's raw records. */
+  estimate: AccuracyEstimate;
 }
 
 const BOOLEAN_KEYS = new Set(['true', 'false']);
 
+/** The task of a model: as configured, else binary when every label seen (keys of `cells`) is a boolean. */
+export function modelTask(cells: readonly ConfusionCell[], model: ModelConfig | undefined): 'binary' | 'multiclass' {
+  const labelsSeen = new Set(cells.flatMap((cell) => (cell.truth === null ? [cell.predicted] : [cell.truth, cell.predicted])));
+  return model?.task ?? (labelsSeen.size > 0 && [...labelsSeen].every((label) => BOOLEAN_KEYS.has(label)) ? 'binary' : 'multiclass');
+}
+
 /** Turns counts into the seed's ModelPerformance (plus per-class scores, intervals, confusion matrix). Pure. */
 export function buildPerformance(counts: BucketCounts, context: PerformanceContext): ModelPerformance {
   const cells: ConfusionCell[] = [...counts.cells].map(([key, count]) => ({ ...splitCellKey(key), count }));
-  const labelsSeen = new Set(cells.flatMap((cell) => (cell.truth === null ? [cell.predicted] : [cell.truth, cell.predicted])));
-  const task =
-    context.model?.task ?? (labelsSeen.size > 0 && [...labelsSeen].every((label) => BOOLEAN_KEYS.has(label)) ? 'binary' : 'multiclass');
+  const task = modelTask(cells, context.model);
   const positive = classKey(context.model?.positive_label ?? true);
   const report = classificationReport(cells, { task, positiveLabel: positive });
   const labeled = counts.labeled;
@@ -72,5 +79,8 @@ export function buildPerformance(counts: BucketCounts, context: PerformanceConte
     versions: context.versions,
     user_satisfaction: userSatisfaction(counts),
     command_understanding_rate: context.model_name === NATIVE_MODELS.assistIntent ? commandUnderstandingRate(counts) : null,
+    estimated_accuracy: context.estimate.estimated_accuracy,
+    estimation_labeled_count: context.estimate.labeled,
+    estimation_prediction_count: context.estimate.predictions,
   };
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Breakdown, BreakdownQuery } from '../domain/breakdown.js';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
+import type { Calibration, CalibrationQuery } from '../domain/calibration.js';
+import { CalibrationQuerySchema } from '../domain/calibration.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { Drift, DriftQuery } from '../domain/drift.js';
 import { DriftQuerySchema } from '../domain/drift.js';
@@ -9,7 +11,10 @@ import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog
 import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/prediction.js';
 import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
+import { RAW_SCAN_LIMIT } from '../domain/raw-scan.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
+import type { Slices, SlicesQuery } from '../domain/slices.js';
+import { SlicesQuerySchema } from '../domain/slices.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
 import type { ModelVersionList, VersionRegistration } from '../domain/versions.js';
 import { TrainingInputSchema } from '../domain/training.js';
@@ -18,17 +23,20 @@ import { describeError } from '../logging/to-error.js';
 import type { JsonLogStore } from '../storage/json-log-store.js';
 import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
+import { buildCalibration } from './build-calibration.js';
 import { buildComparison } from './build-comparison.js';
 import { buildDrift } from './build-drift.js';
 import { DRIFT_FALLBACK_WINDOW, resolveDriftRanges } from './drift-ranges.js';
 import { buildPerformance } from './build-performance.js';
-import { buildVersionList, missingRegistrations } from './build-version-list.js';
 import { newRecord, withLabel } from './build-record.js';
+import { buildSlices } from './build-slices.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
+import { estimateWindowAccuracy } from './estimate-window-accuracy.js';
 import type { LabelResolver } from './label-resolver.js';
 import type { ModelVersions } from './model-summaries.js';
 import { modelVersions, summarizeModel } from './model-summaries.js';
 import { pairOutcomes } from './paired-outcomes.js';
+import { findRecentPredictions, pagePredictions } from './read-predictions.js';
 import { checkPredictionId, parseInput, parseModelName } from './parse-input.js';
 import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
@@ -156,44 +164,12 @@ export class ModelPerformanceTracker {
   async getPredictions(modelName: string, query?: PredictionsQuery | unknown): Promise<PredictionPage> {
     const name = this.#knownModel(modelName);
     const parsed = parseInput(PredictionsQuerySchema, query, 'query');
-    const predictions: PredictionLog[] = [];
-    let lastSeq: number | null = null;
-    let more = false;
-    const after = parsed.cursor === undefined ? {} : { afterSeq: Number(parsed.cursor) };
-    await throughStore(async () => {
-      for await (const { seq, record } of this.#store.newestFirst({ model: name, ...after })) {
-        if (parsed.version !== undefined && record.model_version !== parsed.version) continue;
-        if (predictions.length === parsed.limit) {
-          more = true;
-          break;
-        }
-        predictions.push(record);
-        lastSeq = seq;
-      }
-    });
-    return { model_name: name, predictions, next_cursor: more && lastSeq !== null ? String(lastSeq) : null };
+    return throughStore(() => pagePredictions(this.#store, name, parsed));
   }
 
-  /**
-   * Stored predictions stamped at or after `since`, newest first, that pass `match` (at most
-   * `limit`). Reads back by timestamp and stops at the first one older than `since`.
-   */
+  /** Stored predictions stamped at or after `since`, newest first, that pass `match` (at most `limit`). */
   findRecent(since: string, match: (record: PredictionLog) => boolean, limit = 100): Promise<PredictionLog[]> {
-    return throughStore(() => this.#findRecent(since, match, limit));
-  }
-
-  async #findRecent(since: string, match: (record: PredictionLog) => boolean, limit: number): Promise<PredictionLog[]> {
-    const found: PredictionLog[] = [];
-    const sinceMs = Date.parse(since);
-    for await (const { record } of this.#store.newestFirst()) {
-      const at = Date.parse(record.timestamp);
-      if (at < sinceMs) break;
-      if (match(record)) {
-        found.push(record);
-        if (found.length >= limit) break;
-      }
-    }
-    return found;
+    return throughStore(() => findRecentPredictions(this.#store, since, match, limit));
   }
 
   /** The stored prediction with this id, or null. */
@@ -228,7 +204,31 @@ export class ModelPerformanceTracker {
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
     const counts = await throughStore(() => countWindow(this.#store, this.#labels.contribute, name, version, window));
-    return buildPerformance(counts, { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now });
+    const context = { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now };
+    const estimate = await estimateWindowAccuracy(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, window }, this.#logger);
+    return buildPerformance(counts, { ...context, estimate });
+  }
+
+  /** The reliability curve (bins, ECE, Brier score) of one model version over a window, from its raw records. */
+  async getCalibration(modelName: string, query?: CalibrationQuery | unknown): Promise<Calibration> {
+    const name = this.#knownModel(modelName);
+    const parsed = parseInput(CalibrationQuerySchema, query, 'query');
+    const version = this.#knownVersion(name, parsed.version);
+    const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, this.#now());
+    const subject = { model_name: name, model_version: version, window, bins: parsed.bins, limit: RAW_SCAN_LIMIT };
+    return throughStore(() => buildCalibration(this.#store.newestFirst({ model: name }), subject));
+  }
+
+  /** Figures per value of a field (`context.*`, `input_data.*`, `model_version`) over a window, from the raw records. */
+  async getSlices(modelName: string, query?: SlicesQuery | unknown): Promise<Slices> {
+    const name = this.#knownModel(modelName);
+    const parsed = parseInput(SlicesQuerySchema, query, 'query');
+    // Slicing by version with none asked compares every version; otherwise one version, as performance.
+    const version = parsed.by === 'model_version' && parsed.version === undefined ? null : this.#knownVersion(name, parsed.version);
+    const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, this.#now());
+    const { by, limit } = parsed;
+    const subject = { model_name: name, model_version: version, window, by, limit, scanLimit: RAW_SCAN_LIMIT, model: this.#config.models[name], contribute: this.#labels.contribute };
+    return throughStore(() => buildSlices(this.#store.newestFirst({ model: name }), subject));
   }
 
   /**
@@ -313,32 +313,16 @@ export class ModelPerformanceTracker {
   /** The model's versions registry, natural version order; 404 for an unknown model. */
   listVersions(modelName: string): ModelVersionList {
     const name = this.#knownModel(modelName);
-    const aggregates = this.#store.aggregates.versions(name);
-    const training = this.#training.entries.filter((entry) => entry.model_name === name);
-    const registered = this.#registry.entries.filter((entry) => entry.model_name === name);
-    // Not registered yet (read-only beside a service, or a failed write): shown as the next start registers it.
-    const registrations = [...registered, ...missingRegistrations(name, aggregates, training, registered, this.#now())];
-    return buildVersionList(name, registrations, aggregates, training, this.#versions(name).defaultVersion);
+    return this.#registry.list(name, this.#store.aggregates.versions(name), this.#training.entries, this.#versions(name).defaultVersion, this.#now());
   }
 
   /** Registers the versions already in the store that the registry lacks (at start; read-only does nothing). */
   async registerStoredVersions(): Promise<void> {
-    if (this.#readOnly) return;
-    const missing = this.modelNames().flatMap((name) =>
-      missingRegistrations(
-        name,
-        this.#store.aggregates.versions(name),
-        this.#training.entries.filter((entry) => entry.model_name === name),
-        this.#registry.entries,
-        this.#now(),
-      ),
-    );
-    await this.#registry.register(missing);
+    if (!this.#readOnly) await this.#registry.registerMissing(this.modelNames(), (name) => this.#store.aggregates.versions(name), this.#training.entries, this.#now());
   }
 
   async #register(model: string, version: string, seen: string, from: VersionRegistration['registered_from']): Promise<void> {
-    if (this.#readOnly || this.#registry.has(model, version)) return;
-    await this.#registry.register([{ model_name: model, model_version: version, first_seen: seen, registered_from: from, registered_at: this.#now().toISOString() }]);
+    if (!this.#readOnly) await this.#registry.sighted(model, version, seen, from, this.#now());
   }
 
   /** Stored comparisons, newest first. */

@@ -1,7 +1,10 @@
-import type { VersionRegistration } from '../domain/versions.js';
+import type { TrainingLog } from '../domain/training.js';
+import type { ModelVersionList, VersionRegistration } from '../domain/versions.js';
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
+import type { VersionAggregates } from '../storage/aggregate-index.js';
 import type { JsonLogStore } from '../storage/json-log-store.js';
+import { buildVersionList, missingRegistrations } from './build-version-list.js';
 
 function key(model: string, version: string): string {
   return JSON.stringify([model, version]);
@@ -62,6 +65,29 @@ export class VersionRegistry {
       .finally(() => this.#pending.delete(id));
     this.#pending.set(id, write);
     return write;
+  }
+
+  /** Registers a version seen in a stored prediction or training session, unless it is registered. */
+  async sighted(model: string, version: string, seen: string, from: VersionRegistration['registered_from'], now: Date): Promise<void> {
+    if (this.has(model, version)) return;
+    await this.register([{ model_name: model, model_version: version, first_seen: seen, registered_from: from, registered_at: now.toISOString() }]);
+  }
+
+  /** Registers the versions of these models already in the store that the registry lacks (at start). */
+  async registerMissing(models: readonly string[], aggregatesOf: (model: string) => readonly VersionAggregates[], training: readonly TrainingLog[], now: Date): Promise<void> {
+    const trainingOf = (model: string) => training.filter((entry) => entry.model_name === model);
+    await this.register(models.flatMap((model) => missingRegistrations(model, aggregatesOf(model), trainingOf(model), this.entries, now)));
+  }
+
+  /**
+   * `GET /models/{name}/versions`. A version not registered yet (read-only beside a service, or a
+   * failed write) is shown as the next start registers it.
+   */
+  list(model: string, aggregates: readonly VersionAggregates[], training: readonly TrainingLog[], defaultVersion: string, now: Date): ModelVersionList {
+    const own = training.filter((entry) => entry.model_name === model);
+    const registered = this.entries.filter((entry) => entry.model_name === model);
+    const registrations = [...registered, ...missingRegistrations(model, aggregates, own, registered, now)];
+    return buildVersionList(model, registrations, aggregates, own, defaultVersion);
   }
 
   async flush(): Promise<void> {

@@ -18,6 +18,8 @@ const PATHS = [
   '/api/v1/ml-metrics/models/{name}/predictions',
   '/api/v1/ml-metrics/models/{name}/breakdown',
   '/api/v1/ml-metrics/models/{name}/drift',
+  '/api/v1/ml-metrics/models/{name}/calibration',
+  '/api/v1/ml-metrics/models/{name}/slices',
   '/api/v1/ml-metrics/training',
   '/api/v1/ml-metrics/models/{name}/training',
   '/api/v1/ml-metrics/models/{name}/versions',

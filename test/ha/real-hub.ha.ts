@@ -27,6 +27,7 @@ const ENTITIES = [
   'binary_sensor.ml_voice_recognition_drifting',
   'sensor.ml_voice_recognition_accuracy',
   'sensor.ml_voice_recognition_confidence',
+  'sensor.ml_voice_recognition_estimated_accuracy',
   'sensor.ml_voice_recognition_f1_score',
   'sensor.ml_voice_recognition_precision',
   'sensor.ml_voice_recognition_predictions',

@@ -31,6 +31,9 @@ export function performanceFixture(overrides: Partial<ModelPerformance> = {}): M
     versions: ['1.0', '2.0'],
     user_satisfaction: null,
     command_understanding_rate: null,
+    estimated_accuracy: null,
+    estimation_labeled_count: 0,
+    estimation_prediction_count: 0,
     ...overrides,
   };
 }

@@ -12,7 +12,8 @@ function byId(states: SensorState[]): Record<string, SensorState> {
 
 describe('buildSensorStates', () => {
   it('builds every entity of a model with its state and attributes', () => {
-    const states = buildSensorStates(performanceFixture(), { ...OPTIONS, targets: { accuracy: 0.9, false_positive_rate: 0.05 } });
+    const estimate = { estimated_accuracy: 0.8614, estimation_labeled_count: 40, estimation_prediction_count: 50 };
+    const states = buildSensorStates(performanceFixture(estimate), { ...OPTIONS, targets: { accuracy: 0.9, false_positive_rate: 0.05 } });
     const counts = { labeled_predictions: 40, total_predictions: 50, correct_predictions: 35, incorrect_predictions: 5 };
     const common = { model_name: 'voice_recognition', model_version: '2.0', window: '7d' };
     const rate = (friendly: string, icon: string) => ({
@@ -39,6 +40,22 @@ describe('buildSensorStates', () => {
           friendly_name: 'voice_recognition predictions',
           icon: 'mdi:counter',
           ...common,
+          labeled_predictions: 40,
+          ...last,
+        },
+      },
+      {
+        entity_id: 'sensor.ml_voice_recognition_estimated_accuracy',
+        state: '86.1',
+        attributes: {
+          unit_of_measurement: '%',
+          state_class: 'measurement',
+          friendly_name: 'voice_recognition estimated accuracy',
+          icon: 'mdi:bullseye',
+          ...common,
+          estimation_labeled_count: 40,
+          estimation_prediction_count: 50,
+          total_predictions: 50,
           labeled_predictions: 40,
           ...last,
         },
@@ -140,6 +157,7 @@ describe('buildSensorStates', () => {
       'sensor.ml_kitchen_presence_f1_score',
       'sensor.ml_kitchen_presence_confidence',
       'sensor.ml_kitchen_presence_predictions',
+      'sensor.ml_kitchen_presence_estimated_accuracy',
       'binary_sensor.ml_kitchen_presence_below_target',
     ]);
     expect(named[0]?.attributes['friendly_name']).toBe('Kitchen Presence accuracy');

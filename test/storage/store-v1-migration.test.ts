@@ -36,7 +36,15 @@ function asVersion1<T extends object>(answer: T, added: string[]): Record<string
   );
 }
 const roundConfidences = <T extends object>(answer: T): Record<string, unknown> => asVersion1(answer, []);
-const PERFORMANCE_ADDED = ['confidence_count', 'user_satisfaction', 'command_understanding_rate'];
+const PERFORMANCE_ADDED = [
+  'confidence_count',
+  'user_satisfaction',
+  'command_understanding_rate',
+  // Added later (the label-free estimate); stored comparisons read back with null and 0.
+  'estimated_accuracy',
+  'estimation_labeled_count',
+  'estimation_prediction_count',
+];
 
 let dir: TempDir;
 let dataDir: string;
@@ -112,6 +120,7 @@ describe('a store written by schema version 1', () => {
         metrics_b: asVersion1(comparison.metrics_b, PERFORMANCE_ADDED),
       }))).toEqual(expected.comparisons.map((comparison) => ({ ...comparison, metrics_a: roundConfidences(comparison.metrics_a), metrics_b: roundConfidences(comparison.metrics_b) })));
       expect(comparisons[0]!.metrics_a.confidence_count).toBe(comparisons[0]!.metrics_a.total_predictions);
+      expect(comparisons[0]!.metrics_a).toMatchObject({ estimated_accuracy: null, estimation_labeled_count: 0, estimation_prediction_count: 0 });
       expect(tracker.getTrainingHistory('voice_recognition')).toEqual(expected.training);
       // Once recomputed from the segments, the predicted-class counts cover every prediction.
       const counts = tracker.store.aggregates.sum('voice_recognition', '1.0', null, null);

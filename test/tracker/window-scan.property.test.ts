@@ -5,6 +5,7 @@ import type { PredictionLog } from '../../src/domain/prediction.js';
 import { applyContribution, emptyCounts } from '../../src/metrics/bucket-counts.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { buildPerformance } from '../../src/tracker/build-performance.js';
+import { estimateFromRecords } from '../../src/tracker/estimate-window-accuracy.js';
 import { LabelResolver } from '../../src/tracker/label-resolver.js';
 import { propertyParameters, runs } from '../hostile/support/hostile-runs.js';
 import { createTempDir } from '../support/temp-dir.js';
@@ -119,7 +120,8 @@ async function checkStore(generated: Generated[], windows: Record<string, string
       for (const query of windows) {
         const actual: ModelPerformance = await tracker.getPerformance('m', { version, ...query });
         const counts = emptyCounts();
-        for (const record of bruteForce(stored, version, query)) applyContribution(counts, labels.contribute(record), 1);
+        const picked = bruteForce(stored, version, query);
+        for (const record of picked) applyContribution(counts, labels.contribute(record), 1);
         const expected = buildPerformance(counts, {
           model_name: 'm',
           model_version: version,
@@ -127,6 +129,7 @@ async function checkStore(generated: Generated[], windows: Record<string, string
           window: actual.window,
           model: undefined,
           now: NOW,
+          estimate: estimateFromRecords(picked),
         });
         expectClose(actual, expected, `version ${version}, ${JSON.stringify(query)}`);
       }
