@@ -1,6 +1,7 @@
 import { describeError } from '../logging/to-error.js';
 import type { Operation, WriteOperation } from './commit-queue.js';
 import { commitText } from './open-segment.js';
+import { finishSeals } from './seal-open-segment.js';
 import { stageBatch } from './stage-batch.js';
 import { WriteFailedError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
@@ -16,7 +17,11 @@ import type { StoreState } from './store-state.js';
 export async function commitWrites(state: StoreState, batch: WriteOperation[], requeue: (operations: Operation[]) => void): Promise<void> {
   const now = state.options.now();
   const { open, targets, changes, accepted, rejectAccepted } = await stageBatch(state, batch, now, requeue);
-  if (accepted.length === 0) return;
+  if (accepted.length === 0) {
+    await finishSeals(state, false);
+    return;
+  }
+  const creates = open.dirty && open.fileBytes === null;
 
   // The commit point.
   if (open.dirty) {
@@ -50,6 +55,9 @@ export async function commitWrites(state: StoreState, batch: WriteOperation[], r
     if (change.before) state.aggregates.apply(state.options.contribute(change.before), -1, change.seq, change.before.timestamp);
     state.aggregates.apply(state.options.contribute(change.after), 1, change.seq, change.after.timestamp);
   }
+
+  // Derived: finish a seal this commit made (its sealed file is durable now).
+  await finishSeals(state, creates);
 
   // Derived: apply late labels to their sealed segments (before answering, so what callers see
   // next on disk is settled; a failure here does not undo the acknowledged commit).

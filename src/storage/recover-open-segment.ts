@@ -32,7 +32,7 @@ export async function findOpenSegment(state: StoreState, sealedFiles: Set<number
     // The sealed file was renamed into place whole, before the log was due to go; read it first
     // all the same, so a damaged one is named (and the log kept) rather than trusted.
     await state.files.readSegment(segment);
-    if (!readOnly) await state.files.removeOpenSegment(segment);
+    if (!readOnly) await state.files.removeOpenSegment(segment, { syncDirectory: true });
     logger.info('removed the log of a segment sealed just before a stop', { segment });
   }
   const highest = Math.max(0, ...sealedFiles);

@@ -73,11 +73,12 @@ export class SegmentFilesOnDisk {
     return Buffer.byteLength(this.text(record));
   }
 
-  #segmentDb(segment: number): Low<SegmentFile | null> {
+  #segmentDb(segment: number, syncDirectory = true): Low<SegmentFile | null> {
     const adapter = new DurableJsonFile<SegmentFile | null>(this.segmentPath(segment), {
       schema: SegmentFileSchema,
       serialize: (data) => serializeSegment(data!, (record) => this.text(record)),
       fs: this.#fs,
+      syncDirectory,
     });
     return new Low<SegmentFile | null>(adapter, null);
   }
@@ -91,8 +92,9 @@ export class SegmentFilesOnDisk {
     return new Low<SegmentSummary | null>(adapter, null);
   }
 
-  async writeSegment(data: SegmentFile): Promise<void> {
-    const db = this.#segmentDb(data.segment);
+  /** Writes a sealed segment file; `syncDirectory: false` leaves the fsync of `predictions/` to the caller (sealing). */
+  async writeSegment(data: SegmentFile, options: { syncDirectory?: boolean } = {}): Promise<void> {
+    const db = this.#segmentDb(data.segment, options.syncDirectory ?? true);
     db.data = data;
     await db.write();
   }
@@ -158,10 +160,19 @@ export class SegmentFilesOnDisk {
     return this.#fs.truncateFileSynced(this.openSegmentPath(segment), length);
   }
 
-  /** Removes the open segment's log durably, once its sealed file is on disk. */
-  async removeOpenSegment(segment: number): Promise<void> {
+  /**
+   * Removes the log of a segment whose sealed file is durably in place. Not fsynced by default:
+   * a log that comes back after a power cut is removed again at start-up (its sealed file holds
+   * all it does); the next fsync of the directory makes the removal durable anyway.
+   */
+  async removeOpenSegment(segment: number, options: { syncDirectory?: boolean } = {}): Promise<void> {
     await this.#fs.unlink(this.openSegmentPath(segment));
-    await this.#fs.syncDirectory(this.segmentsDir);
+    if (options.syncDirectory) await this.#fs.syncDirectory(this.segmentsDir);
+  }
+
+  /** fsyncs `predictions/`, so the renames and removals in it survive a power cut. */
+  syncSegmentsDirectory(): Promise<void> {
+    return this.#fs.syncDirectory(this.segmentsDir);
   }
 
   /** Removes a segment file durably (retention). */

@@ -86,6 +86,7 @@ export async function loadStore(state: StoreState): Promise<void> {
 export async function reloadStore(state: StoreState): Promise<void> {
   state.options.logger.warn('re-reading the store after a failed write');
   state.sealed.clear();
+  state.pendingSeals = [];
   state.open = null;
   state.cache.clear();
   state.aggregates.clear();

@@ -112,7 +112,8 @@ describe('durable order', () => {
     await tracker.compareVersions('voice_recognition', { version_a: '1.0', version_b: '2.0' }).then(done('comparison'));
 
     // The store's commits and the training/comparison logs write concurrently, so check each file's
-    // own sequence: its temp file written (and fsynced), renamed over it, then its directory fsynced.
+    // own sequence: its temp file written (and fsynced), renamed over it, then its directory fsynced
+    // (for a sealed segment file, the fsync the next log is created with).
     const mutating = fs.calls().filter((call) => MUTATING.has(call.op));
     expect(mutating.filter((call) => call.error)).toEqual([]);
     expect(mutating.filter((call) => call.op === 'mkdir' || call.op === 'truncateFileSynced')).toEqual([]);
@@ -122,15 +123,17 @@ describe('durable order', () => {
       expect(call.path.endsWith('.jsonl'), call.path).toBe(true);
       expect(mutating.slice(0, i).some((other) => other.op === 'rename' && other.to === call.path), `${call.path} appended before it was created`).toBe(true);
     });
-    // The only removals are of sealed segments' logs, after their sealed file is durable.
+    // The only removals are of sealed segments' logs, after their sealed file was renamed into
+    // place and its directory fsynced (the sealed file is durable before the log goes).
     mutating.forEach((call, i) => {
       if (call.op !== 'unlink') return;
       expect(call.path.endsWith('.jsonl'), call.path).toBe(true);
       const sealed = call.path.slice(0, -1);
       const renamed = mutating.findIndex((other) => other.op === 'rename' && other.to === sealed);
       expect(renamed, `${call.path} removed before ${sealed} was written`).toBeGreaterThanOrEqual(0);
-      expect(renamed).toBeLessThan(i);
-      expect(mutating.findIndex((other, j) => j > i && other.op === 'syncDirectory' && other.path === dirname(call.path)), `no directory fsync after removing ${call.path}`).toBeGreaterThan(i);
+      const synced = mutating.findIndex((other, j) => j > renamed && other.op === 'syncDirectory' && other.path === dirname(sealed));
+      expect(synced, `${sealed} not durable before ${call.path} was removed`).toBeGreaterThan(renamed);
+      expect(synced).toBeLessThan(i);
     });
     // The directory is fsynced only after a file in it was created, renamed or removed.
     mutating.forEach((call, i) => {
