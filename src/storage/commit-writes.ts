@@ -17,11 +17,12 @@ import type { StoreState } from './store-state.js';
 export async function commitWrites(state: StoreState, batch: WriteOperation[], requeue: (operations: Operation[]) => void): Promise<void> {
   const now = state.options.now();
   const { open, targets, changes, accepted, rejectAccepted } = await stageBatch(state, batch, now, requeue);
+  // A seal staged above: its summary and log removal, alongside the commit point.
+  const sealing = finishSeals(state);
   if (accepted.length === 0) {
-    await finishSeals(state, false);
+    await sealing;
     return;
   }
-  const creates = open.dirty && open.fileBytes === null;
 
   // The commit point.
   if (open.dirty) {
@@ -36,6 +37,7 @@ export async function commitWrites(state: StoreState, batch: WriteOperation[], r
       state.lastWriteFailure = failure.message;
       state.options.logger.error('a write failed; nothing in it was acknowledged', { error: failure.message });
       for (const reject of rejectAccepted) reject(failure);
+      await sealing;
       return;
     }
     open.fileBytes = open.bytes;
@@ -56,8 +58,7 @@ export async function commitWrites(state: StoreState, batch: WriteOperation[], r
     state.aggregates.apply(state.options.contribute(change.after), 1, change.seq, change.after.timestamp);
   }
 
-  // Derived: finish a seal this commit made (its sealed file is durable now).
-  await finishSeals(state, creates);
+  await sealing;
 
   // Derived: apply late labels to their sealed segments (before answering, so what callers see
   // next on disk is settled; a failure here does not undo the acknowledged commit).

@@ -13,11 +13,6 @@ interface DurableJsonFileOptions<T> {
   /** Text to write (default: JSON with two-space indentation). */
   serialize?: (data: T) => string;
   fs?: FileSystem;
-  /**
-   * False leaves the directory fsync to the caller, who must do it before anything relies on the
-   * rename surviving a power cut (sealing: the new log's creation fsyncs the same directory).
-   */
-  syncDirectory?: boolean;
 }
 
 /**
@@ -30,7 +25,6 @@ export class DurableJsonFile<T> implements Adapter<T> {
   readonly #schema: z.ZodType<T>;
   readonly #serialize: (data: T) => string;
   readonly #tempPath: string;
-  readonly #syncDirectory: boolean;
 
   constructor(
     readonly path: string,
@@ -40,7 +34,6 @@ export class DurableJsonFile<T> implements Adapter<T> {
     this.#schema = options.schema;
     this.#serialize = options.serialize ?? ((data) => `${JSON.stringify(data, null, 2)}\n`);
     this.#tempPath = join(dirname(path), `.${basename(path)}.tmp`);
-    this.#syncDirectory = options.syncDirectory ?? true;
   }
 
   async read(): Promise<T | null> {
@@ -52,7 +45,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   async write(data: T): Promise<void> {
     await this.#fs.writeFileSynced(this.#tempPath, this.#serialize(data));
     await this.#fs.rename(this.#tempPath, this.path);
-    if (this.#syncDirectory) await this.#fs.syncDirectory(dirname(this.path));
+    await this.#fs.syncDirectory(dirname(this.path));
   }
 }
 

@@ -5,19 +5,17 @@ import type { StoreState } from './store-state.js';
 
 /**
  * Seals the open segment (unchanged since its last commit): compacts its log once into the sealed
- * JSON segment file (labels folded in, late labels still pending kept in `label_log`), written to
- * a temp file, fsynced and renamed into place. The fsync of `predictions/` that makes the rename
- * durable is the one the next segment's log is created with, in the same commit; only then are
- * the summary written and the log removed (finishSeals). Until then the log stays: a stop in
- * between leaves it beside its sealed file (start-up removes it) or alone (it is still the open
- * segment).
+ * JSON segment file (labels folded in, late labels still pending kept in `label_log`): temp file,
+ * fsync, rename, fsync of `predictions/`. It must be durable before the next segment's log is
+ * created (two logs would be two open segments). Its summary and the removal of its log are
+ * derived (finishSeals), done while the commit that follows is written.
  */
 export async function sealOpenSegment(state: StoreState): Promise<void> {
   const open = state.open;
   if (!open) return;
   const segment = open.data.segment;
   try {
-    await state.files.writeSegment(open.data, { syncDirectory: false });
+    await state.files.writeSegment(open.data);
   } catch (error) {
     const failure = new WriteFailedError(`could not seal segment ${segment} in ${state.options.dataDir}: ${describeError(error)}`);
     state.lastWriteFailure = failure.message;
@@ -34,23 +32,12 @@ export async function sealOpenSegment(state: StoreState): Promise<void> {
 }
 
 /**
- * Finishes the seals of a commit once their sealed files are durable: `directorySynced` when the
- * commit created the next log (its fsync of `predictions/` covered the renames), else the
- * directory is fsynced here. Then each summary is written (derived: rebuilt at start-up if lost)
- * and each log removed.
+ * Finishes the seals staged in a commit, whose sealed files are durable: writes each summary
+ * (rebuilt at start-up if lost) and removes each log (one left beside its sealed file is removed
+ * at start-up). Runs alongside the commit's own write: neither depends on the other.
  */
-export async function finishSeals(state: StoreState, directorySynced: boolean): Promise<void> {
-  if (state.pendingSeals.length === 0) return;
-  const seals = state.pendingSeals.splice(0);
-  if (!directorySynced) {
-    try {
-      await state.files.syncSegmentsDirectory();
-    } catch (error) {
-      state.derivedFailed(`could not make the sealed file of segment ${seals[0]!.segment} durable`, error);
-      return;
-    }
-  }
-  for (const summary of seals) {
+export async function finishSeals(state: StoreState): Promise<void> {
+  for (const summary of state.pendingSeals.splice(0)) {
     try {
       await state.files.writeSummary(summary);
     } catch (error) {

@@ -73,12 +73,11 @@ export class SegmentFilesOnDisk {
     return Buffer.byteLength(this.text(record));
   }
 
-  #segmentDb(segment: number, syncDirectory = true): Low<SegmentFile | null> {
+  #segmentDb(segment: number): Low<SegmentFile | null> {
     const adapter = new DurableJsonFile<SegmentFile | null>(this.segmentPath(segment), {
       schema: SegmentFileSchema,
       serialize: (data) => serializeSegment(data!, (record) => this.text(record)),
       fs: this.#fs,
-      syncDirectory,
     });
     return new Low<SegmentFile | null>(adapter, null);
   }
@@ -92,9 +91,8 @@ export class SegmentFilesOnDisk {
     return new Low<SegmentSummary | null>(adapter, null);
   }
 
-  /** Writes a sealed segment file; `syncDirectory: false` leaves the fsync of `predictions/` to the caller (sealing). */
-  async writeSegment(data: SegmentFile, options: { syncDirectory?: boolean } = {}): Promise<void> {
-    const db = this.#segmentDb(data.segment, options.syncDirectory ?? true);
+  async writeSegment(data: SegmentFile): Promise<void> {
+    const db = this.#segmentDb(data.segment);
     db.data = data;
     await db.write();
   }
@@ -168,11 +166,6 @@ export class SegmentFilesOnDisk {
   async removeOpenSegment(segment: number, options: { syncDirectory?: boolean } = {}): Promise<void> {
     await this.#fs.unlink(this.openSegmentPath(segment));
     if (options.syncDirectory) await this.#fs.syncDirectory(this.segmentsDir);
-  }
-
-  /** fsyncs `predictions/`, so the renames and removals in it survive a power cut. */
-  syncSegmentsDirectory(): Promise<void> {
-    return this.#fs.syncDirectory(this.segmentsDir);
   }
 
   /** Removes a segment file durably (retention). */

@@ -32,10 +32,7 @@ export class StoreState {
   nextSeq = 0;
   /** Set when a write failed: the files are re-read before the next commit. */
   needsReload = false;
-  /**
-   * Segments sealed in memory whose sealed file is renamed into place but not yet covered by a
-   * directory fsync: their summary is written and their log removed once it is (finishSeals).
-   */
+  /** Segments sealed during a commit's staging: their summary is written and their log removed alongside its commit point (finishSeals). */
   pendingSeals: SegmentSummary[] = [];
   /** The length the open segment's log must be cut back to before it is read again (a failed append the store could not cut). */
   cutOpenSegmentTo: { segment: number; bytes: number } | null = null;

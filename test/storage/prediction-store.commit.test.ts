@@ -112,8 +112,7 @@ describe('durable order', () => {
     await tracker.compareVersions('voice_recognition', { version_a: '1.0', version_b: '2.0' }).then(done('comparison'));
 
     // The store's commits and the training/comparison logs write concurrently, so check each file's
-    // own sequence: its temp file written (and fsynced), renamed over it, then its directory fsynced
-    // (for a sealed segment file, the fsync the next log is created with).
+    // own sequence: its temp file written (and fsynced), renamed over it, then its directory fsynced.
     const mutating = fs.calls().filter((call) => MUTATING.has(call.op));
     expect(mutating.filter((call) => call.error)).toEqual([]);
     expect(mutating.filter((call) => call.op === 'mkdir' || call.op === 'truncateFileSynced')).toEqual([]);
