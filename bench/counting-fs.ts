@@ -2,9 +2,9 @@ import type { FileSystem } from '../src/storage/file-system.js';
 import { nodeFileSystem } from '../src/storage/file-system.js';
 
 export interface WriteCounts {
-  /** Bytes passed to writeFileSynced (UTF-8). */
+  /** Bytes passed to writeFileSynced and appendFileSynced (UTF-8). */
   bytes: number;
-  /** writeFileSynced calls (each one is a file fsync). */
+  /** writeFileSynced, appendFileSynced and truncateFileSynced calls (each one is a file fsync). */
   files: number;
   /** syncDirectory calls (directory fsyncs). */
   directorySyncs: number;
@@ -19,6 +19,15 @@ export function countingFileSystem(inner: FileSystem = nodeFileSystem): { fs: Fi
       counts.bytes += Buffer.byteLength(data, 'utf8');
       counts.files += 1;
       return inner.writeFileSynced(path, data);
+    },
+    appendFileSynced: (path, data) => {
+      counts.bytes += Buffer.byteLength(data, 'utf8');
+      counts.files += 1;
+      return inner.appendFileSynced(path, data);
+    },
+    truncateFileSynced: (path, length) => {
+      counts.files += 1;
+      return inner.truncateFileSynced(path, length);
     },
     rename: (from, to) => inner.rename(from, to),
     syncDirectory: (path) => {

@@ -1,33 +1,47 @@
 import { describeError } from '../logging/to-error.js';
 import type { Operation, WriteOperation } from './commit-queue.js';
+import { commitText } from './open-segment.js';
+import { finishSeals } from './seal-open-segment.js';
 import { stageBatch } from './stage-batch.js';
 import { WriteFailedError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
 
 /**
- * Commits a batch of writes. One commit has one commit point: the write of the open segment.
- * Operations are acknowledged once it is on disk. What follows is derived and can be redone from
- * it: summaries, and sealed segments rewritten for late labels (whose labels the open segment's
- * label_log already holds). A failure there is repaired by re-reading the store before the next
- * commit.
+ * Commits a batch of writes. One commit has one commit point: its lines appended to the open
+ * segment's log and fdatasynced (or, for a segment's first commit, the log created: temp file,
+ * fsync, rename, directory fsync). Operations are acknowledged once that is on disk. What follows
+ * is derived and can be redone from it: summaries, and sealed segments rewritten for late labels
+ * (whose intent lines the log already holds). A failure there is repaired by re-reading the store
+ * before the next commit.
  */
 export async function commitWrites(state: StoreState, batch: WriteOperation[], requeue: (operations: Operation[]) => void): Promise<void> {
   const now = state.options.now();
   const { open, targets, changes, accepted, rejectAccepted } = await stageBatch(state, batch, now, requeue);
-  if (accepted.length === 0) return;
+  // A seal staged above: its summary and log removal, alongside the commit point.
+  const sealing = finishSeals(state);
+  if (accepted.length === 0) {
+    await sealing;
+    return;
+  }
 
   // The commit point.
   if (open.dirty) {
+    const segment = open.data.segment;
     try {
-      await state.files.writeSegment(open.data);
+      if (open.fileBytes === null) await state.files.createOpenSegment(segment, commitText(open));
+      else await state.files.appendOpenSegment(segment, commitText(open));
     } catch (error) {
       state.needsReload = true;
+      if (open.fileBytes !== null) await cutFailedAppend(state, segment, open.fileBytes);
       const failure = new WriteFailedError(`could not write to ${state.options.dataDir}: ${describeError(error)}`);
       state.lastWriteFailure = failure.message;
       state.options.logger.error('a write failed; nothing in it was acknowledged', { error: failure.message });
       for (const reject of rejectAccepted) reject(failure);
+      await sealing;
       return;
     }
+    open.fileBytes = open.bytes;
+    open.pending = [];
   }
 
   // On disk: publish.
@@ -44,6 +58,8 @@ export async function commitWrites(state: StoreState, batch: WriteOperation[], r
     state.aggregates.apply(state.options.contribute(change.after), 1, change.seq, change.after.timestamp);
   }
 
+  await sealing;
+
   // Derived: apply late labels to their sealed segments (before answering, so what callers see
   // next on disk is settled; a failure here does not undo the acknowledged commit).
   for (const target of targets.values()) {
@@ -57,4 +73,18 @@ export async function commitWrites(state: StoreState, batch: WriteOperation[], r
     }
   }
   for (const resolve of accepted) resolve();
+}
+
+/**
+ * Cuts what a failed append may have left (part of its lines) off the log, so the re-read before
+ * the next commit does not find records nobody was told are stored. If the cut fails too, the
+ * re-read does it first (and the store takes no write until it can).
+ */
+async function cutFailedAppend(state: StoreState, segment: number, length: number): Promise<void> {
+  try {
+    await state.files.truncateOpenSegment(segment, length);
+  } catch (error) {
+    state.cutOpenSegmentTo = { segment, bytes: length };
+    state.options.logger.warn('could not cut a failed append off the open segment; it is cut before the next write', { error: describeError(error) });
+  }
 }

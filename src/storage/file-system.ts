@@ -9,6 +9,13 @@ export interface FileSystem {
   readFile(path: string): Promise<string | null>;
   /** Writes a new file's bytes and fsyncs them before resolving. */
   writeFileSynced(path: string, data: string): Promise<void>;
+  /**
+   * Appends to an existing file and fdatasyncs it before resolving (the file's size is part of
+   * what fdatasync makes durable; the directory is not touched).
+   */
+  appendFileSynced(path: string, data: string): Promise<void>;
+  /** Cuts an existing file to `length` bytes and fdatasyncs it before resolving. */
+  truncateFileSynced(path: string, length: number): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   /** fsyncs a directory, so a rename or unlink in it survives power loss. */
   syncDirectory(path: string): Promise<void>;
@@ -42,6 +49,24 @@ export const nodeFileSystem: FileSystem = {
     try {
       await handle.writeFile(data, 'utf8');
       await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+  async appendFileSynced(path, data) {
+    const handle = await fs.open(path, constants.O_WRONLY | constants.O_APPEND);
+    try {
+      await handle.writeFile(data, 'utf8');
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  },
+  async truncateFileSynced(path, length) {
+    const handle = await fs.open(path, constants.O_WRONLY);
+    try {
+      await handle.truncate(length);
+      await handle.datasync();
     } finally {
       await handle.close();
     }

@@ -1,54 +1,57 @@
 import type { StorageConfig } from './storage-config.js';
-import type { PredictionLog } from '../domain/prediction.js';
 import { indexRecords } from './segment-cache.js';
-import type { LabelIntent, SegmentFile } from './segment-files.js';
+import type { SegmentFile } from './segment-files.js';
+import { headerLine, headerOf } from './segment-log-lines.js';
 import { STORE_SCHEMA_VERSION } from './stored-file-version.js';
 
-/** The open segment (or its staged copy during a commit). */
+/** The open segment (or its staged copy during a commit): the folded log, and what the next commit appends. */
 export interface OpenSegment {
+  /** The segment as its log folds: records with their latest labels, late labels still logged. */
   data: SegmentFile;
   ids: Map<string, number>;
+  /** Bytes of the log once `pending` is appended (what segment_max_bytes bounds). */
   bytes: number;
+  /** Lines staged for the next commit, not on disk yet. */
+  pending: string[];
+  /** Length of the log on disk; null while it has no file (the segment's first commit creates it). */
+  fileBytes: number | null;
+  /** True once the staged copy has lines to commit. */
   dirty: boolean;
 }
 
-/** What the size bound counts for a segment file's header. */
-const HEADER_BYTES = 256;
-
-/** Bytes a logged label takes in the open segment's file (UTF-8, with its separator). */
-export function intentSize(intent: LabelIntent): number {
-  return Buffer.byteLength(JSON.stringify(intent)) + 2;
-}
-
 export function newOpenSegment(segment: number, firstSeq: number, now: Date): OpenSegment {
-  return {
-    data: {
-      schema_version: STORE_SCHEMA_VERSION,
-      kind: 'predictions-segment',
-      segment,
-      revision: 0,
-      first_seq: firstSeq,
-      created_at: now.toISOString(),
-      records: [],
-      label_log: [],
-    },
-    ids: new Map(),
-    bytes: HEADER_BYTES,
-    dirty: false,
+  const data: SegmentFile = {
+    schema_version: STORE_SCHEMA_VERSION,
+    kind: 'predictions-segment',
+    segment,
+    revision: 0,
+    first_seq: firstSeq,
+    created_at: now.toISOString(),
+    records: [],
+    label_log: [],
   };
+  return { data, ids: new Map(), bytes: Buffer.byteLength(headerLine(headerOf(data))), pending: [], fileBytes: null, dirty: false };
 }
 
-/** The open segment as read at start-up; `size` is a record's size in the file, without separator. */
-export function reopenSegment(data: SegmentFile, size: (record: PredictionLog) => number): OpenSegment {
-  const open: OpenSegment = { data, ids: indexRecords(data.records), bytes: 0, dirty: false };
-  open.bytes =
-    HEADER_BYTES +
-    data.records.reduce((sum, record) => sum + size(record) + 2, 0) +
-    data.label_log.reduce((sum, intent) => sum + intentSize(intent), 0);
-  return open;
+/** The open segment as read at start-up: its folded log, `fileBytes` long on disk. */
+export function reopenSegment(data: SegmentFile, fileBytes: number): OpenSegment {
+  return { data, ids: indexRecords(data.records), bytes: fileBytes, pending: [], fileBytes, dirty: false };
 }
 
-/** Whether the open segment must be sealed before a record of `adding` bytes is appended to it. */
+/** Stages a line for the next commit. */
+export function stageLine(open: OpenSegment, line: string): void {
+  open.pending.push(line);
+  open.bytes += Buffer.byteLength(line);
+  open.dirty = true;
+}
+
+/** What the next commit writes: the lines to append, or the whole new file (header first) when there is none yet. */
+export function commitText(open: OpenSegment): string {
+  const lines = open.pending.join('');
+  return open.fileBytes === null ? headerLine(headerOf(open.data)) + lines : lines;
+}
+
+/** Whether the open segment must be sealed before a record line of `adding` bytes is appended to it. */
 export function isFull(open: OpenSegment, storage: StorageConfig, now: Date, adding: number): boolean {
   if (open.data.records.length === 0) return false;
   return (

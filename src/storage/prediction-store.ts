@@ -19,16 +19,19 @@ import { StoreState } from './store-state.js';
 import { loadStore, reloadStore } from './store-recovery.js';
 
 /**
- * Predictions in bounded lowdb segment files, with running aggregates.
+ * Predictions in bounded segments (sealed ones lowdb documents), with running aggregates.
  *
- * - Appends go to the open segment; it is sealed at `segment_max_records`, `segment_max_bytes` or
- *   `segment_max_age_hours`, so one write touches a bounded number of bytes (open-segment.ts).
+ * - Appends go to the open segment, an append-only log of JSON lines (segment-log-lines.ts): a
+ *   commit appends its lines and fdatasyncs them once. It is sealed at `segment_max_records`,
+ *   `segment_max_bytes` or `segment_max_age_hours`: compacted once into the sealed JSON segment
+ *   file (open-segment.ts, seal-open-segment.ts).
  * - Sealed segments get a summary file (counts per model, version and hour, and id hashes), so
- *   start-up reads summaries and one open segment, never the whole history (store-recovery.ts).
+ *   start-up reads summaries and one open segment, never the whole history (store-recovery.ts);
+ *   a torn last line of the open segment's log is dropped there (recover-open-segment.ts).
  * - Writes are group-committed: operations that arrive while a commit is on disk go in the next
- *   one; none resolves before its commit is fsynced (commit-queue.ts, stage-batch.ts, commit-writes.ts).
- * - A late label for a sealed segment is first logged in the open segment (`label_log`), then the
- *   sealed segment and its summary are rewritten; start-up re-applies a logged label whose
+ *   one; none resolves before its commit is synced (commit-queue.ts, stage-batch.ts, commit-writes.ts).
+ * - A late label for a sealed segment is first logged in the open segment (an intent line), then
+ *   the sealed segment and its summary are rewritten; start-up re-applies a logged label whose
  *   rewrite did not complete.
  * - Retention drops whole old segments' raw records; their aggregates stay (retention.ts).
  */

@@ -25,7 +25,7 @@ export const LabelIntentSchema = z.object({
 });
 export type LabelIntent = z.infer<typeof LabelIntentSchema>;
 
-/** predictions/segment-NNNNNNNN.json: a bounded run of predictions, in arrival order. */
+/** predictions/segment-NNNNNNNN.json: a sealed, bounded run of predictions, in arrival order. */
 export const SegmentFileSchema = z.object({
   ...storedFileHeader('predictions-segment'),
   segment: Count,
@@ -104,6 +104,16 @@ export function segmentFileName(segment: number): string {
 
 export function parseSegmentFileName(name: string): number | null {
   const match = /^segment-(\d{8,})\.json$/.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/** predictions/segment-NNNNNNNN.jsonl: the open segment, appended line by line (segment-log-lines.ts). */
+export function openSegmentFileName(segment: number): string {
+  return `segment-${String(segment).padStart(8, '0')}.jsonl`;
+}
+
+export function parseOpenSegmentFileName(name: string): number | null {
+  const match = /^segment-(\d{8,})\.jsonl$/.exec(name);
   return match ? Number(match[1]) : null;
 }
 

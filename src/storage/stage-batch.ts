@@ -2,10 +2,11 @@ import type { PredictionLog } from '../domain/prediction.js';
 import { toError } from '../logging/to-error.js';
 import type { Operation, WriteOperation } from './commit-queue.js';
 import type { OpenSegment } from './open-segment.js';
-import { intentSize, isFull, newOpenSegment } from './open-segment.js';
+import { isFull, newOpenSegment, stageLine } from './open-segment.js';
 import { sealOpenSegment } from './seal-open-segment.js';
 import type { LoadedSegment } from './segment-cache.js';
 import type { LabelIntent } from './segment-files.js';
+import { intentLine, labelLine, recordLine } from './segment-log-lines.js';
 import { DuplicateIdError, UnknownIdError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
 
@@ -25,7 +26,7 @@ interface RecordChange {
 
 /** A batch's writes applied to copies, not yet on disk. */
 interface StagedBatch {
-  /** The open segment with the batch's records and logged labels; written only if dirty. */
+  /** The open segment with the batch's records and labels, and their lines to append; written only if dirty. */
   open: OpenSegment;
   /** Sealed segments that get late labels, by segment number. */
   targets: Map<number, RewriteTarget>;
@@ -65,7 +66,8 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
         operation.reject(new DuplicateIdError(`prediction_id "${record.prediction_id}" is already stored`));
         continue;
       }
-      if (isFull(open, state.options.storage, now, state.files.size(record) + 2)) {
+      const line = recordLine(state.files.text(record));
+      if (isFull(open, state.options.storage, now, Buffer.byteLength(line))) {
         if (open.dirty || targets.size > 0) {
           // One commit writes one segment: the rest goes in the next commit, into a new segment.
           requeue(batch.slice(position));
@@ -78,8 +80,7 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
       const index = open.data.records.length;
       open.data.records.push(record);
       open.ids.set(record.prediction_id, index);
-      open.bytes += state.files.size(record) + 2;
-      open.dirty = true;
+      stageLine(open, line);
       changes.push({ before: null, after: record, seq: open.data.first_seq + index });
       accepted.push(() => operation.resolve());
       rejectAccepted.push(operation.reject);
@@ -127,11 +128,10 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
         rating: after.rating,
       };
       open.data.label_log.push(intent);
-      open.bytes += intentSize(intent);
+      stageLine(open, intentLine(intent));
     } else {
-      open.bytes += state.files.size(after) - state.files.size(before);
+      stageLine(open, labelLine(after));
     }
-    open.dirty = true;
     accepted.push(() => operation.resolve(after));
     rejectAccepted.push(operation.reject);
   }
@@ -141,18 +141,15 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
 /** A copy of the open segment to stage changes on (a new one when there is none). */
 function stageOpen(state: StoreState, open: OpenSegment | null, now: Date): OpenSegment {
   if (!open) return newOpenSegment(state.nextSegment, state.nextSeq, now);
-  // Intents whose target rewrite is on disk (published commits) are no longer needed: dropping
-  // them keeps the open segment bounded under label-only traffic. They leave with the next write.
-  const label_log: LabelIntent[] = [];
-  let bytes = open.bytes;
-  for (const intent of open.data.label_log) {
-    if (intentPending(state, intent)) label_log.push(intent);
-    else bytes -= intentSize(intent);
-  }
+  // Intents whose target rewrite is on disk (published commits) are no longer needed: they stay
+  // in the log (appended, never rewritten) but not in memory, nor in the sealed file.
+  const label_log = open.data.label_log.filter((intent) => intentPending(state, intent));
   return {
     data: { ...open.data, records: open.data.records.slice(), label_log },
     ids: new Map(open.ids),
-    bytes,
+    bytes: open.bytes,
+    pending: [],
+    fileBytes: open.fileBytes,
     dirty: false,
   };
 }

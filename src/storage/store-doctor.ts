@@ -10,9 +10,12 @@ import { parseStoredJson } from './durable-json-file.js';
 import { nodeFileSystem } from './file-system.js';
 import type { Salvage, SegmentFallback } from './salvage-files.js';
 import { salvageLog, salvageSegment } from './salvage-files.js';
+import { foldSegmentLog } from './fold-segment-log.js';
+import { salvageSegmentLog } from './salvage-segment-log.js';
+import { segmentLogText } from './segment-log-lines.js';
 import { SegmentFilesOnDisk } from './segment-files-on-disk.js';
 import type { SegmentFile, SegmentSummary } from './segment-files.js';
-import { parseSegmentFileName, SegmentFileSchema, segmentFileName, SegmentSummarySchema } from './segment-files.js';
+import { parseOpenSegmentFileName, parseSegmentFileName, SegmentFileSchema, segmentFileName, SegmentSummarySchema } from './segment-files.js';
 import { CorruptFileError } from './storage-errors.js';
 import { storedFileHeader } from './stored-file-version.js';
 import type { Contribute } from './summarize-segment.js';
@@ -120,9 +123,30 @@ async function scan(options: DoctorOptions, now: Date): Promise<Scan> {
   }
   const segmentsDir = join(dataDir, 'predictions');
   let nextSeq = 0;
+  const sealedFiles = new Set<number>();
   for (const name of (await nodeFileSystem.readdir(segmentsDir)).sort()) {
+    const logSegment = parseOpenSegmentFileName(name);
+    // A log beside its sealed file (a stop during sealing) is removed at start-up: not a problem.
+    if (logSegment !== null && !sealedFiles.has(logSegment)) {
+      const path = join(segmentsDir, name);
+      const text = await fs.readFile(path, 'utf8');
+      const folded = foldSegmentLog(text);
+      if ('log' in folded) {
+        // A torn last line is a commit never acknowledged: start-up cuts it away.
+        segments.set(logSegment, folded.log.data);
+        nextSeq = folded.log.data.first_seq + folded.log.data.records.length;
+        continue;
+      }
+      const { data, ...salvage } = salvageSegmentLog(text, logSegment, { first_seq: nextSeq, revision: 0, record_count: null }, now);
+      salvaged.set(rel(path), { segment: data });
+      const { line, offset, reason } = folded.damage;
+      problems.push({ file: rel(path), kind: 'unreadable', detail: `line ${line} (byte ${offset}): ${reason} (${describeSalvage(salvage, 'predictions')})`, repair: 'salvage', salvage });
+      if (data) nextSeq = data.first_seq + data.records.length;
+      continue;
+    }
     const segment = parseSegmentFileName(name);
     if (segment === null) continue;
+    sealedFiles.add(segment);
     const path = join(segmentsDir, name);
     const summary = summaries.get(segment);
     const result = await readJson(path, SegmentFileSchema);
@@ -209,7 +233,8 @@ export async function repairStore(options: DoctorOptions & { now?: Date }): Prom
     const aside = problems.filter((problem) => problem.repair !== 'rebuild_summary');
     const rebuild = new Set<number>();
     for (const problem of [...aside]) {
-      const segment = problem.file.startsWith('predictions/') ? parseSegmentFileName(problem.file.slice('predictions/'.length)) : null;
+      const name = problem.file.startsWith('predictions/') ? problem.file.slice('predictions/'.length) : null;
+      const segment = name === null ? null : (parseSegmentFileName(name) ?? parseOpenSegmentFileName(name));
       if (segment === null) continue;
       const fresh = salvaged.get(problem.file);
       if (fresh && 'segment' in fresh && fresh.segment) {
@@ -235,7 +260,11 @@ export async function repairStore(options: DoctorOptions & { now?: Date }): Prom
     }
     const files = new SegmentFilesOnDisk(options.dataDir, nodeFileSystem);
     for (const [file, fresh] of salvaged) {
-      if ('segment' in fresh && fresh.segment) await files.writeSegment(fresh.segment);
+      if ('segment' in fresh && fresh.segment) {
+        // The open segment's log is written again as a log; a sealed segment as its JSON file.
+        if (file.endsWith('.jsonl')) await files.createOpenSegment(fresh.segment.segment, segmentLogText(fresh.segment));
+        else await files.writeSegment(fresh.segment);
+      }
       if ('log' in fresh && fresh.log !== null) {
         const path = join(options.dataDir, file);
         const temp = join(options.dataDir, `.${file}.tmp`);

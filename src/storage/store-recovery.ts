@@ -1,5 +1,6 @@
 import { decodeIdHashes, IdHashIndex } from './id-hashes.js';
 import { reopenSegment } from './open-segment.js';
+import { findOpenSegment, readOpenSegment } from './recover-open-segment.js';
 import { indexRecords } from './segment-cache.js';
 import type { LabelIntent, SegmentFile } from './segment-files.js';
 import { CorruptFileError } from './storage-errors.js';
@@ -8,7 +9,8 @@ import type { StoreState } from './store-state.js';
 /**
  * Reads the store's files into `state` (empty) at start-up, and finishes what a stop left undone:
  * summaries missing or computed with other label settings are rebuilt, a raw file retention meant
- * to remove is removed, logged late labels are re-applied. A read-only store repairs only in memory.
+ * to remove is removed, the open segment's torn last line is cut away (recover-open-segment.ts),
+ * logged late labels are re-applied. A read-only store repairs only in memory.
  */
 export async function loadStore(state: StoreState): Promise<void> {
   const { logger, readOnly } = state.options;
@@ -35,9 +37,9 @@ export async function loadStore(state: StoreState): Promise<void> {
     hashes.set(segment, decodeIdHashes(summary.id_hashes));
   }
 
+  const open = await findOpenSegment(state, segmentSet);
+  const openNumber = open?.segment ?? null;
   const present = segmentNumbers.filter((n) => segmentSet.has(n));
-  const highest = present.at(-1);
-  const openNumber = highest !== undefined && !state.sealed.has(highest) ? highest : null;
   const replaySources: SegmentFile[] = [];
 
   // Sealed segments whose summary is missing (a stop during sealing), stale (label keys changed)
@@ -61,10 +63,10 @@ export async function loadStore(state: StoreState): Promise<void> {
     }
   }
 
-  if (openNumber !== null) {
-    const data = await state.files.readSegment(openNumber);
+  if (open) {
+    const { data, fileBytes } = await readOpenSegment(state, open);
     replaySources.push(data);
-    state.open = reopenSegment(data, (record) => state.files.size(record));
+    state.open = reopenSegment(data, fileBytes);
   }
   state.ids = IdHashIndex.build(hashes);
   for (const source of replaySources) await replayIntents(state, source.label_log);
@@ -76,7 +78,7 @@ export async function loadStore(state: StoreState): Promise<void> {
   }
   const lastSealed = [...state.sealed.values()].reduce((max, { summary }) => Math.max(max, summary.first_seq + summary.record_count), 0);
   state.nextSeq = state.open ? state.open.data.first_seq + state.open.data.records.length : lastSealed;
-  state.nextSegment = Math.max(0, ...present, ...state.sealed.keys()) + 1;
+  state.nextSegment = Math.max(0, ...present, ...state.sealed.keys(), openNumber ?? 0) + 1;
   logger.info('store opened', { data_dir: state.options.dataDir, ...state.stats() });
 }
 
@@ -84,6 +86,7 @@ export async function loadStore(state: StoreState): Promise<void> {
 export async function reloadStore(state: StoreState): Promise<void> {
   state.options.logger.warn('re-reading the store after a failed write');
   state.sealed.clear();
+  state.pendingSeals = [];
   state.open = null;
   state.cache.clear();
   state.aggregates.clear();

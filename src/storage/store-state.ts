@@ -32,6 +32,10 @@ export class StoreState {
   nextSeq = 0;
   /** Set when a write failed: the files are re-read before the next commit. */
   needsReload = false;
+  /** Segments sealed during a commit's staging: their summary is written and their log removed alongside its commit point (finishSeals). */
+  pendingSeals: SegmentSummary[] = [];
+  /** The length the open segment's log must be cut back to before it is read again (a failed append the store could not cut). */
+  cutOpenSegmentTo: { segment: number; bytes: number } | null = null;
   /** Why the last commit failed, until a commit succeeds again. */
   lastWriteFailure: string | null = null;
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { fromVersion1 } from './migrate-from-version-1.js';
+import { fromVersion2 } from './migrate-from-version-2.js';
 
 /** Version of every file the store writes. Bump it with a migration step in `migrateStoredFile`. */
-export const STORE_SCHEMA_VERSION = 2;
+export const STORE_SCHEMA_VERSION = 3;
 
 /** Fields every stored file starts with. */
 export function storedFileHeader<K extends string>(kind: K) {
@@ -15,6 +16,7 @@ export function storedFileHeader<K extends string>(kind: K) {
 /** One step per version: takes a file of version N and returns it as version N + 1. */
 export const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {
   1: fromVersion1,
+  2: fromVersion2,
 };
 
 /**

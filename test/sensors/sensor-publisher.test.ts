@@ -9,6 +9,7 @@ import { SensorsConfigSchema } from '../../src/sensors/sensors-config.js';
 import type { JsonDocumentStore } from '../../src/storage/json-document-store.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { openTracker } from '../../src/open-tracker.js';
+import { STORE_SCHEMA_VERSION } from '../../src/storage/stored-file-version.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
 import { recordingLogger, type LogEntry, type RecordingLogger } from '../support/recording-logger.js';
 
@@ -282,7 +283,7 @@ describe('SensorPublisher announcements', () => {
     // A restart: new publisher, state store read back from sensors-state.json.
     await first.stop();
     const stored = JSON.parse(await readFile(join(dir.path, 'sensors-state.json'), 'utf8'));
-    expect(stored).toMatchObject({ schema_version: 2, kind: 'sensors-state', document: { alerts: { [MODEL]: { accuracy: { reason: 'below_target' } } } } });
+    expect(stored).toMatchObject({ schema_version: STORE_SCHEMA_VERSION, kind: 'sensors-state', document: { alerts: { [MODEL]: { accuracy: { reason: 'below_target' } } } } });
     stateStore = await openSensorsStateStore({ dataDir: dir.path });
     const second = publisher();
     await second.republishAll();

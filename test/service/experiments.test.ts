@@ -60,11 +60,14 @@ describe('an experiment in the running service', () => {
     expect(hub.firedEvents.filter((event) => event.event_type === 'ml_experiment_assigned')[1]!.data).toMatchObject({ experiment_id: 'exp-00000000', unit: 'x', error: expect.stringMatching(/no experiment/) });
 
     // Version 1.0 is right half the time, 2.0 always.
-    for (let i = 0; i < 160; i += 1) {
+    const bodies = Array.from({ length: 160 }, (_, i) => {
       const version = i % 2 === 0 ? '1.0' : '2.0';
       const right = version === '2.0' || i % 4 === 0;
-      const answer = await post(`${api}/predictions`, { model_name: 'voice_recognition', model_version: version, prediction: { user_id: right ? 1 : 2 }, ground_truth: { user_id: 1 } });
-      expect(answer.status).toBe(201);
+      return { model_name: 'voice_recognition', model_version: version, prediction: { user_id: right ? 1 : 2 }, ground_truth: { user_id: 1 } };
+    });
+    for (let start = 0; start < bodies.length; start += 20) {
+      const answers = await Promise.all(bodies.slice(start, start + 20).map((body) => post(`${api}/predictions`, body)));
+      expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 201));
     }
     await waitFor(() => hub.getState('sensor.ml_experiment_voice_v2')?.state === 'decided', 20_000, 'the decided sensor');
     expect(hub.getState('sensor.ml_experiment_voice_v2')?.attributes).toMatchObject({ winner: '2.0', decision: 'stop', experiment_id: id });

@@ -5,6 +5,7 @@
  * restart it on the same data dir, and check that nothing it acknowledged is lost, that what the
  * hub sent is stored exactly as sent (or not at all: the hub does not wait for an answer), that
  * every file parses and that the aggregates equal a rebuild from the raw records.
+ * crash-torn-commit.test.ts cuts the open segment's log at every byte of the last commit.
  * Needs the build (`npm run build`; `npm test` does it first).
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PredictionLog } from '../../src/domain/prediction.js';
 import { parseStoredJson } from '../../src/storage/durable-json-file.js';
+import { foldSegmentLog } from '../../src/storage/fold-segment-log.js';
 import { SegmentFileSchema, SegmentSummarySchema } from '../../src/storage/segment-files.js';
 import { openTracker } from '../../src/open-tracker.js';
 import type { PredictionPage } from '../../src/domain/responses.js';
@@ -262,7 +264,16 @@ async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
     const storedFiles = async (sub: string) => (await readdir(join(dir.path, sub))).filter((file) => !file.startsWith('.')).map((file) => join(dir.path, sub, file));
     const segments = await storedFiles('predictions');
     expect(segments.length).toBeGreaterThan(0);
-    for (const path of segments) parseStoredJson(path, await readFile(path, 'utf8'), SegmentFileSchema);
+    for (const path of segments) {
+      const text = await readFile(path, 'utf8');
+      if (!path.endsWith('.jsonl')) {
+        parseStoredJson(path, text, SegmentFileSchema);
+        continue;
+      }
+      // The open segment's log, after a clean stop: every line reads, none is torn.
+      const folded = foldSegmentLog(text);
+      expect('log' in folded && folded.log.torn === null, `${path}: ${JSON.stringify('damage' in folded ? folded.damage : folded.log.torn)}`).toBe(true);
+    }
     for (const path of await storedFiles('aggregates')) parseStoredJson(path, await readFile(path, 'utf8'), SegmentSummarySchema);
     const reader = await openTracker({ dataDir: dir.path, config: SMALL_SEGMENTS_CONFIG, readOnly: true });
     try {

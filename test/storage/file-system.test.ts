@@ -4,8 +4,8 @@
  * see whether `nodeFileSystem` calls fsync at all; a SIGKILL cannot either (the page cache
  * survives it). Issue 9, item 13: making the real `FileHandle.sync()` a no-op passed every storage
  * test. Here node's own calls are spied on — `open`, `rename`, and `FileHandle`'s `writeFile`,
- * `sync`, `datasync` — and a commit must go: write temp → fsync temp → rename → fsync directory →
- * acknowledged.
+ * `sync`, `datasync` — and a commit that creates a file must go: write temp → fsync temp → rename →
+ * fsync directory → acknowledged; a commit that appends: write → fdatasync → acknowledged.
  */
 import fsPromises, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -78,16 +78,21 @@ describe('DurableJsonFile on the real file system', () => {
 describe('a commit of the store on the real file system', () => {
   const harness = useTrackerHarness('store-fsync-');
 
-  it('acknowledges a prediction only after its segment was fsynced, renamed and its directory fsynced', async () => {
+  it('acknowledges a segment\'s first prediction only after its log was created durably (temp, fsync, rename, directory fsync), the next ones after their append was fdatasynced', async () => {
     root = harness.dir.path;
     const tracker = await harness.open({ config: SMALL_SEGMENTS_CONFIG, now: fixedClock });
-    // The first prediction of a version also registers the version (versions.json); watch the second.
+    events = [];
     await tracker.logPrediction(voicePrediction(1));
+    events.push('acknowledged');
+    const log = path.join('predictions', 'segment-00000001.jsonl');
+    const temp = path.join('predictions', '.segment-00000001.jsonl.tmp');
+    // The first prediction of a version also registers the version (versions.json) before it is acknowledged.
+    const registry = ['write .versions.json.tmp', 'fsync .versions.json.tmp', 'rename .versions.json.tmp → versions.json', 'fsync .'];
+    expect(events).toEqual([`write ${temp}`, `fsync ${temp}`, `rename ${temp} → ${log}`, 'fsync predictions', ...registry, 'acknowledged']);
     events = [];
     await tracker.logPrediction(voicePrediction(2));
     events.push('acknowledged');
-    const segment = path.join('predictions', 'segment-00000001.json');
-    const temp = path.join('predictions', '.segment-00000001.json.tmp');
-    expect(events).toEqual([`write ${temp}`, `fsync ${temp}`, `rename ${temp} → ${segment}`, 'fsync predictions', 'acknowledged']);
+    // An append: one fdatasync of the log, no rename, no directory fsync.
+    expect(events).toEqual([`write ${log}`, `fsync ${log}`, 'acknowledged']);
   });
 });

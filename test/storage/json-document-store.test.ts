@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { FileSystem } from '../../src/storage/file-system.js';
 import { nodeFileSystem } from '../../src/storage/file-system.js';
+import { STORE_SCHEMA_VERSION } from '../../src/storage/stored-file-version.js';
 import { JsonDocumentStore } from '../../src/storage/json-document-store.js';
 import { CorruptFileError } from '../../src/storage/storage-errors.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
@@ -27,7 +28,7 @@ describe('JsonDocumentStore', () => {
     await Promise.all([store.update((doc) => ({ counter: doc.counter + 1 })), store.update((doc) => ({ counter: doc.counter + 1 }))]);
     expect(store.document).toEqual({ counter: 2 });
     const stored = JSON.parse(await readFile(join(dir.path, 'doc.json'), 'utf8'));
-    expect(stored).toEqual({ schema_version: 2, kind: 'test-doc', document: { counter: 2 } });
+    expect(stored).toEqual({ schema_version: STORE_SCHEMA_VERSION, kind: 'test-doc', document: { counter: 2 } });
     expect((await open()).document).toEqual({ counter: 2 });
   });
 

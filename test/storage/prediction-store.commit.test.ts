@@ -20,15 +20,24 @@ async function restart(tracker: ModelPerformanceTracker, config: unknown): Promi
 }
 
 const isCall = (event: FsEvent | undefined): event is FsCall => event?.kind === 'call';
-const MUTATING = new Set(['writeFileSynced', 'rename', 'syncDirectory', 'unlink', 'mkdir']);
+const MUTATING = new Set(['writeFileSynced', 'appendFileSynced', 'truncateFileSynced', 'rename', 'syncDirectory', 'unlink', 'mkdir']);
 const tempOf = (target: string) => join(dirname(target), `.${basename(target)}.tmp`);
 
 /**
  * Index of the event that makes the first successful write matching `contains` (to `path`, when
- * given) durable: the
- * syncDirectory after the rename of that write's temp file; -1 when there is none.
+ * given) durable: an append to the open segment's log (it fdatasyncs before it finishes), or the
+ * syncDirectory after the rename of a written temp file; -1 when there is none.
  */
 function durableAt(events: FsEvent[], contains: (data: string) => boolean, path?: string): number {
+  const append = events.findIndex(
+    (e) => isCall(e) && e.op === 'appendFileSynced' && !e.error && (path === undefined || e.path === path) && contains(e.data ?? ''),
+  );
+  const created = durableCreateAt(events, contains, path);
+  if (append < 0) return created;
+  return created < 0 ? append : Math.min(append, created);
+}
+
+function durableCreateAt(events: FsEvent[], contains: (data: string) => boolean, path?: string): number {
   const write = events.findIndex(
     (e) => isCall(e) && e.op === 'writeFileSynced' && !e.error && (path === undefined || e.path === path) && contains(e.data ?? ''),
   );
@@ -61,7 +70,9 @@ function everyWriteDurableBefore(events: FsEvent[], index: number, ownFile: (pat
 describe('group commit', () => {
   it.each([
     ['segments of 1000', { schema_version: 1 }, 5],
-    ['segments of 10', SMALL_SEGMENTS_CONFIG, 120],
+    // Each segment of 10 costs three file writes whatever the batching: its log created, its
+    // sealed file and its summary (50 × 3), plus the appends.
+    ['segments of 10', SMALL_SEGMENTS_CONFIG, 160],
   ])('commits 500 concurrent predictions in few writes (%s), each resolved only after the write holding it is durable', async (_name, config, maxWrites) => {
     const fs = new RecordingFileSystem();
     const tracker = await start(config, fs);
@@ -69,7 +80,7 @@ describe('group commit', () => {
     const ids = Array.from({ length: 500 }, (_, i) => `p-${i + 1}`);
     await Promise.all(ids.map((id, i) => tracker.logPrediction(voicePrediction(i + 1)).then(() => fs.mark(`resolved ${id}`))));
 
-    const writes = fs.calls('writeFileSynced');
+    const writes = [...fs.calls('writeFileSynced'), ...fs.calls('appendFileSynced')];
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.length).toBeLessThanOrEqual(maxWrites);
     for (const id of ids) {
@@ -83,7 +94,7 @@ describe('group commit', () => {
 });
 
 describe('durable order', () => {
-  it('writes every file as temp → fsync → rename → fsync directory, and resolves nothing before that', async () => {
+  it('writes every file as temp → fsync → rename → fsync directory (appends to the open segment\'s log: fdatasynced), and resolves nothing before that', async () => {
     const fs = new RecordingFileSystem();
     let tracker = await start({ ...SMALL_SEGMENTS_CONFIG, comparison: { min_samples: 1, alpha: 0.05 } }, fs);
     fs.reset();
@@ -104,7 +115,31 @@ describe('durable order', () => {
     // own sequence: its temp file written (and fsynced), renamed over it, then its directory fsynced.
     const mutating = fs.calls().filter((call) => MUTATING.has(call.op));
     expect(mutating.filter((call) => call.error)).toEqual([]);
-    expect(mutating.filter((call) => call.op === 'unlink' || call.op === 'mkdir')).toEqual([]);
+    expect(mutating.filter((call) => call.op === 'mkdir' || call.op === 'truncateFileSynced')).toEqual([]);
+    // Appends go only to an open segment's log that exists (was created, renamed into place, before).
+    mutating.forEach((call, i) => {
+      if (call.op !== 'appendFileSynced') return;
+      expect(call.path.endsWith('.jsonl'), call.path).toBe(true);
+      expect(mutating.slice(0, i).some((other) => other.op === 'rename' && other.to === call.path), `${call.path} appended before it was created`).toBe(true);
+    });
+    // The only removals are of sealed segments' logs, after their sealed file was renamed into
+    // place and its directory fsynced (the sealed file is durable before the log goes).
+    mutating.forEach((call, i) => {
+      if (call.op !== 'unlink') return;
+      expect(call.path.endsWith('.jsonl'), call.path).toBe(true);
+      const sealed = call.path.slice(0, -1);
+      const renamed = mutating.findIndex((other) => other.op === 'rename' && other.to === sealed);
+      expect(renamed, `${call.path} removed before ${sealed} was written`).toBeGreaterThanOrEqual(0);
+      const synced = mutating.findIndex((other, j) => j > renamed && other.op === 'syncDirectory' && other.path === dirname(sealed));
+      expect(synced, `${sealed} not durable before ${call.path} was removed`).toBeGreaterThan(renamed);
+      expect(synced).toBeLessThan(i);
+    });
+    // The directory is fsynced only after a file in it was created, renamed or removed.
+    mutating.forEach((call, i) => {
+      if (call.op !== 'syncDirectory') return;
+      const previous = mutating.slice(0, i).filter((other) => other.op !== 'syncDirectory' && other.op !== 'writeFileSynced' && other.op !== 'appendFileSynced');
+      expect(previous.some((other) => dirname(other.to ?? other.path) === call.path), `directory fsync of ${call.path} with nothing created or removed in it`).toBe(true);
+    });
     const writes = mutating.filter((call) => call.op === 'writeFileSynced');
     const renames = mutating.filter((call) => call.op === 'rename');
     expect(renames).toHaveLength(writes.length);
@@ -143,11 +178,11 @@ describe('durable order', () => {
     }
     for (const n of labels) {
       // The label's text (its unique labeled_at) is durable in the commit point — the open
-      // segment (its record, or its label log for a sealed record) — before the label resolves;
+      // segment's log (a label line, or an intent line for a sealed record) — before the label resolves;
       // rewriting a sealed segment is derived work that may follow.
       const resolved = markAt(fs.events, `label p-${n}`);
       const labeledAt = `"labeled_at":"${minutesBefore(n)}"`;
-      const paths = new Set(fs.calls('writeFileSynced').filter((call) => call.data?.includes(labeledAt)).map((call) => call.path));
+      const paths = new Set([...fs.calls('writeFileSynced'), ...fs.calls('appendFileSynced')].filter((call) => call.data?.includes(labeledAt)).map((call) => call.path));
       expect(paths.size, `p-${n}`).toBeGreaterThan(0);
       const durable = [...paths].map((path) => durableAt(fs.events, (data) => data.includes(labeledAt), path)).filter((at) => at > 0);
       expect(durable.length, `p-${n}`).toBeGreaterThan(0);
@@ -161,15 +196,15 @@ describe('durable order', () => {
 
 describe('write failure', () => {
   it.each([
-    ['ENOSPC on writing a file', 'writeFileSynced', 'ENOSPC'],
-    ['EROFS on renaming a file', 'rename', 'EROFS'],
-  ] as const)('rejects with StorageUnavailableError and stores nothing (%s); accepts writes once the disk recovers', async (_name, op, code) => {
+    ['ENOSPC on writing or appending to a file', ['writeFileSynced', 'appendFileSynced'], 'ENOSPC'],
+    ['EROFS on appending to or renaming a file', ['appendFileSynced', 'rename'], 'EROFS'],
+  ] as const)('rejects with StorageUnavailableError and stores nothing (%s); accepts writes once the disk recovers', async (_name, ops, code) => {
     const fs = new RecordingFileSystem();
     let tracker = await start(SMALL_SEGMENTS_CONFIG, fs);
     for (let n = 1; n <= 12; n += 1) await tracker.logPrediction(voicePrediction(n));
     const before = await tracker.getPerformance('voice_recognition');
 
-    fs.fault = (call) => (call.op === op ? code : null);
+    fs.fault = (call) => ((ops as readonly string[]).includes(call.op) ? code : null);
     const insert = tracker.logPrediction(voicePrediction(100));
     await expect(insert).rejects.toBeInstanceOf(StorageUnavailableError);
     await expect(insert).rejects.toThrow(code);
@@ -200,8 +235,8 @@ describe('write failure', () => {
     let tracker = await start(SMALL_SEGMENTS_CONFIG, fs);
     for (let n = 1; n <= 6; n += 1) await tracker.logPrediction(voicePrediction(n));
     // p-7..p-15 at once: p-7..p-10 fill segment 1, which is sealed and written; p-11.. go to
-    // segment 2, whose write fails, so the commit fails.
-    fs.fault = (call) => (call.op === 'writeFileSynced' && call.path.endsWith('.segment-00000002.json.tmp') ? 'ENOSPC' : null);
+    // segment 2, whose log cannot be created, so the commit fails.
+    fs.fault = (call) => (call.op === 'writeFileSynced' && call.path.endsWith('.segment-00000002.jsonl.tmp') ? 'ENOSPC' : null);
     const ids = Array.from({ length: 9 }, (_, i) => `p-${7 + i}`);
     const results = await Promise.allSettled(ids.map((_, i) => tracker.logPrediction(voicePrediction(7 + i))));
     const rejected = ids.filter((_, i) => results[i]!.status === 'rejected');

@@ -2,6 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStoredJson } from '../../src/storage/durable-json-file.js';
+import { foldSegmentLog } from '../../src/storage/fold-segment-log.js';
 import { SegmentFileSchema, SegmentSummarySchema } from '../../src/storage/segment-files.js';
 import { CorruptFileError } from '../../src/storage/storage-errors.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
@@ -24,7 +25,16 @@ function stop(tracker: ModelPerformanceTracker): Promise<void> {
 
 const segmentPath = (n: number) => join(harness.dir.path, 'predictions', `segment-${String(n).padStart(8, '0')}.json`);
 const summaryPath = (n: number) => join(harness.dir.path, 'aggregates', `segment-${String(n).padStart(8, '0')}.json`);
-const readSegment = async (n: number) => parseStoredJson(segmentPath(n), await readFile(segmentPath(n), 'utf8'), SegmentFileSchema);
+/** The open segment's log. */
+const logPath = (n: number) => `${segmentPath(n)}l`;
+/** A sealed segment, or the open one's log folded. */
+const readSegment = async (n: number) => {
+  const sealed = await readFile(segmentPath(n), 'utf8').catch(() => null);
+  if (sealed !== null) return parseStoredJson(segmentPath(n), sealed, SegmentFileSchema);
+  const folded = foldSegmentLog(await readFile(logPath(n), 'utf8'));
+  if ('damage' in folded) throw new Error(folded.damage.reason);
+  return folded.log.data;
+};
 const readSummary = async (n: number) => parseStoredJson(summaryPath(n), await readFile(summaryPath(n), 'utf8'), SegmentSummarySchema);
 
 /** A small deterministic PRNG, so a failing mix can be replayed from its seed. */
@@ -196,23 +206,32 @@ describe('corrupt files', () => {
     await expect(readFile(join(harness.dir.path, '.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   }
 
-  it('names a truncated open segment and leaves it untouched', async () => {
+  it('names an open segment log with an unreadable line before its last, and leaves it untouched', async () => {
     await seedStore();
-    const text = await readFile(segmentPath(3), 'utf8');
-    await writeFile(segmentPath(3), text.slice(0, Math.floor(text.length / 2)));
-    await expectOpenRejected(segmentPath(3), /not valid JSON/);
+    const lines = (await readFile(logPath(3), 'utf8')).split('\n');
+    lines[2] = lines[2]!.slice(0, 40);
+    const offset = Buffer.byteLength(`${lines.slice(0, 2).join('\n')}\n`);
+    await writeFile(logPath(3), lines.join('\n'));
+    await expectOpenRejected(logPath(3), new RegExp(`line 3 \\(byte ${offset}\\): not valid JSON`));
   });
 
-  it('names a segment holding garbage', async () => {
+  it('names an open segment log whose header is garbage', async () => {
     await seedStore();
-    await writeFile(segmentPath(3), '{"schema_version": 1, garbage');
-    await expectOpenRejected(segmentPath(3), /not valid JSON/);
+    await writeFile(logPath(3), '{"schema_version": 1, garbage');
+    await expectOpenRejected(logPath(3), /not valid JSON/);
   });
 
   it('names an empty file', async () => {
     await seedStore();
-    await writeFile(segmentPath(3), '');
-    await expectOpenRejected(segmentPath(3), /the file is empty/);
+    await writeFile(logPath(3), '');
+    await expectOpenRejected(logPath(3), /the file is empty/);
+  });
+
+  it('names a damaged sealed file beside the log of the same segment, and keeps the log', async () => {
+    await seedStore();
+    await writeFile(segmentPath(3), '{"schema_version": 3, garbage');
+    await expectOpenRejected(segmentPath(3), /not valid JSON/);
+    expect(await readFile(logPath(3), 'utf8')).toContain('"p-25"');
   });
 
   it('names a summary with a field of the wrong type, and where', async () => {
@@ -237,10 +256,10 @@ describe('corrupt files', () => {
 
   it('opens again once the file is repaired (the failed open released the lock)', async () => {
     await seedStore();
-    const good = await readFile(segmentPath(3), 'utf8');
-    await writeFile(segmentPath(3), '');
-    await expectOpenRejected(segmentPath(3), /empty/);
-    await writeFile(segmentPath(3), good);
+    const good = await readFile(logPath(3), 'utf8');
+    await writeFile(logPath(3), '');
+    await expectOpenRejected(logPath(3), /empty/);
+    await writeFile(logPath(3), good);
     const tracker = await start();
     expect(tracker.store.stats().stored_predictions).toBe(25);
   });

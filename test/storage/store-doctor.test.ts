@@ -128,15 +128,35 @@ describe('repair salvages damaged segments', () => {
     });
   });
 
-  it('the open segment cut off mid-record keeps every whole record', async () => {
-    const path = segmentPath(4);
+  it('the open segment\'s log cut off mid-line is no damage: doctor finds nothing, start-up drops the torn line and keeps every whole record', async () => {
+    const path = `${segmentPath(4)}l`;
     const original = await readFile(path, 'utf8');
-    const lastRecord = original.lastIndexOf('{"prediction_id"');
+    const lastRecord = original.lastIndexOf('{"record":');
     await writeFile(path, original.slice(0, lastRecord + 20));
-    const report = await repairStore(doctorOptions());
-    expect(report.salvaged).toEqual([{ file: 'predictions/segment-00000004.json', kept: 4, lost: 1, cut_off: true, trailing_lines: 0, lost_exact: false }]);
+    expect(await diagnoseStore(doctorOptions())).toEqual([]);
     await reopened(async (tracker, ids) => {
       expect(ids).toHaveLength(TOTAL - 1);
+      await tracker.logPrediction({ prediction_id: 'after-cut', model_name: 'voice_recognition', prediction: { user_id: 1 } });
+    });
+    // The torn line was cut away; the new prediction follows the last whole line.
+    expect((await readFile(path, 'utf8')).startsWith(`${original.slice(0, lastRecord)}{"record":{"prediction_id":"after-cut"`)).toBe(true);
+  });
+
+  it('a garbage line in the middle of the open segment\'s log costs only its record', async () => {
+    const path = `${segmentPath(4)}l`;
+    const lines = (await readFile(path, 'utf8')).split('\n');
+    const victim = (JSON.parse(lines[2]!) as { record: { prediction_id: string } }).record.prediction_id;
+    lines[2] = '{"record":{"prediction_id":"half a rec';
+    await writeFile(path, lines.join('\n'));
+    const damaged = await readFile(path, 'utf8');
+    await expect(openTracker({ dataDir, config: CONFIG })).rejects.toThrow(/segment-00000004\.jsonl is unreadable \(line 3 \(byte \d+\): not valid JSON/);
+
+    const report = await repairStore(doctorOptions());
+    expect(report.salvaged).toEqual([{ file: 'predictions/segment-00000004.jsonl', kept: 4, lost: 1, cut_off: false, trailing_lines: 0, lost_exact: true }]);
+    expect(await quarantined()).toEqual(new Map([['predictions__segment-00000004.jsonl', damaged]]));
+    await reopened(async (tracker, ids) => {
+      expect(ids).toHaveLength(TOTAL - 1);
+      expect(await tracker.getPrediction(victim)).toBeNull();
       await tracker.logPrediction({ prediction_id: 'after-repair', model_name: 'voice_recognition', prediction: { user_id: 1 } });
     });
   });

@@ -3,7 +3,7 @@ import { nodeFileSystem } from '../../src/storage/file-system.js';
 
 export type FsOperation = keyof FileSystem;
 
-const MUTATING_OPS: ReadonlySet<FsOperation> = new Set(['writeFileSynced', 'rename', 'syncDirectory', 'unlink', 'mkdir']);
+const MUTATING_OPS: ReadonlySet<FsOperation> = new Set(['writeFileSynced', 'appendFileSynced', 'truncateFileSynced', 'rename', 'syncDirectory', 'unlink', 'mkdir']);
 
 /** One finished call on the file system, in the order the calls finished. */
 export interface FsCall {
@@ -12,9 +12,9 @@ export interface FsCall {
   path: string;
   /** rename: the destination. */
   to?: string;
-  /** writeFileSynced: the text written (unless the recorder was built with `keepData: false`). */
+  /** writeFileSynced, appendFileSynced: the text written (unless the recorder was built with `keepData: false`). */
   data?: string;
-  /** writeFileSynced: the length of the text written. */
+  /** writeFileSynced, appendFileSynced: the length of the text written; truncateFileSynced: the length cut to. */
   bytes?: number;
   /** The error code when the call failed (an injected fault or a real error). */
   error?: string;
@@ -111,6 +111,15 @@ export class RecordingFileSystem implements FileSystem {
   writeFileSynced(path: string, data: string): Promise<void> {
     const extra = this.#keepData ? { data, bytes: data.length } : { bytes: data.length };
     return this.#run({ op: 'writeFileSynced', path }, extra, () => this.#inner.writeFileSynced(path, data));
+  }
+
+  appendFileSynced(path: string, data: string): Promise<void> {
+    const extra = this.#keepData ? { data, bytes: data.length } : { bytes: data.length };
+    return this.#run({ op: 'appendFileSynced', path }, extra, () => this.#inner.appendFileSynced(path, data));
+  }
+
+  truncateFileSynced(path: string, length: number): Promise<void> {
+    return this.#run({ op: 'truncateFileSynced', path }, { bytes: length }, () => this.#inner.truncateFileSynced(path, length));
   }
 
   rename(from: string, to: string): Promise<void> {

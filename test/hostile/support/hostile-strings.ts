@@ -41,6 +41,7 @@ export const PATH_LIKE = [
   'NUL',
   'con.json',
   'segment-00000001.json',
+  'segment-00000001.jsonl',
   'training.json',
   'comparisons.json',
   '.lock',
