@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
+import type { SegmentCheck } from './off-thread-segment-check.js';
 import type { PredictionStore } from './prediction-store.js';
 import { CorruptFileError } from './storage-errors.js';
 
@@ -10,6 +11,11 @@ export interface SegmentVerifierOptions {
   logger: Logger;
   /** Pause between two segments, so the scan yields to requests and commits (default 25 ms). */
   pauseMs?: number;
+  /**
+   * Reads and validates a segment somewhere else (a worker thread: OffThreadSegmentCheck), closed
+   * when the scan ends; default: `store.verifySealedSegment` on this thread.
+   */
+  check?: SegmentCheck | undefined;
 }
 
 /**
@@ -30,7 +36,9 @@ export class SegmentVerifier {
 
   start(): void {
     if (this.#scan || this.#stopped) return;
-    this.#scan = this.#run().catch((error: unknown) => this.#options.logger.error('the background segment check failed', { error: describeError(error) }));
+    this.#scan = this.#run()
+      .finally(() => this.#options.check?.close())
+      .catch((error: unknown) => this.#options.logger.error('the background segment check failed', { error: describeError(error) }));
   }
 
   /** Resolves once the scan has finished (or was stopped); at once when it was never started. */
@@ -44,6 +52,8 @@ export class SegmentVerifier {
       clearTimeout(this.#pause.timer);
       this.#pause.wake();
     }
+    // Cuts a check in progress: what it would have said is not needed any more.
+    await this.#options.check?.close();
     await this.finished();
   }
 
@@ -55,8 +65,9 @@ export class SegmentVerifier {
       await this.#wait();
       if (this.#stopped) return;
       try {
-        await store.verifySealedSegment(segment);
+        await (this.#options.check ? this.#options.check.verify(segment) : store.verifySealedSegment(segment));
       } catch (error) {
+        if (this.#stopped) return;
         // Retention may have removed it meanwhile: only a segment still meant to be there is a problem.
         if (!store.sealedSegmentsWithRecords().includes(segment)) continue;
         unreadable += 1;
