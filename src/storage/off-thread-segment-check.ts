@@ -6,6 +6,11 @@ import { CorruptFileError } from './storage-errors.js';
 /** What the worker answers for one segment. */
 export type SegmentCheckAnswer = { segment: number; ok: true } | { segment: number; ok: false; path: string; reason: string };
 
+/** The worker itself failed (crashed, ran out of its memory limit, could not start): says nothing about the file. */
+export class SegmentCheckUnavailableError extends Error {
+  override name = 'SegmentCheckUnavailableError';
+}
+
 /** Checks one sealed segment (reads and validates it); rejects with CorruptFileError when it does not. */
 export interface SegmentCheck {
   verify(segment: number): Promise<void>;
@@ -14,6 +19,8 @@ export interface SegmentCheck {
 }
 
 const WORKER_URL = new URL('./segment-check-worker.js', import.meta.url);
+/** A segment file is at most segment_max_bytes (1 MiB by default) of JSON: well inside these. */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
 /**
  * Reads and validates sealed segments in a worker thread, one at a time: a 1000-record segment
@@ -58,7 +65,8 @@ export class OffThreadSegmentCheck implements SegmentCheck {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(WORKER_URL, { workerData: { dataDir: this.#dataDir } });
+    // Its heap holds one parsed segment at a time (a few MB): a small limit keeps the service's RSS down.
+    const worker = new Worker(WORKER_URL, { workerData: { dataDir: this.#dataDir }, resourceLimits: WORKER_LIMITS });
     // A background check never keeps the process alive.
     worker.unref();
     worker.on('message', (answer: SegmentCheckAnswer) => {
@@ -70,11 +78,11 @@ export class OffThreadSegmentCheck implements SegmentCheck {
     });
     worker.on('error', (error) => {
       this.#worker = null;
-      this.#settle((pending) => pending.reject(error));
+      this.#settle((pending) => pending.reject(new SegmentCheckUnavailableError(`the segment check worker failed: ${error.message}`)));
     });
     worker.on('exit', (code) => {
       if (this.#worker === worker) this.#worker = null;
-      this.#settle((pending) => pending.reject(new Error(`the segment check worker exited (code ${code})`)));
+      this.#settle((pending) => pending.reject(new SegmentCheckUnavailableError(`the segment check worker exited (code ${code})`)));
     });
     this.#worker = worker;
     return worker;

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
-import type { SegmentCheck } from './off-thread-segment-check.js';
+import { SegmentCheckUnavailableError, type SegmentCheck } from './off-thread-segment-check.js';
 import type { PredictionStore } from './prediction-store.js';
 import { CorruptFileError } from './storage-errors.js';
 
@@ -30,8 +30,11 @@ export class SegmentVerifier {
   #stopped = false;
   #pause: { timer: NodeJS.Timeout; wake: () => void } | null = null;
 
+  #check: SegmentCheck | undefined;
+
   constructor(options: SegmentVerifierOptions) {
     this.#options = options;
+    this.#check = options.check;
   }
 
   start(): void {
@@ -65,7 +68,7 @@ export class SegmentVerifier {
       await this.#wait();
       if (this.#stopped) return;
       try {
-        await (this.#options.check ? this.#options.check.verify(segment) : store.verifySealedSegment(segment));
+        await this.#verify(segment);
       } catch (error) {
         if (this.#stopped) return;
         // Retention may have removed it meanwhile: only a segment still meant to be there is a problem.
@@ -77,6 +80,21 @@ export class SegmentVerifier {
       }
     }
     logger.info('checked the sealed segments', { segments: segments.length, unreadable });
+  }
+
+  /** Off-thread when a check was given; on this thread when there is none or it stopped working. */
+  async #verify(segment: number): Promise<void> {
+    const check = this.#check;
+    if (!check) return this.#options.store.verifySealedSegment(segment);
+    try {
+      await check.verify(segment);
+    } catch (error) {
+      if (!(error instanceof SegmentCheckUnavailableError) || this.#stopped) throw error;
+      this.#options.logger.warn('the off-thread segment check stopped working; the rest is checked on the main thread', { error: error.message });
+      this.#check = undefined;
+      await check.close();
+      await this.#options.store.verifySealedSegment(segment);
+    }
   }
 
   #wait(): Promise<void> {
