@@ -1,7 +1,9 @@
-import { keepAliveAgent, percentile, send } from './http-client.js';
+import { driveHttp } from './drive-http.js';
+import { keepAliveAgent, send } from './http-client.js';
 import { removeScratch, scratchDir } from './paths.js';
+import { bytesWrittenBetween, readProcIo } from './proc-stats.js';
 import { schedstat, spawnService, stopService, waitHealthy } from './service-process.js';
-import { bodyPool } from './ingest.js';
+import { meanBytes, requestBodies } from './write-cost.js';
 
 export interface HttpIngestResult {
   created: number;
@@ -14,6 +16,11 @@ export interface HttpIngestResult {
   firstNon201: string | null;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** The service's /proc/<pid>/io write_bytes (minus cancelled) over the measured requests. */
+  bytesWritten: number;
+  bytesPerPrediction: number;
+  /** Mean size of the JSON request bodies sent. */
+  requestBytes: number;
   storedAfter: number | null;
   /** Over the measured seconds (main threads): the service on a CPU / runnable but waiting; the client on a CPU / waiting. */
   serviceCpuS: number;
@@ -35,41 +42,15 @@ export async function benchHttpIngest(options: { seconds: number; connections: n
     service = await spawnService(dataDir, { nodeArgs: options.nodeArgs ?? [] });
     await waitHealthy(service.baseUrl);
     const url = `${service.baseUrl}/api/v1/ml-metrics/predictions`;
-    const bodies = bodyPool(8192, 11).map((body) => Buffer.from(JSON.stringify(body)));
+    const bodies = requestBodies();
     // Open the connections first (not counted).
     await Promise.all(Array.from({ length: options.connections }, () => send(agent, `${service!.baseUrl}/api/v1/ml-metrics/health`, 'GET')));
-    const latencies: number[] = [];
-    const byStatus: Record<string, number> = {};
-    let firstNon201: string | null = null;
-    let issued = 0;
-    let created = 0;
     const serviceBefore = schedstat(service.pid);
     const clientBefore = schedstat('self');
-    const began = performance.now();
-    const deadline = began + options.seconds * 1000;
-    const worker = async () => {
-      while (issued < options.maxRequests && performance.now() < deadline) {
-        const body = bodies[issued++ % bodies.length]!;
-        const started = performance.now();
-        let status: number;
-        let text: string;
-        try {
-          ({ status, body: text } = await send(agent, url, 'POST', body));
-        } catch (error) {
-          status = 0;
-          text = (error as Error).message;
-        }
-        if (status === 201) {
-          created += 1;
-          latencies.push(performance.now() - started);
-        } else {
-          byStatus[String(status)] = (byStatus[String(status)] ?? 0) + 1;
-          firstNon201 ??= `${status} ${text.slice(0, 300)}`;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: options.connections }, worker));
-    const seconds = (performance.now() - began) / 1000;
+    const ioBefore = readProcIo(service.pid);
+    const drive = await driveHttp({ agent, url, bodies, connections: options.connections, seconds: options.seconds, maxRequests: options.maxRequests });
+    const bytesWritten = bytesWrittenBetween(ioBefore, readProcIo(service.pid));
+    const { created, seconds } = drive;
     const serviceAfter = schedstat(service.pid);
     const clientAfter = schedstat('self');
     let storedAfter: number | null = null;
@@ -82,18 +63,19 @@ export async function benchHttpIngest(options: { seconds: number; connections: n
     agent.destroy();
     const stopped = await stopService(service);
     service = undefined;
-    latencies.sort((a, b) => a - b);
-    const non201 = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
     return {
       created,
       seconds,
-      perS: created / seconds,
+      perS: drive.perS,
       connections: options.connections,
-      non201,
-      non201ByStatus: byStatus,
-      firstNon201,
-      latencyP50Ms: percentile(latencies, 50),
-      latencyP99Ms: percentile(latencies, 99),
+      non201: drive.non201,
+      non201ByStatus: drive.non201ByStatus,
+      firstNon201: drive.firstNon201,
+      latencyP50Ms: drive.latencyP50Ms,
+      latencyP99Ms: drive.latencyP99Ms,
+      bytesWritten,
+      bytesPerPrediction: bytesWritten / Math.max(1, created),
+      requestBytes: meanBytes(bodies),
       storedAfter,
       serviceCpuS: (serviceAfter.cpuMs - serviceBefore.cpuMs) / 1000,
       serviceWaitS: (serviceAfter.waitMs - serviceBefore.waitMs) / 1000,

@@ -28,7 +28,7 @@ export function renderTable(title: string, rows: Row[]): string {
   const widths = headers.map((header, column) => Math.max(header.length, ...cells.map((cell) => cell[column]!.length)));
   const line = (parts: string[]) => parts.map((part, column) => part.padEnd(widths[column]!)).join('  ').trimEnd();
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  return [title, rule, line(headers), rule, ...cells.map(line), rule].join('\n');
+  return [...(title ? [title] : []), rule, line(headers), rule, ...cells.map(line), rule].join('\n');
 }
 
 /** How far a measure is from its target, e.g. "-18% (16,400 vs 20,000)". */

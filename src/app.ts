@@ -22,6 +22,7 @@ import { ProblemSensor } from './sensors/problem-sensor.js';
 import { openSensorsStateStore, SensorPublisher } from './sensors/sensor-publisher.js';
 import { DriftPublisher } from './sensors/drift-publisher.js';
 import { SegmentVerifier } from './storage/segment-verifier.js';
+import { OffThreadSegmentCheck } from './storage/off-thread-segment-check.js';
 import { HealthProblems } from './tracker/health-problems.js';
 import { toError } from './logging/to-error.js';
 import { openTracker } from './open-tracker.js';
@@ -257,6 +258,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     const verifier = new SegmentVerifier({
       store: tracker.store,
       logger: logger.child('storage'),
+      // Off the event loop: parsing a segment on the main thread delayed the requests meanwhile.
+      check: OffThreadSegmentCheck.open(dataDir) ?? undefined,
       onUnreadable: (file, reason) =>
         problems.report(`file:${file}`, {
           kind: 'unreadable_file',

@@ -33,6 +33,12 @@ export interface AggregateReader {
  */
 export class AggregateIndex implements AggregateReader {
   readonly #models = new Map<string, Map<string, VersionAggregates>>();
+  /**
+   * Each version's hours, ascending, made when a time window first needs them and dropped when an
+   * hour is added: a 7-day window then merges its 168 hours found by binary search, instead of
+   * walking every hour of the year (most of that query's CPU at 1,000,000 stored).
+   */
+  readonly #sortedHours = new WeakMap<VersionAggregates, number[]>();
 
   #version(model: string, version: string, seq: number): VersionAggregates {
     let versions = this.#models.get(model);
@@ -59,6 +65,7 @@ export class AggregateIndex implements AggregateReader {
     if (!hour) {
       hour = emptyCounts();
       entry.hours.set(contribution.hour, hour);
+      this.#sortedHours.delete(entry);
     }
     applyContribution(hour, contribution, sign);
   }
@@ -72,7 +79,10 @@ export class AggregateIndex implements AggregateReader {
       mergeCounts(entry.all_time, counts);
       const hour = entry.hours.get(bucket.hour);
       if (hour) mergeCounts(hour, counts);
-      else entry.hours.set(bucket.hour, counts);
+      else {
+        entry.hours.set(bucket.hour, counts);
+        this.#sortedHours.delete(entry);
+      }
     }
   }
 
@@ -101,11 +111,33 @@ export class AggregateIndex implements AggregateReader {
       mergeCounts(total, entry.all_time);
       return total;
     }
-    for (const [hour, counts] of entry.hours) {
-      if (fromHour !== null && hour < fromHour) continue;
-      if (toHour !== null && hour > toHour) continue;
-      mergeCounts(total, counts);
+    const hours = this.#hoursOf(entry);
+    for (let i = fromHour === null ? 0 : firstAtOrAfter(hours, fromHour); i < hours.length; i += 1) {
+      const hour = hours[i]!;
+      if (toHour !== null && hour > toHour) break;
+      mergeCounts(total, entry.hours.get(hour)!);
     }
     return total;
   }
+
+  #hoursOf(entry: VersionAggregates): number[] {
+    let hours = this.#sortedHours.get(entry);
+    if (!hours) {
+      hours = [...entry.hours.keys()].sort((a, b) => a - b);
+      this.#sortedHours.set(entry, hours);
+    }
+    return hours;
+  }
+}
+
+/** Index of the first value >= `value` in an ascending array (its length when there is none). */
+function firstAtOrAfter(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
+import { SegmentCheckUnavailableError, type SegmentCheck } from './off-thread-segment-check.js';
 import type { PredictionStore } from './prediction-store.js';
 import { CorruptFileError } from './storage-errors.js';
 
@@ -10,6 +11,11 @@ export interface SegmentVerifierOptions {
   logger: Logger;
   /** Pause between two segments, so the scan yields to requests and commits (default 25 ms). */
   pauseMs?: number;
+  /**
+   * Reads and validates a segment somewhere else (a worker thread: OffThreadSegmentCheck), closed
+   * when the scan ends; default: `store.verifySealedSegment` on this thread.
+   */
+  check?: SegmentCheck | undefined;
 }
 
 /**
@@ -24,13 +30,18 @@ export class SegmentVerifier {
   #stopped = false;
   #pause: { timer: NodeJS.Timeout; wake: () => void } | null = null;
 
+  #check: SegmentCheck | undefined;
+
   constructor(options: SegmentVerifierOptions) {
     this.#options = options;
+    this.#check = options.check;
   }
 
   start(): void {
     if (this.#scan || this.#stopped) return;
-    this.#scan = this.#run().catch((error: unknown) => this.#options.logger.error('the background segment check failed', { error: describeError(error) }));
+    this.#scan = this.#run()
+      .finally(() => this.#options.check?.close())
+      .catch((error: unknown) => this.#options.logger.error('the background segment check failed', { error: describeError(error) }));
   }
 
   /** Resolves once the scan has finished (or was stopped); at once when it was never started. */
@@ -44,6 +55,8 @@ export class SegmentVerifier {
       clearTimeout(this.#pause.timer);
       this.#pause.wake();
     }
+    // Cuts a check in progress: what it would have said is not needed any more.
+    await this.#options.check?.close();
     await this.finished();
   }
 
@@ -55,8 +68,9 @@ export class SegmentVerifier {
       await this.#wait();
       if (this.#stopped) return;
       try {
-        await store.verifySealedSegment(segment);
+        await this.#verify(segment);
       } catch (error) {
+        if (this.#stopped) return;
         // Retention may have removed it meanwhile: only a segment still meant to be there is a problem.
         if (!store.sealedSegmentsWithRecords().includes(segment)) continue;
         unreadable += 1;
@@ -66,6 +80,21 @@ export class SegmentVerifier {
       }
     }
     logger.info('checked the sealed segments', { segments: segments.length, unreadable });
+  }
+
+  /** Off-thread when a check was given; on this thread when there is none or it stopped working. */
+  async #verify(segment: number): Promise<void> {
+    const check = this.#check;
+    if (!check) return this.#options.store.verifySealedSegment(segment);
+    try {
+      await check.verify(segment);
+    } catch (error) {
+      if (!(error instanceof SegmentCheckUnavailableError) || this.#stopped) throw error;
+      this.#options.logger.warn('the off-thread segment check stopped working; the rest is checked on the main thread', { error: error.message });
+      this.#check = undefined;
+      await check.close();
+      await this.#options.store.verifySealedSegment(segment);
+    }
   }
 
   #wait(): Promise<void> {

@@ -129,4 +129,33 @@ describe('AggregateIndex', () => {
     expect(index.models()).toEqual([]);
     expect(index.versions('voice_recognition')).toEqual([]);
   });
+
+  it('sums a range equal to the hour-by-hour total while hours keep arriving out of order (from contributions and from groups)', () => {
+    const index = new AggregateIndex();
+    const totalOf = (from: number | null, to: number | null) => index.sum('voice_recognition', '1.0', from, to).total;
+    const brute = (hours: number[], from: number | null, to: number | null) =>
+      hours.filter((hour) => (from === null || hour >= HOUR_0 + from * H) && (to === null || hour <= HOUR_0 + to * H)).length;
+    const seen: number[] = [];
+    const ranges: Array<[number | null, number | null]> = [[null, null], [3, 7], [null, 4], [5, null], [0, 0], [8, 2], [-5, 100]];
+    const order = [5, 1, 9, 3, 3, 0, 12, 7, 2, 11];
+    for (const [position, hourIndex] of order.entries()) {
+      if (position % 3 === 2) {
+        const group: StoredGroup = {
+          model_name: 'voice_recognition',
+          model_version: '1.0',
+          first_seq: position,
+          last_timestamp: at(hourIndex),
+          buckets: [{ hour: HOUR_0 + hourIndex * H, total: 1, confidence_sum: 0.5, confidence_count: 1, labeled: 0, correct: 0, cells: [], predicted: [['0', 1]], ...NO_RATINGS }],
+        };
+        index.addGroup(group);
+      } else {
+        index.apply(contribution(hourIndex, 0.5, null), 1, position, at(hourIndex));
+      }
+      seen.push(HOUR_0 + hourIndex * H);
+      for (const [from, to] of ranges) {
+        expect(totalOf(from === null ? null : HOUR_0 + from * H, to === null ? null : HOUR_0 + to * H)).toBe(brute(seen, from, to));
+      }
+    }
+  });
 });
+

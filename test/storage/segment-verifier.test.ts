@@ -2,6 +2,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTracker } from '../../src/open-tracker.js';
+import { SegmentCheckUnavailableError } from '../../src/storage/off-thread-segment-check.js';
 import { SegmentVerifier } from '../../src/storage/segment-verifier.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { recordingLogger } from '../support/recording-logger.js';
@@ -59,5 +60,38 @@ describe('SegmentVerifier', () => {
     await verifier.finished();
     expect(store.sealedSegmentsWithRecords().length).toBeGreaterThan(1);
     expect(read).toHaveLength(1);
+  });
+
+  it('uses the given check, and when that check stops working finishes on its own thread with the same findings', async () => {
+    await writeFile(join(dir.path, 'predictions', 'segment-00000003.json'), '{"schema_version":2');
+    tracker = await openTracker({ dataDir: dir.path, config: CONFIG });
+    const asked: number[] = [];
+    let closed = 0;
+    const found: string[] = [];
+    const logger = recordingLogger('storage');
+    const verifier = new SegmentVerifier({
+      store: tracker.store,
+      check: {
+        verify: async (segment) => {
+          asked.push(segment);
+          if (segment >= 2) throw new SegmentCheckUnavailableError('the segment check worker exited (code 1)');
+        },
+        close: async () => {
+          closed += 1;
+        },
+      },
+      onUnreadable: (file) => found.push(file),
+      logger,
+      pauseMs: 0,
+    });
+    verifier.start();
+    await verifier.finished();
+    // Segment 1 by the check; 2 failed there and was redone here; 3 and 4 never went to the check again.
+    expect(asked).toEqual([1, 2]);
+    expect(found).toEqual(['predictions/segment-00000003.json']);
+    expect(closed).toBeGreaterThanOrEqual(1);
+    expect(logger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.message)).toEqual([
+      'the off-thread segment check stopped working; the rest is checked on the main thread',
+    ]);
   });
 });

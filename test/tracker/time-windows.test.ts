@@ -113,3 +113,15 @@ describe('an edge hour whose raw records retention dropped', () => {
     expect(counts(await tracker.getPerformance('voice', { since: '2024-01-10T10:00:00Z', until: '2024-01-10T11:00:00Z' }))).toEqual([12, 12]);
   });
 });
+
+describe('the edge hours of a window, read from sealed segments', () => {
+  it('count a late label given after the same window was asked (no stale answer from the per-segment hour cache)', async () => {
+    const tracker = await seed();
+    // 16:10 − 3h = 13:10: the hour 13:00 is cut, its fillers are read from the sealed segment.
+    expect(counts(await tracker.getPerformance('voice', { window: '3h' }))).toEqual([16, 15]);
+    await tracker.recordGroundTruth('fill5', { ground_truth: { user: 2 } });
+    expect(counts(await tracker.getPerformance('voice', { window: '3h' }))).toEqual([16, 14]);
+    await tracker.recordGroundTruth('fill5', { ground_truth: { user: 1 } });
+    expect(counts(await tracker.getPerformance('voice', { window: '3h' }))).toEqual([16, 15]);
+  });
+});

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+
+/** Storage I/O a process caused, from /proc/<pid>/io (bytes). */
+export interface ProcIo {
+  /** Bytes the process caused to be sent to the storage layer (page cache dirtied by it), not what it asked to write. */
+  writeBytes: number;
+  /** Dirty page-cache bytes it truncated or unlinked before they reached the disk. */
+  cancelledWriteBytes: number;
+  readBytes: number;
+}
+
+/** Parses the text of /proc/<pid>/io; throws naming the field that is missing. */
+export function parseProcIo(text: string): ProcIo {
+  const field = (name: string): number => {
+    const match = new RegExp(`^${name}:\\s+(\\d+)\\s*$`, 'm').exec(text);
+    if (!match) throw new Error(`/proc/<pid>/io has no ${name} line`);
+    return Number(match[1]);
+  };
+  return { writeBytes: field('write_bytes'), cancelledWriteBytes: field('cancelled_write_bytes'), readBytes: field('read_bytes') };
+}
+
+export function readProcIo(pid: number | 'self'): ProcIo {
+  return parseProcIo(readFileSync(`/proc/${pid}/io`, 'utf8'));
+}
+
+/** Bytes written to storage between two readings (write_bytes; cancelled bytes never reached the disk). */
+export function bytesWrittenBetween(before: ProcIo, after: ProcIo): number {
+  return after.writeBytes - before.writeBytes - (after.cancelledWriteBytes - before.cancelledWriteBytes);
+}
+
+/** The machine's CPU time counters (jiffies) from the `cpu` line of /proc/stat. */
+export interface CpuTimes {
+  busy: number;
+  idle: number;
+  iowait: number;
+  steal: number;
+  total: number;
+}
+
+/** Parses the first (all-CPU) line of /proc/stat: user nice system idle iowait irq softirq steal [guest guest_nice]. */
+export function parseProcStatCpu(text: string): CpuTimes {
+  const line = text.split('\n').find((row) => row.startsWith('cpu '));
+  if (!line) throw new Error('/proc/stat has no "cpu " line');
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  if (values.length < 8 || values.some((value) => !Number.isFinite(value))) throw new Error(`/proc/stat cpu line is not 8+ numbers: "${line}"`);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = values as [number, number, number, number, number, number, number, number];
+  // guest and guest_nice are already counted in user and nice.
+  return { busy: user + nice + system + irq + softirq, idle, iowait, steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
+}
+
+/** Shares (0..1) of the machine's CPU time between two readings. */
+export function cpuShares(before: CpuTimes, after: CpuTimes): { busy: number; iowait: number; steal: number } {
+  const total = after.total - before.total;
+  if (total <= 0) return { busy: Number.NaN, iowait: Number.NaN, steal: Number.NaN };
+  return { busy: (after.busy - before.busy) / total, iowait: (after.iowait - before.iowait) / total, steal: (after.steal - before.steal) / total };
+}
+
+export function readCpuTimes(): CpuTimes {
+  return parseProcStatCpu(readFileSync('/proc/stat', 'utf8'));
+}
+
+/** The machine right now: load averages, and CPU busy / I/O-wait / steal shares over `sampleMs`. */
+export interface MachineSnapshot {
+  load: [number, number, number];
+  busy: number;
+  iowait: number;
+  steal: number;
+}
+
+export async function machineSnapshot(sampleMs = 1000): Promise<MachineSnapshot> {
+  const before = readCpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, sampleMs));
+  const shares = cpuShares(before, readCpuTimes());
+  const [one, five, fifteen] = loadavg() as [number, number, number];
+  return { load: [one, five, fifteen], ...shares };
+}
+
+export function describeMachine(snapshot: MachineSnapshot): string {
+  const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
+  return `load average ${snapshot.load.map((value) => value.toFixed(2)).join(' / ')} (1/5/15 min), CPU busy ${pct(snapshot.busy)}, I/O wait ${pct(snapshot.iowait)}, steal ${pct(snapshot.steal)} (over 1 s)`;
+}

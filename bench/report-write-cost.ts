@@ -1,0 +1,127 @@
+import type { HttpIngestResult } from './http-ingest.js';
+import { fmt, fmtInt, type Row } from './report.js';
+import type { WriteCostResult } from './write-cost.js';
+
+/** Issue 10's write-cost targets. */
+export const WRITE_TARGETS = {
+  trickleBytesPerPrediction: 8192,
+  trickleAckP50Ms: 5,
+  /** Bytes written per prediction at 64 connections, as a multiple of the request's JSON size. */
+  burstBytesPerRequestByte: 3,
+  /** HTTP ingest as a share of the bare sink's rate in the same run. */
+  shareOfBareSink: 0.8,
+  /** HTTP ingest as a multiple of the SQLite WAL sink's rate in the same run. */
+  timesSqlite: 1,
+};
+
+export interface WriteCostInput {
+  http: HttpIngestResult | undefined;
+  bare: WriteCostResult | undefined;
+  sqlite: WriteCostResult | undefined;
+  trickle: { service: WriteCostResult | undefined; sqlite: WriteCostResult | undefined; bare: WriteCostResult | undefined };
+}
+
+export interface WriteCostJson {
+  trickle_bytes_written_per_prediction: number | null;
+  trickle_ack_ms: { p50: number; p99: number } | null;
+  http_bytes_written_per_prediction: number | null;
+  http_vs_bare_sink: number | null;
+  bare_sink_per_s: number | null;
+  http_vs_sqlite_sink: number | null;
+  sqlite_sink_per_s: number | null;
+  sqlite_bytes_written_per_prediction: number | null;
+  sqlite_trickle_bytes_written_per_prediction: number | null;
+}
+
+const round = (value: number | undefined, digits: number) => (value === undefined || !Number.isFinite(value) ? null : Number(value.toFixed(digits)));
+
+/** Rows, notes and JSON fields of the write-cost phases (trickle, bare sink, SQLite sink). */
+export function writeCostReport(input: WriteCostInput): { rows: Row[]; notes: string[]; json: WriteCostJson } {
+  const { http, bare, sqlite, trickle } = input;
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const t = WRITE_TARGETS;
+  const failed = (measure: string, target?: string) => rows.push({ measure, value: 'phase failed', ...(target ? { target, pass: false } : {}) });
+
+  // One at a time, each acknowledged before the next.
+  const ts = trickle.service;
+  if (ts) {
+    rows.push({
+      measure: `trickle_bytes_written_per_prediction (1 conn, ${fmtInt(ts.created)} acknowledged one at a time)`,
+      value: `${fmtInt(ts.bytesPerPrediction)} B`,
+      target: `<= ${fmtInt(t.trickleBytesPerPrediction)} B`,
+      pass: ts.bytesPerPrediction <= t.trickleBytesPerPrediction,
+    });
+    rows.push({ measure: 'trickle_ack_ms p50 / p99', value: `${fmt(ts.latencyP50Ms, 2)} / ${fmt(ts.latencyP99Ms, 2)} ms`, target: `p50 <= ${t.trickleAckP50Ms} ms`, pass: ts.latencyP50Ms <= t.trickleAckP50Ms });
+    if (ts.non201 > 0) notes.push(`NOTE trickle: ${ts.non201} non-201 answers; first: ${ts.firstNon201}`);
+  } else {
+    failed('trickle_bytes_written_per_prediction', `<= ${fmtInt(t.trickleBytesPerPrediction)} B`);
+    failed('trickle_ack_ms', `p50 <= ${t.trickleAckP50Ms} ms`);
+  }
+  for (const other of [trickle.sqlite, trickle.bare]) {
+    if (!other) continue;
+    rows.push({
+      measure: `  same, ${other.target === 'sqlite' ? 'SQLite WAL sink' : 'bare append+fdatasync sink'}`,
+      value: `${fmtInt(other.bytesPerPrediction)} B, ack p50 / p99 ${fmt(other.latencyP50Ms, 2)} / ${fmt(other.latencyP99Ms, 2)} ms`,
+    });
+  }
+  if (ts && trickle.sqlite && trickle.sqlite.bytesPerPrediction > 0) {
+    rows.push({ measure: '  service / SQLite bytes per trickled prediction', value: `${fmt(ts.bytesPerPrediction / trickle.sqlite.bytesPerPrediction, 2)}x` });
+  }
+
+  // 64 connections.
+  if (http) {
+    const limit = t.burstBytesPerRequestByte * http.requestBytes;
+    rows.push({
+      measure: `HTTP bytes written per prediction (${http.connections} conns; request ${fmtInt(http.requestBytes)} B)`,
+      value: `${fmtInt(http.bytesPerPrediction)} B (${fmt(http.bytesPerPrediction / http.requestBytes, 1)}x the request)`,
+      target: `<= ${t.burstBytesPerRequestByte}x = ${fmtInt(limit)} B`,
+      pass: http.bytesPerPrediction <= limit,
+    });
+  }
+  if (http && bare) {
+    const share = http.perS / bare.perS;
+    rows.push({
+      measure: `http_vs_bare_sink (${bare.connections} conns, same run)`,
+      value: `${fmt(share * 100, 0)} % (${fmtInt(http.perS)} vs ${fmtInt(bare.perS)} /s)`,
+      target: `>= ${fmt(t.shareOfBareSink * 100, 0)} %`,
+      pass: share >= t.shareOfBareSink,
+    });
+    rows.push({ measure: '  bare sink: bytes per prediction, latency p50 / p99', value: `${fmtInt(bare.bytesPerPrediction)} B, ${fmt(bare.latencyP50Ms, 1)} / ${fmt(bare.latencyP99Ms, 1)} ms, ${bare.non201} non-201` });
+  } else failed('http_vs_bare_sink', `>= ${fmt(t.shareOfBareSink * 100, 0)} %`);
+  if (http && sqlite) {
+    const times = http.perS / sqlite.perS;
+    rows.push({
+      measure: `HTTP vs SQLite WAL sink (${sqlite.connections} conns, same run)`,
+      value: `${fmt(times, 2)}x (${fmtInt(http.perS)} vs ${fmtInt(sqlite.perS)} /s)`,
+      target: `>= ${fmt(t.timesSqlite, 1)}x`,
+      pass: times >= t.timesSqlite,
+    });
+    rows.push({ measure: '  SQLite sink: bytes per prediction, latency p50 / p99', value: `${fmtInt(sqlite.bytesPerPrediction)} B, ${fmt(sqlite.latencyP50Ms, 1)} / ${fmt(sqlite.latencyP99Ms, 1)} ms, ${sqlite.non201} non-201` });
+  } else failed('HTTP vs SQLite WAL sink', `>= ${fmt(t.timesSqlite, 1)}x`);
+  for (const sink of [bare, sqlite, trickle.bare, trickle.sqlite]) {
+    if (sink && sink.non201 > 0) notes.push(`NOTE ${sink.target} sink (${sink.connections} conns): ${sink.non201} non-201; first: ${sink.firstNon201}`);
+  }
+  notes.push(
+    'Bytes written = write_bytes - cancelled_write_bytes of the server process in /proc/<pid>/io over the measured requests: ' +
+      'the page-cache data it dirtied (file data, whole 4 KiB pages), not the ext4 journal the kernel writes for it; measured, not estimated. ' +
+      'Sinks: bench/bare-sink.ts (Node http, append one line, fdatasync per group) and bench/sqlite-sink.py ' +
+      '(Python 3.11 asyncio + sqlite3, WAL, synchronous=FULL, one transaction per group of pending requests), each spawned on a fresh scratch directory, ' +
+      'driven by the same client code and bodies as the service.',
+  );
+  return {
+    rows,
+    notes,
+    json: {
+      trickle_bytes_written_per_prediction: round(ts?.bytesPerPrediction, 0),
+      trickle_ack_ms: ts ? { p50: round(ts.latencyP50Ms, 3)!, p99: round(ts.latencyP99Ms, 3)! } : null,
+      http_bytes_written_per_prediction: round(http?.bytesPerPrediction, 0),
+      http_vs_bare_sink: http && bare ? round(http.perS / bare.perS, 3) : null,
+      bare_sink_per_s: round(bare?.perS, 0),
+      http_vs_sqlite_sink: http && sqlite ? round(http.perS / sqlite.perS, 3) : null,
+      sqlite_sink_per_s: round(sqlite?.perS, 0),
+      sqlite_bytes_written_per_prediction: round(sqlite?.bytesPerPrediction, 0),
+      sqlite_trickle_bytes_written_per_prediction: round(trickle.sqlite?.bytesPerPrediction, 0),
+    },
+  };
+}

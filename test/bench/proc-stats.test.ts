@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { bytesWrittenBetween, cpuShares, parseProcIo, parseProcStatCpu } from '../../bench/proc-stats.js';
+import { percentile } from '../../bench/http-client.js';
+
+const IO = `rchar: 1685830
+wchar: 26189
+syscr: 667
+syscw: 129
+read_bytes: 4096
+write_bytes: 446464
+cancelled_write_bytes: 8192
+`;
+
+describe('parseProcIo', () => {
+  it('reads write_bytes, cancelled_write_bytes and read_bytes (not wchar)', () => {
+    expect(parseProcIo(IO)).toEqual({ writeBytes: 446_464, cancelledWriteBytes: 8192, readBytes: 4096 });
+  });
+
+  it('names the missing field', () => {
+    expect(() => parseProcIo(IO.replace(/^write_bytes.*$/m, ''))).toThrow(/write_bytes/);
+  });
+
+  it('bytes written between two readings leave out the cancelled ones', () => {
+    const before = parseProcIo(IO);
+    const after = { writeBytes: before.writeBytes + 10_000, cancelledWriteBytes: before.cancelledWriteBytes + 4096, readBytes: 0 };
+    expect(bytesWrittenBetween(before, after)).toBe(5904);
+  });
+});
+
+describe('parseProcStatCpu', () => {
+  const STAT = 'cpu  968721 7865 207777 687410 10757 0 5089 1365 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\nintr 1 2\n';
+
+  it('sums busy time and keeps idle, iowait and steal apart', () => {
+    const times = parseProcStatCpu(STAT);
+    expect(times).toEqual({ busy: 968_721 + 7865 + 207_777 + 0 + 5089, idle: 687_410, iowait: 10_757, steal: 1365, total: 1_888_984 });
+  });
+
+  it('shares between two readings add up to at most 1', () => {
+    const before = parseProcStatCpu(STAT);
+    const after = { busy: before.busy + 50, idle: before.idle + 30, iowait: before.iowait + 20, steal: before.steal, total: before.total + 100 };
+    expect(cpuShares(before, after)).toEqual({ busy: 0.5, iowait: 0.2, steal: 0 });
+  });
+
+  it('refuses a file without the all-CPU line', () => {
+    expect(() => parseProcStatCpu('cpu0 1 2 3 4 5 6 7 8\n')).toThrow(/"cpu " line/);
+  });
+});
+
+describe('percentile (nearest rank)', () => {
+  it('p50 and p99 of 1..100 are 50 and 99; one value is every percentile; none is NaN', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile(values, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeNaN();
+  });
+});
