@@ -48,6 +48,10 @@ function jsonContent(name: ComponentName): JsonSchema {
   return { 'application/json': { schema: ref(name) } };
 }
 
+function textContent(mediaTypes: readonly string[]): JsonSchema {
+  return Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string' } }]));
+}
+
 function componentSchemas(): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(OPENAPI_COMPONENTS)) registry.add(schema, { id });
@@ -96,7 +100,10 @@ function pathParameters(path: string): JsonSchema[] {
 function operation(route: ApiRoute): JsonSchema {
   const { doc } = route;
   const responses: Record<string, unknown> = {
-    [doc.response.status]: { description: doc.response.description, content: jsonContent(doc.response.schema) },
+    [doc.response.status]: {
+      description: doc.response.description,
+      content: 'text' in doc.response ? textContent(doc.response.text) : jsonContent(doc.response.schema),
+    },
   };
   for (const other of doc.otherResponses ?? []) {
     responses[other.status] = { description: other.description, content: jsonContent(other.schema) };
