@@ -68,8 +68,8 @@ export function createFeedRoutes(tracker: ModelPerformanceTracker, apiPrefix: st
             'Content-Disposition': exportFileName(exported).header,
             'X-Expected-Records': String(exported.expected_records),
           },
-          // Readable.from pulls the next piece only when the socket has taken the last one.
-          write: (out) => pipeline(Readable.from(exportChunks(exported.records, exported.format)), out),
+          // Readable.from pulls the next piece (highWaterMark 1: one piece ahead) only when the socket has taken the last one.
+          write: (out) => pipeline(Readable.from(exportChunks(exported.records, exported.format), { highWaterMark: 1 }), out),
         };
       },
       doc: {

@@ -21,6 +21,8 @@ const PATHS = [
   '/api/v1/ml-metrics/models/{name}/comparisons',
   '/api/v1/ml-metrics/health',
   '/api/v1/ml-metrics/openapi.json',
+  '/api/v1/ml-metrics/models/{name}/export',
+  '/metrics',
 ];
 
 interface Document {
