@@ -4,13 +4,19 @@ import type { ModelPerformance } from '../domain/performance.js';
 import type { PredictionPage } from '../domain/responses.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
-import type { BreakdownArgs, CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+import type { BreakdownArgs, CompareArgs, ExportArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
 
 /** What a source answered: the checked value to render, and the JSON document to print with `--json`. */
 /** `GET /models`. */
 export type ModelListDocument = z.infer<typeof ModelListResponseSchema>;
 /** `GET /models/{name}/training`, newest first. */
 export type TrainingHistoryDocument = z.infer<typeof TrainingHistoryResponseSchema>;
+
+/** An export on its way: the text in pieces, and at most how many records it holds (null: not said). */
+export interface ExportStream {
+  chunks: AsyncIterable<string | Uint8Array>;
+  expected_records: number | null;
+}
 
 export interface Answer<T> {
   value: T;
@@ -28,5 +34,7 @@ export interface MetricsSource {
   getTrainingHistory(modelName: string): Promise<Answer<TrainingHistoryDocument>>;
   compareVersions(modelName: string, query: CompareArgs): Promise<Answer<ModelComparison>>;
   getBreakdown(modelName: string, query: BreakdownArgs): Promise<Answer<Breakdown>>;
+  /** `GET /models/{name}/export`: CSV or JSON lines, streamed. */
+  exportPredictions(modelName: string, query: ExportArgs): Promise<ExportStream>;
   close(): Promise<void>;
 }
