@@ -5,6 +5,7 @@ import { exportChunks } from '../export/export-chunks.js';
 import { exportFileName } from '../export/export-file-name.js';
 import { InvalidInputError } from '../tracker/errors.js';
 import { exportPredictions } from '../tracker/export-predictions.js';
+import { throughStore } from '../tracker/storage-failure.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import type { ApiRoute, RequestContext } from './api-route.js';
 import { collectMetricFamilies } from './prometheus-metrics.js';
@@ -26,6 +27,13 @@ function noQuery(context: RequestContext): void {
       keys.map((key) => ({ path: key, message: `unknown query parameter "${key}"` })),
     );
   }
+}
+
+/** `first` (already read from `rest`), then the rest. */
+async function* startingWith(first: IteratorResult<string>, rest: AsyncGenerator<string>): AsyncGenerator<string> {
+  if (first.done === true) return;
+  yield first.value;
+  yield* rest;
 }
 
 /** Feeds for other tools: Prometheus `/metrics`, and the CSV / JSON lines export of a model's predictions. */
@@ -61,6 +69,10 @@ export function createFeedRoutes(tracker: ModelPerformanceTracker, apiPrefix: st
       path: `${apiPrefix}/models/{name}/export`,
       handler: async (context) => {
         const exported = await exportPredictions(tracker, context.params['name'] ?? '', context.query);
+        // The first piece is read before the status is sent: a store that fails at once (an
+        // unreadable first segment) is answered 503 with the reason, not a cut connection.
+        const pieces = exportChunks(exported.records, exported.format);
+        const first = await throughStore(() => pieces.next());
         return {
           status: 200,
           headers: {
@@ -69,7 +81,7 @@ export function createFeedRoutes(tracker: ModelPerformanceTracker, apiPrefix: st
             'X-Expected-Records': String(exported.expected_records),
           },
           // Readable.from pulls the next piece (highWaterMark 1: one piece ahead) only when the socket has taken the last one.
-          write: (out) => pipeline(Readable.from(exportChunks(exported.records, exported.format), { highWaterMark: 1 }), out),
+          write: (out) => pipeline(Readable.from(startingWith(first, pieces), { highWaterMark: 1 }), out),
         };
       },
       doc: {

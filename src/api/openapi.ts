@@ -40,6 +40,7 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
   cursor: 'The next_cursor of the previous page',
   version_a: 'The baseline version',
   version_b: 'The candidate version',
+  format: 'Export format: csv (default; a header row) or jsonl (one record per line)',
 };
 
 const ref = (name: ComponentName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });

@@ -131,7 +131,16 @@ export class RemoteSource implements MetricsSource {
     const type = response.headers.get('content-type') ?? '';
     if (!/^(text\/csv|application\/x-ndjson)/.test(type) || response.body === null) throw this.unexpected(url, `the answer is ${type || 'untyped'}, not CSV or JSON lines`);
     const expected = Number(response.headers.get('x-expected-records'));
-    return { chunks: response.body, expected_records: Number.isSafeInteger(expected) && expected >= 0 && response.headers.has('x-expected-records') ? expected : null };
+    return { chunks: this.cutOffReported(response.body), expected_records: Number.isSafeInteger(expected) && expected >= 0 && response.headers.has('x-expected-records') ? expected : null };
+  }
+
+  /** The body's pieces; a connection cut before the end (the service failed mid-way) is an error that says so. */
+  private async *cutOffReported(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    try {
+      yield* body;
+    } catch (error) {
+      throw new RemoteServiceError(`the export from ${this.shownUrl} was cut off before its end (${causeOf(error, this.timeoutMs, false)}); the service's log says why`);
+    }
   }
 
   async close(): Promise<void> {}
