@@ -18,18 +18,52 @@ function lineFeeds(chunk: string | Uint8Array): number {
   return count;
 }
 
-/** Writes one piece to `out`, waiting for 'drain' when its buffer is full; rejects when the stream fails (a closed pipe). */
-function writeWithBackpressure(out: NodeJS.WritableStream, chunk: string | Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: unknown) => reject(error instanceof Error ? error : new Error(String(error)));
-    out.once('error', onError);
-    const done = () => {
-      out.off('error', onError);
-      resolve();
-    };
-    if (out.write(chunk)) done();
-    else out.once('drain', done);
-  });
+/**
+ * Writes pieces to `out` with backpressure (waiting for 'drain' when its buffer is full), keeping
+ * an error listener on it from the first write until everything written is flushed, so a closed
+ * pipe (`| head`) is reported as an error, never thrown at the process.
+ */
+class BackpressureWriter {
+  #failure: Error | null = null;
+  #wake: (() => void) | null = null;
+  readonly #onError = (error: unknown) => {
+    this.#failure = error instanceof Error ? error : new Error(String(error));
+    this.#wake?.();
+  };
+
+  constructor(private readonly out: NodeJS.WritableStream) {
+    out.on('error', this.#onError);
+  }
+
+  async write(chunk: string | Uint8Array): Promise<void> {
+    this.#check();
+    if (!this.out.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        this.out.once('drain', resolve);
+      });
+      this.out.off('drain', this.#wake ?? (() => undefined));
+      this.#wake = null;
+    }
+    this.#check();
+  }
+
+  /** Waits until what was written is flushed, then stops listening. */
+  async finish(): Promise<void> {
+    try {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        this.out.write('', () => resolve());
+      });
+      this.#check();
+    } finally {
+      this.out.off('error', this.#onError);
+    }
+  }
+
+  #check(): void {
+    if (this.#failure) throw new CliError(`could not write the export to standard output: ${this.#failure.message}`);
+  }
 }
 
 /**
@@ -55,20 +89,16 @@ export async function runExport(modelName: string, query: ExportArgs, rawOptions
       drawn = now;
       io.stderr(`\r${renderProgress(Math.max(0, lines - header), bytes, exported.expected_records)}${final ? '\n' : ''}`);
     };
+    // On a failure the writer keeps its error listener: a write still pending may yet fail.
+    const writer = io.stdoutStream ? new BackpressureWriter(io.stdoutStream) : null;
     for await (const chunk of exported.chunks) {
       lines += lineFeeds(chunk);
       bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
-      if (io.stdoutStream) {
-        try {
-          await writeWithBackpressure(io.stdoutStream, chunk);
-        } catch (error) {
-          throw new CliError(`could not write the export to standard output: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      } else {
-        io.stdout(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-      }
+      if (writer) await writer.write(chunk);
+      else io.stdout(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
       draw(false);
     }
+    await writer?.finish();
     draw(true);
   } finally {
     await source.close();
