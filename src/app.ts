@@ -115,6 +115,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       apiTokenSource: env['SUPERVISOR_TOKEN'] ? "the add-on's api_token option" : 'the ML_METRICS_API_TOKEN environment variable',
       corsOrigins: config.api.cors_origins,
       extraRoutes: createExperimentRoutes(experiments),
+      metricsWindow: config.hub.sensors.window,
       healthExtras: () => ({
         problems: problems.list(),
         ...(hub

@@ -15,7 +15,22 @@ export interface HandlerResult {
   body: unknown;
 }
 
-export type Handler = (context: RequestContext) => Promise<HandlerResult>;
+/**
+ * An answer that is not JSON (Prometheus text, an export stream): sent with `headers`, then
+ * `write` writes the body into `out` and resolves when it is all written (honouring backpressure).
+ * A failure in `write` cuts the connection: the client sees an incomplete answer, never a short one.
+ */
+export interface StreamResult {
+  status: number;
+  headers: Record<string, string>;
+  write: (out: NodeJS.WritableStream) => Promise<void>;
+}
+
+export type Handler = (context: RequestContext) => Promise<HandlerResult | StreamResult>;
+
+export function isStreamResult(result: HandlerResult | StreamResult): result is StreamResult {
+  return 'write' in result;
+}
 
 /** How an operation appears in the OpenAPI document. */
 export interface OperationDoc {
@@ -26,7 +41,8 @@ export interface OperationDoc {
   /** Query parameters that may come in the body instead, so none is required in the query. */
   queryMayBeInBody?: boolean;
   requestBody?: { schema: ComponentName; required: boolean };
-  response: { status: number; description: string; schema: ComponentName };
+  /** The success answer: a JSON component, or (`text`) media types whose body is text. */
+  response: { status: number; description: string; schema: ComponentName } | { status: number; description: string; text: string[] };
   /** Other answers with a body that is not the error body. */
   otherResponses?: { status: number; description: string; schema: ComponentName }[];
   /** Error statuses this operation can answer besides 401 and 500. */

@@ -8,7 +8,7 @@ import { INTERNAL_ERROR_MESSAGE, toErrorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { parseQuery, splitTarget } from './parse-query.js';
 import { checkDeclaredLength, readJsonBody } from './read-json-body.js';
-import type { ApiRoute } from './api-route.js';
+import { type ApiRoute, isStreamResult, type StreamResult } from './api-route.js';
 import { createRoutes, type HealthExtras } from './routes.js';
 import { Router } from './router.js';
 import { sendJson } from './send-json.js';
@@ -29,6 +29,8 @@ export interface ApiServerOptions {
   healthExtras?: HealthExtras;
   /** Routes of other services (the experiments), served and documented like the tracker's. */
   extraRoutes?: readonly ApiRoute[];
+  /** The window of the Prometheus gauges at /metrics (the sensors' window; default 7d). */
+  metricsWindow?: string;
 }
 
 export interface ApiServer {
@@ -59,6 +61,22 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+type JsonAnswer = { status: number; body: unknown; headers: Record<string, string> };
+
+/** Sends a text or streamed answer; a failure after the headers cuts the connection (logged, never thrown). */
+async function sendStream(res: ServerResponse, answer: StreamResult, headers: Record<string, string>, fields: Record<string, unknown>, logger: Logger): Promise<void> {
+  res.writeHead(answer.status, { ...headers, ...answer.headers, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  try {
+    await answer.write(res);
+    logger.debug('request', fields);
+  } catch (error) {
+    res.destroy();
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'ERR_STREAM_PREMATURE_CLOSE') logger.debug('request: the client went away during the answer', fields);
+    else logger.error('request failed while its answer was streamed; the connection was cut', { ...fields, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+}
+
 /** The REST API: a `node:http` server over the tracker. */
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const { tracker, logger, bodyLimitBytes } = options;
@@ -66,7 +84,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const refusedToken = unauthorized(options.apiTokenSource ?? 'the ML_METRICS_API_TOKEN environment variable');
   const cors = createCors(options.corsOrigins ?? []);
   const router = new Router<ApiRoute>();
-  for (const route of createRoutes(tracker, options.healthExtras, options.extraRoutes)) router.add(route);
+  const feeds = options.metricsWindow === undefined ? {} : { metricsWindow: options.metricsWindow };
+  for (const route of createRoutes(tracker, options.healthExtras, feeds, options.extraRoutes)) router.add(route);
 
   let inFlight = 0;
   let stopping = false;
@@ -75,7 +94,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const server = createServer({ keepAlive: true, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
-  async function respond(req: IncomingMessage): Promise<{ status: number; body: unknown; headers: Record<string, string> }> {
+  async function respond(req: IncomingMessage): Promise<JsonAnswer | StreamResult> {
     const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
     const match = router.match(req.method ?? 'GET', rawPath);
     const isPublic = match.kind === 'matched' && match.route.public === true;
@@ -95,7 +114,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       query,
       readBody: () => readJsonBody(req, bodyLimitBytes),
     });
-    return { ...result, headers: {} };
+    return isStreamResult(result) ? result : { ...result, headers: {} };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -112,7 +131,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       logger.debug('request', { method: req.method, path: rawPath, status: 204, ms: Math.round(performance.now() - started) });
       return;
     }
-    let answer: { status: number; body: unknown; headers: Record<string, string> };
+    let answer: JsonAnswer | StreamResult;
     try {
       answer = await respond(req);
     } catch (error) {
@@ -134,6 +153,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const headers = { ...cors.headersFor(req), ...answer.headers };
     // A body left unread (refused early, or past the limit) is not drained: close the connection.
     if (stopping || !req.complete) headers.Connection = 'close';
+    if (isStreamResult(answer)) {
+      await sendStream(res, answer, headers, fields, logger);
+      return;
+    }
     try {
       sendJson(res, answer.status, answer.body, headers);
     } catch (error) {

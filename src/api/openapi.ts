@@ -42,12 +42,17 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
   version_a: 'The baseline version',
   version_b: 'The candidate version',
   unit: 'What is assigned: a device or user id (the same unit always gets the same version)',
+  format: 'Export format: csv (default; a header row) or jsonl (one record per line)',
 };
 
 const ref = (name: ComponentName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
 function jsonContent(name: ComponentName): JsonSchema {
   return { 'application/json': { schema: ref(name) } };
+}
+
+function textContent(mediaTypes: readonly string[]): JsonSchema {
+  return Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string' } }]));
 }
 
 function componentSchemas(): Record<string, JsonSchema> {
@@ -98,7 +103,10 @@ function pathParameters(path: string): JsonSchema[] {
 function operation(route: ApiRoute): JsonSchema {
   const { doc } = route;
   const responses: Record<string, unknown> = {
-    [doc.response.status]: { description: doc.response.description, content: jsonContent(doc.response.schema) },
+    [doc.response.status]: {
+      description: doc.response.description,
+      content: 'text' in doc.response ? textContent(doc.response.text) : jsonContent(doc.response.schema),
+    },
   };
   for (const other of doc.otherResponses ?? []) {
     responses[other.status] = { description: other.description, content: jsonContent(other.schema) };

@@ -10,6 +10,7 @@ import { InvalidInputError } from '../tracker/errors.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import { HttpError } from './http-error.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
+import { createFeedRoutes, type FeedOptions } from './feed-routes.js';
 import type { ApiRoute, RequestContext } from './api-route.js';
 
 export const API_PREFIX = '/api/v1/ml-metrics';
@@ -72,7 +73,7 @@ function mergeCompareInput(query: Record<string, string>, body: Record<string, u
 /** Adds to the health report what the tracker does not know (the hub, the problems found since start-up). */
 export type HealthExtras = () => Partial<Pick<TrackerHealth, 'hub' | 'problems'>>;
 
-export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: HealthExtras, extraRoutes: readonly ApiRoute[] = []): ApiRoute[] {
+export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: HealthExtras, feeds?: FeedOptions, extraRoutes: readonly ApiRoute[] = []): ApiRoute[] {
   let openApiDocument: OpenApiDocument | undefined;
   const routes: ApiRoute[] = [
     {
@@ -308,6 +309,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
       },
     },
   ];
+  routes.push(...createFeedRoutes(tracker, API_PREFIX, feeds));
   // Routes of other services (experiments): also in the OpenAPI document, which is built on first request.
   routes.push(...extraRoutes);
   return routes;

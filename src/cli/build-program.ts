@@ -9,6 +9,7 @@ import {
   parseCalibrationArgs,
   parseCompareArgs,
   parseDriftArgs,
+  parseExportArgs,
   parseModelName,
   parsePerformanceArgs,
   parsePredictionsArgs,
@@ -53,6 +54,7 @@ Examples:
   hap ml-metrics drift voice_recognition --since 2026-11-23T00:00:00Z
   hap ml-metrics calibration voice_recognition --bins 10 --window 7d
   hap ml-metrics slices voice_recognition --by context.device
+  hap ml-metrics export voice_recognition --format csv > voice.csv
   hap ml-metrics doctor --data-dir ./data
   hap ml-metrics list --url http://localhost:8000 --json
 
@@ -256,6 +258,25 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
     const query = parseSlicesArgs({ by, limit, version, window, since, until });
     return runReadCommand(options, io, (source) => source.getSlices(modelName, query), renderSlices);
   });
+
+  metrics
+    .command('export')
+    .description('every stored prediction of a model, in the order stored, as CSV or JSON lines on standard output')
+    .argument('<name>', 'model name')
+    .option('--format <format>', 'csv (a header row, then one row per prediction) or jsonl (one record per line)', 'csv')
+    .option('--version <version>', 'only this model version (default: every version)')
+    .option('--since <time>', 'only predictions made at or after this ISO 8601 time')
+    .option('--until <time>', 'only predictions made before this ISO 8601 time')
+    .addOption(new Option('--data-dir <dir>', "the service's data directory (default: $ML_METRICS_DATA_DIR or ./data)"))
+    .option('--config <file>', 'configuration file with label keys, over the shipped one (default: $ML_METRICS_CONFIG)')
+    .addOption(new Option('--url <url>', 'read a running service instead, e.g. http://localhost:8000').conflicts(['dataDir', 'config']))
+    .action(async (name: string, options: Record<string, unknown> & { format?: string; version?: string; since?: string; until?: string }) => {
+      const modelName = parseModelName(name);
+      const query = parseExportArgs({ format: options.format, version: options.version, since: options.since, until: options.until });
+      const { format: _format, version: _version, since: _since, until: _until, ...sourceOptions } = options;
+      const { runExport } = await import('./export-command.js');
+      await runExport(modelName, query, sourceOptions, io);
+    });
 
   withStoreOptions(
     metrics.command('doctor').description('check every file of the store; names each problem (exit 1 when there is any)'),

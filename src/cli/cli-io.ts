@@ -3,6 +3,10 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Standard output as a stream, for output too large to hold (`export`): written with backpressure. Absent: `stdout`. */
+  stdoutStream?: NodeJS.WritableStream;
+  /** True when standard error is a terminal (progress bars are drawn only then). */
+  stderrIsTTY?: boolean;
 }
 
 export function processIo(): CliIo {
@@ -14,6 +18,8 @@ export function processIo(): CliIo {
       process.stderr.write(text);
     },
     env: process.env,
+    stdoutStream: process.stdout,
+    stderrIsTTY: process.stderr.isTTY === true,
   };
 }
 

@@ -6,6 +6,7 @@ import { SlicesQuerySchema } from '../domain/slices.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
+import { ExportQuerySchema } from '../domain/export-query.js';
 import { CliUsageError } from './cli-errors.js';
 
 /** The flag a user typed for each query field, so messages name what to change. */
@@ -22,6 +23,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   reference_since: '--reference-since',
   reference_until: '--reference-until',
   bins: '--bins',
+  format: '--format',
   port: '--port',
   host: '--host',
   url: '--url',
@@ -63,6 +65,7 @@ export type BreakdownArgs = z.output<typeof BreakdownQuerySchema>;
 export type DriftArgs = z.output<typeof DriftQuerySchema>;
 export type CalibrationArgs = z.output<typeof CalibrationQuerySchema>;
 export type SlicesArgs = z.output<typeof SlicesQuerySchema>;
+export type ExportArgs = z.output<typeof ExportQuerySchema>;
 
 /** Drops the options the user did not give, so strict schemas see only real keys. */
 function defined(values: Record<string, unknown>): Record<string, unknown> {
@@ -135,4 +138,8 @@ export function parseSlicesArgs(options: { by?: string; limit?: string; version?
 
 export function parseCompareArgs(options: { versionA?: string; versionB?: string; window?: string }): CompareArgs {
   return parseWith(CompareQuerySchema, { version_a: options.versionA, version_b: options.versionB, window: options.window });
+}
+
+export function parseExportArgs(options: { format?: string; version?: string; since?: string; until?: string }): ExportArgs {
+  return parseWith(ExportQuerySchema, options);
 }

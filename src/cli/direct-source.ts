@@ -5,7 +5,9 @@ import { NotFoundError } from '../tracker/errors.js';
 import { openTracker } from '../open-tracker.js';
 import { type ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import { CliError, unknownModelError } from './cli-errors.js';
-import type { Answer, MetricsSource, ModelListDocument, TrainingHistoryDocument } from './metrics-source.js';
+import type { Answer, ExportStream, MetricsSource, ModelListDocument, TrainingHistoryDocument } from './metrics-source.js';
+import { exportChunks } from '../export/export-chunks.js';
+import { exportPredictions } from '../tracker/export-predictions.js';
 import { describeError } from '../logging/to-error.js';
 import { Experiments } from '../experiments/experiments-service.js';
 
@@ -83,6 +85,13 @@ export class DirectSource implements MetricsSource {
 
   getSlices(modelName: string, query: Parameters<MetricsSource['getSlices']>[1]) {
     return this.aboutModel(modelName, async () => answer(await this.tracker.getSlices(modelName, query)));
+  }
+
+  exportPredictions(modelName: string, query: Parameters<MetricsSource['exportPredictions']>[1]): Promise<ExportStream> {
+    return this.aboutModel(modelName, async () => {
+      const exported = await exportPredictions(this.tracker, modelName, query);
+      return { chunks: exportChunks(exported.records, exported.format), expected_records: exported.expected_records };
+    });
   }
 
   close(): Promise<void> {

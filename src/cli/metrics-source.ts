@@ -9,13 +9,19 @@ import type { ModelVersionList } from '../domain/versions.js';
 import type { Assignment, ExperimentReport } from '../domain/experiments.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
-import type { BreakdownArgs, CalibrationArgs, CompareArgs, DriftArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
+import type { BreakdownArgs, CalibrationArgs, CompareArgs, DriftArgs, ExportArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
 
 /** What a source answered: the checked value to render, and the JSON document to print with `--json`. */
 /** `GET /models`. */
 export type ModelListDocument = z.infer<typeof ModelListResponseSchema>;
 /** `GET /models/{name}/training`, newest first. */
 export type TrainingHistoryDocument = z.infer<typeof TrainingHistoryResponseSchema>;
+
+/** An export on its way: the text in pieces, and at most how many records it holds (null: not said). */
+export interface ExportStream {
+  chunks: AsyncIterable<string | Uint8Array>;
+  expected_records: number | null;
+}
 
 export interface Answer<T> {
   value: T;
@@ -43,5 +49,7 @@ export interface MetricsSource {
   getDrift(modelName: string, query: DriftArgs): Promise<Answer<Drift>>;
   getCalibration(modelName: string, query: CalibrationArgs): Promise<Answer<Calibration>>;
   getSlices(modelName: string, query: SlicesArgs): Promise<Answer<Slices>>;
+  /** `GET /models/{name}/export`: CSV or JSON lines, streamed. */
+  exportPredictions(modelName: string, query: ExportArgs): Promise<ExportStream>;
   close(): Promise<void>;
 }

@@ -13,8 +13,8 @@ import {
   TrainingHistoryResponseSchema,
 } from '../domain/responses.js';
 import { CliError, CliUsageError, RemoteServiceError, errorMessage, oneLine, unknownModelError } from './cli-errors.js';
-import type { BreakdownArgs, CalibrationArgs, CompareArgs, DriftArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
-import type { Answer, MetricsSource } from './metrics-source.js';
+import type { BreakdownArgs, CalibrationArgs, CompareArgs, DriftArgs, ExportArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
+import type { Answer, ExportStream, MetricsSource } from './metrics-source.js';
 
 export const API_PREFIX = '/api/v1/ml-metrics';
 
@@ -138,6 +138,50 @@ export class RemoteSource implements MetricsSource {
 
   assignExperiment(id: string, unit: string) {
     return this.request('GET', `/experiments/${encodeURIComponent(id)}/assign`, { unit }, AssignmentSchema, null);
+  }
+
+  /** Streams the export's body; the timeout covers the wait for the answer's headers, not the whole download. */
+  async exportPredictions(modelName: string, query: ExportArgs): Promise<ExportStream> {
+    const url = this.urlOf(`/models/${encodeURIComponent(modelName)}/export`, { ...query });
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.fetch(url, { method: 'GET', headers, signal: controller.signal });
+    } catch (error) {
+      throw new RemoteServiceError(`cannot reach ${this.shownUrl}: ${causeOf(error, this.timeoutMs, timedOut)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        // Not JSON: the text itself is the message.
+      }
+      throw await this.failure(response.status, messageOfBody(body), modelName, url);
+    }
+    const type = response.headers.get('content-type') ?? '';
+    if (!/^(text\/csv|application\/x-ndjson)/.test(type) || response.body === null) throw this.unexpected(url, `the answer is ${type || 'untyped'}, not CSV or JSON lines`);
+    const expected = Number(response.headers.get('x-expected-records'));
+    return { chunks: this.cutOffReported(response.body), expected_records: Number.isSafeInteger(expected) && expected >= 0 && response.headers.has('x-expected-records') ? expected : null };
+  }
+
+  /** The body's pieces; a connection cut before the end (the service failed mid-way) is an error that says so. */
+  private async *cutOffReported(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    try {
+      yield* body;
+    } catch (error) {
+      throw new RemoteServiceError(`the export from ${this.shownUrl} was cut off before its end (${causeOf(error, this.timeoutMs, false)}); the service's log says why`);
+    }
   }
 
   async close(): Promise<void> {}

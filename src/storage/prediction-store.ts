@@ -12,6 +12,8 @@ import { commitWrites } from './commit-writes.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { nodeFileSystem } from './file-system.js';
 import { rebuildAggregates } from './rebuild-aggregates.js';
+import type { ArrivalOrderOptions, ArrivalSnapshot } from './records-in-arrival-order.js';
+import { recordsInArrivalOrder, takeArrivalSnapshot } from './records-in-arrival-order.js';
 import { dropExpiredSegments } from './retention.js';
 import { WriteFailedError } from './storage-errors.js';
 import type { PredictionStoreOptions, Relabel } from './store-options.js';
@@ -114,6 +116,22 @@ export class PredictionStore {
    */
   newestFirst(options: NewestFirstOptions = {}): AsyncGenerator<{ seq: number; record: PredictionLog }> {
     return newestFirstByTime(this.#state, options);
+  }
+
+  /**
+   * Every stored record (optionally of one model, version and time range) in the order they were
+   * stored, read one segment at a time as the caller consumes them (records-in-arrival-order.ts).
+   * What is listed is fixed when this resolves: records stored later are not in it.
+   */
+  async inArrivalOrder(options: ArrivalOrderOptions = {}): Promise<AsyncGenerator<PredictionLog>> {
+    let snapshot: ArrivalSnapshot = { sealed: [], open: [] };
+    const take = async () => {
+      snapshot = takeArrivalSnapshot(this.#state, options);
+    };
+    // Between commits, so a segment being sealed is seen either open or sealed, never both or neither.
+    if (this.#state.options.readOnly) await take();
+    else await this.#queue.exclusive(take);
+    return recordsInArrivalOrder(this.#state, snapshot, options);
   }
 
   /**

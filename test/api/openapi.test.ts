@@ -31,6 +31,8 @@ const PATHS = [
   '/api/v1/ml-metrics/experiments/{id}/assign',
   '/api/v1/ml-metrics/health',
   '/api/v1/ml-metrics/openapi.json',
+  '/api/v1/ml-metrics/models/{name}/export',
+  '/metrics',
 ];
 
 interface Document {
@@ -86,7 +88,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('lists exactly the routes the server answers, with their methods', () => {
-    const routes = createRoutes({} as ModelPerformanceTracker, undefined, createExperimentRoutes({} as Experiments));
+    const routes = createRoutes({} as ModelPerformanceTracker, undefined, undefined, createExperimentRoutes({} as Experiments));
     for (const route of routes) {
       expect(document.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
     }

@@ -130,8 +130,12 @@ interface Manifest {
   version: string;
   slug: string;
   description: string;
-  url: string;
+  url?: string;
   arch: string[];
+  ingress?: boolean;
+  ingress_port?: number;
+  panel_icon?: string;
+  panel_title?: string;
   init: boolean;
   homeassistant_api: boolean;
   options: Record<string, unknown>;
@@ -167,13 +171,24 @@ describe('the add-on manifest (ml_metrics/config.yaml)', () => {
     expect(manifest.description).toEqual(expect.any(String));
     // The Dockerfile installs hap-ml-metrics@<this version> (the Supervisor passes it as BUILD_VERSION).
     expect(manifest.version).toBe(pkg.version);
-    expect(new URL(manifest.url).protocol).toBe('https:');
+    // No placeholder address: `url` stays out until the project has a real public home.
+    expect(manifest.url).toBeUndefined();
+    expect(readFileSync(join(ADDON_DIR, 'config.yaml'), 'utf8')).not.toMatch(/OWNER/);
     expect([...manifest.arch].sort()).toEqual(['aarch64', 'amd64']);
     for (const file of ['Dockerfile', 'run.sh', 'DOCS.md', 'CHANGELOG.md', 'README.md', join('translations', 'en.yaml')]) {
       expect(existsSync(join(ADDON_DIR, file)), file).toBe(true);
     }
     const repository = readYaml(join(PROJECT_ROOT, 'repository.yaml'));
-    expect(repository).toMatchObject({ name: expect.any(String), url: manifest.url });
+    expect(repository).toMatchObject({ name: expect.any(String), maintainer: expect.any(String) });
+    expect(repository['url']).toBeUndefined();
+    expect(readFileSync(join(PROJECT_ROOT, 'repository.yaml'), 'utf8')).not.toMatch(/OWNER/);
+  });
+
+  it('opens as a sidebar panel through ingress, on the service\'s default port', () => {
+    const defaults = ConfigSchema.parse({ schema_version: 1 });
+    expect(manifest).toMatchObject({ ingress: true, ingress_port: defaults.api.port, panel_icon: 'mdi:chart-line', panel_title: 'ML Metrics' });
+    expect(manifest.ingress_port).toBe(8000);
+    expect((manifest.options as { api_port: number }).api_port).toBe(manifest.ingress_port);
   });
 
   it('has default options that validate through the add-on schema and ConfigSchema, and give the shipped models and targets', () => {

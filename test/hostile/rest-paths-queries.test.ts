@@ -107,6 +107,7 @@ const PATH_TEMPLATES = [
   (a: string) => `${API}/models/${a}/predictions`,
   (a: string) => `${API}/models/${a}/training`,
   (a: string) => `${API}/models/${a}/comparisons`,
+  (a: string) => `${API}/models/${a}/export`,
   (a: string) => `${API}/models/${a}/compare`,
   (a: string) => `${API}/predictions/${a}/ground-truth`,
   (a: string) => `${API}/${a}`,
@@ -117,6 +118,8 @@ const PATH_TEMPLATES = [
   () => `${API}/openapi.json`,
   () => `${API}/predictions`,
   () => `${API}/training`,
+  () => '/metrics',
+  ...SEEDED_MODELS.map((model) => () => `${API}/models/${encodeURIComponent(model)}/export`),
 ];
 
 /** Every schema a 2xx answer of this API can have. */
@@ -134,6 +137,15 @@ const ANSWER_SCHEMAS: z.ZodType[] = [
 ];
 
 function expectKnownAnswer(target: string, body: unknown): void {
+  if (target.startsWith('/metrics')) {
+    expect(body).toMatch(/^# HELP ml_metrics_predictions_total /);
+    return;
+  }
+  if (/^\/api\/v1\/ml-metrics\/models\/[^/?]+\/export(\?|$)/.test(target)) {
+    // CSV (a header row) or JSON lines (an object per line).
+    expect(typeof body === 'string' && (body.startsWith('prediction_id,') || body === '' || body.startsWith('{"prediction_id"'))).toBe(true);
+    return;
+  }
   if (target.startsWith(`${API}/openapi.json`)) {
     expect(body).toMatchObject({ openapi: expect.any(String) });
     return;

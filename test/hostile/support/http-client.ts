@@ -131,5 +131,7 @@ export function expectNoServerError(answer: RawAnswer, what: string): unknown {
     expect((body as { error: string }).error.trim().length, `${what}: empty error message`).toBeGreaterThan(0);
     return body;
   }
+  // The text feeds (Prometheus /metrics, CSV and JSON-lines exports) answer text, not JSON.
+  if (/^(text\/|application\/x-ndjson)/.test(String(answer.headers['content-type']))) return answer.text;
   return answer.text === '' ? undefined : jsonOf(answer);
 }
