@@ -31,6 +31,7 @@ import { buildPerformance } from './build-performance.js';
 import { newRecord, withLabel } from './build-record.js';
 import { buildSlices } from './build-slices.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
+import { EstimateCache } from './estimate-cache.js';
 import { estimateWindowAccuracy } from './estimate-window-accuracy.js';
 import type { LabelResolver } from './label-resolver.js';
 import type { ModelVersions } from './model-summaries.js';
@@ -87,6 +88,8 @@ export class ModelPerformanceTracker {
   readonly #readOnly: boolean;
   readonly #driftWindow: string;
   readonly #listeners = new Set<(change: TrackerChange) => void>();
+  /** Label-free estimates of recent answers: recomputed after a change of their model version, or after a minute. */
+  readonly #estimates = new EstimateCache({ maxAgeMs: 60_000 });
 
   constructor(parts: TrackerParts) {
     this.#config = parts.config;
@@ -151,6 +154,7 @@ export class ModelPerformanceTracker {
   }
 
   #notify(change: TrackerChange): void {
+    this.#estimates.changed(change.model_name, change.model_version);
     for (const listener of this.#listeners) {
       try {
         listener(change);
@@ -205,7 +209,10 @@ export class ModelPerformanceTracker {
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
     const counts = await throughStore(() => countWindow(this.#store, this.#labels.contribute, name, version, window));
     const context = { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now };
-    const estimate = await estimateWindowAccuracy(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, window }, this.#logger);
+    const windowKey = JSON.stringify([parsed.window ?? this.#config.default_window, parsed.since ?? null, parsed.until ?? null]);
+    const estimate = await this.#estimates.get(name, version, windowKey, now, () =>
+      estimateWindowAccuracy(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, window }, this.#logger),
+    );
     return buildPerformance(counts, { ...context, estimate });
   }
 
@@ -347,8 +354,10 @@ export class ModelPerformanceTracker {
   }
 
   /** Drops raw predictions older than the configured retention (aggregates stay). */
-  applyRetention(): Promise<{ segments: number; records: number }> {
-    return this.#store.applyRetention();
+  async applyRetention(): Promise<{ segments: number; records: number }> {
+    const dropped = await this.#store.applyRetention();
+    if (dropped.records > 0) this.#estimates.clear();
+    return dropped;
   }
 
   /** Flushes pending writes and closes the store. */
