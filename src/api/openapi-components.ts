@@ -7,6 +7,8 @@ import { ModelPerformanceSchema, ModelSummarySchema } from '../domain/performanc
 import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, PredictionLogSchema } from '../domain/prediction.js';
 import { CompareQuerySchema } from '../domain/queries.js';
 import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
+import { ModelVersionListSchema } from '../domain/versions.js';
+import { AssignmentSchema, ExperimentInputSchema, ExperimentListSchema, ExperimentReportSchema } from '../domain/experiments.js';
 import { ErrorBodySchema } from './error-response.js';
 import {
   ComparisonListResponseSchema,
@@ -34,6 +36,11 @@ export const OPENAPI_COMPONENTS = {
   ModelComparison: ModelComparisonSchema,
   ComparisonList: ComparisonListResponseSchema,
   Breakdown: BreakdownSchema,
+  ModelVersionList: ModelVersionListSchema,
+  ExperimentInput: ExperimentInputSchema,
+  ExperimentReport: ExperimentReportSchema,
+  ExperimentList: ExperimentListSchema,
+  Assignment: AssignmentSchema,
   Drift: DriftSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,

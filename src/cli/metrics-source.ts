@@ -3,6 +3,8 @@ import type { ModelComparison } from '../domain/comparison.js';
 import type { Drift } from '../domain/drift.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { PredictionPage } from '../domain/responses.js';
+import type { ModelVersionList } from '../domain/versions.js';
+import type { Assignment, ExperimentReport } from '../domain/experiments.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
 import type { BreakdownArgs, CompareArgs, DriftArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
@@ -29,6 +31,13 @@ export interface MetricsSource {
   getTrainingHistory(modelName: string): Promise<Answer<TrainingHistoryDocument>>;
   compareVersions(modelName: string, query: CompareArgs): Promise<Answer<ModelComparison>>;
   getBreakdown(modelName: string, query: BreakdownArgs): Promise<Answer<Breakdown>>;
+  listVersions(modelName: string): Promise<Answer<ModelVersionList>>;
+  listExperiments(): Promise<Answer<{ experiments: ExperimentReport[] }>>;
+  getExperiment(id: string): Promise<Answer<ExperimentReport>>;
+  /** Writes: a running service only (`--url`); the files are read-only to the CLI. */
+  createExperiment(input: Record<string, unknown>): Promise<Answer<ExperimentReport>>;
+  stopExperiment(id: string): Promise<Answer<ExperimentReport>>;
+  assignExperiment(id: string, unit: string): Promise<Answer<Assignment>>;
   getDrift(modelName: string, query: DriftArgs): Promise<Answer<Drift>>;
   close(): Promise<void>;
 }

@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Breakdown, BreakdownQuery } from '../domain/breakdown.js';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import type { ModelComparison } from '../domain/comparison.js';
-import type { Drift, DriftQuery } from '../domain/drift.js';
-import { DriftQuerySchema } from '../domain/drift.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog } from '../domain/prediction.js';
 import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/prediction.js';
@@ -11,6 +9,7 @@ import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
+import type { ModelVersionList, VersionRegistration } from '../domain/versions.js';
 import { TrainingInputSchema } from '../domain/training.js';
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
@@ -18,9 +17,9 @@ import type { JsonLogStore } from '../storage/json-log-store.js';
 import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
 import { buildComparison } from './build-comparison.js';
-import { buildDrift } from './build-drift.js';
-import { DRIFT_FALLBACK_WINDOW, resolveDriftRanges } from './drift-ranges.js';
+import { readDrift, type DriftSources } from './read-drift.js';
 import { buildPerformance } from './build-performance.js';
+import { buildVersionList, missingRegistrations } from './build-version-list.js';
 import { newRecord, withLabel } from './build-record.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
 import type { LabelResolver } from './label-resolver.js';
@@ -32,6 +31,7 @@ import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
 import { countWindow } from './window-counts.js';
 import { resolveWindow } from './window.js';
+import type { VersionRegistry } from './version-registry.js';
 
 /** Which model version a stored prediction or label changed. */
 export interface TrackerChange {
@@ -46,13 +46,14 @@ export interface TrackerParts {
   store: PredictionStore;
   training: JsonLogStore<TrainingLog>;
   comparisons: JsonLogStore<ModelComparison>;
+  /** The versions registry (versions.json). */
+  registry: VersionRegistry;
   labels: LabelResolver;
   now: () => Date;
   logger: Logger;
   dataDir: string;
   /** Opened read-only (the CLI beside a running service): computes, stores nothing. */
   readOnly: boolean;
-  /** The window whose length the drift answer's current window has by default (the sensors' window). */
   driftWindow?: string;
 }
 
@@ -66,12 +67,13 @@ export class ModelPerformanceTracker {
   readonly #store: PredictionStore;
   readonly #training: JsonLogStore<TrainingLog>;
   readonly #comparisons: JsonLogStore<ModelComparison>;
+  readonly #registry: VersionRegistry;
   readonly #labels: LabelResolver;
   readonly #now: () => Date;
   readonly #logger: Logger;
   readonly #dataDir: string;
   readonly #readOnly: boolean;
-  readonly #driftWindow: string;
+  readonly #drift: DriftSources;
   readonly #listeners = new Set<(change: TrackerChange) => void>();
 
   constructor(parts: TrackerParts) {
@@ -79,12 +81,13 @@ export class ModelPerformanceTracker {
     this.#store = parts.store;
     this.#training = parts.training;
     this.#comparisons = parts.comparisons;
+    this.#registry = parts.registry;
     this.#labels = parts.labels;
     this.#now = parts.now;
     this.#logger = parts.logger;
     this.#dataDir = parts.dataDir;
     this.#readOnly = parts.readOnly;
-    this.#driftWindow = parts.driftWindow ?? DRIFT_FALLBACK_WINDOW;
+    this.#drift = { store: parts.store, labels: parts.labels, driftWindow: parts.driftWindow };
   }
 
   get config(): TrackerConfig {
@@ -102,6 +105,7 @@ export class ModelPerformanceTracker {
   async logPrediction(input: PredictionInput | unknown): Promise<LoggedPrediction> {
     const record = newRecord(parseInput(PredictionInputSchema, input, 'prediction'), this.#labels, this.#now());
     await throughStore(() => this.#store.insert(record));
+    await this.#register(record.model_name, record.model_version, record.timestamp, 'prediction');
     this.#notify({ model_name: record.model_name, model_version: record.model_version, kind: 'prediction' });
     return { prediction_id: record.prediction_id, correct: record.correct };
   }
@@ -121,6 +125,11 @@ export class ModelPerformanceTracker {
     );
     this.#notify({ model_name: updated.model_name, model_version: updated.model_version, kind: 'label' });
     return updated;
+  }
+
+  /** A stored record's outcome as the metrics count it (class keys of truth and prediction); null when unlabeled. */
+  outcomeOf(record: PredictionLog): { correct: boolean; truth: string | null; predicted: string } | null {
+    return this.#labels.contribute(record).outcome;
   }
 
   /** Calls `listener` after each stored prediction or label; returns the unsubscribe function. */
@@ -230,14 +239,10 @@ export class ModelPerformanceTracker {
     return throughStore(() => buildBreakdown(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, by: parsed.by, window }));
   }
 
-  /** Drift of one model version between a reference window and the current one (build-drift.ts), from the raw records. */
-  async getDrift(modelName: string, query?: DriftQuery | unknown): Promise<Drift> {
+  /** Drift of one model version: two windows of its raw records compared (read-drift.ts; the query is validated there). */
+  async getDrift(modelName: string, query?: unknown) {
     const name = this.#knownModel(modelName);
-    const parsed = parseInput(DriftQuerySchema, query, 'query');
-    const version = this.#knownVersion(name, parsed.version);
-    const ranges = resolveDriftRanges(parsed, this.#driftWindow, this.#now());
-    const predicted = (record: PredictionLog): string => this.#labels.classes(record).predicted;
-    return throughStore(() => buildDrift(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, ...ranges, predicted }));
+    return readDrift(this.#drift, name, query, this.#now(), (asked) => this.#knownVersion(name, asked));
   }
 
   // ---------------------------------------------------------------- training and comparison
@@ -262,6 +267,7 @@ export class ModelPerformanceTracker {
       if (error instanceof ConflictError) throw error;
       throw new StorageUnavailableError(`could not store the training session: ${describeError(error)}`);
     }
+    await this.#register(session.model_name, session.model_version, session.timestamp, 'training');
     return session;
   }
 
@@ -294,6 +300,39 @@ export class ModelPerformanceTracker {
     return comparison;
   }
 
+  // ---------------------------------------------------------------- versions
+
+  /** The model's versions registry, natural version order; 404 for an unknown model. */
+  listVersions(modelName: string): ModelVersionList {
+    const name = this.#knownModel(modelName);
+    const aggregates = this.#store.aggregates.versions(name);
+    const training = this.#training.entries.filter((entry) => entry.model_name === name);
+    const registered = this.#registry.entries.filter((entry) => entry.model_name === name);
+    // Not registered yet (read-only beside a service, or a failed write): shown as the next start registers it.
+    const registrations = [...registered, ...missingRegistrations(name, aggregates, training, registered, this.#now())];
+    return buildVersionList(name, registrations, aggregates, training, this.#versions(name).defaultVersion);
+  }
+
+  /** Registers the versions already in the store that the registry lacks (at start; read-only does nothing). */
+  async registerStoredVersions(): Promise<void> {
+    if (this.#readOnly) return;
+    const missing = this.modelNames().flatMap((name) =>
+      missingRegistrations(
+        name,
+        this.#store.aggregates.versions(name),
+        this.#training.entries.filter((entry) => entry.model_name === name),
+        this.#registry.entries,
+        this.#now(),
+      ),
+    );
+    await this.#registry.register(missing);
+  }
+
+  async #register(model: string, version: string, seen: string, from: VersionRegistration['registered_from']): Promise<void> {
+    if (this.#readOnly || this.#registry.has(model, version)) return;
+    await this.#registry.register([{ model_name: model, model_version: version, first_seen: seen, registered_from: from, registered_at: this.#now().toISOString() }]);
+  }
+
   /** Stored comparisons, newest first. */
   listComparisons(modelName?: string): ModelComparison[] {
     if (modelName !== undefined && !this.#comparisons.entries.some((entry) => entry.model_name === modelName)) this.#knownModel(modelName);
@@ -324,6 +363,7 @@ export class ModelPerformanceTracker {
   async close(): Promise<void> {
     await this.#training.flush();
     await this.#comparisons.flush();
+    await this.#registry.flush();
     await this.#store.close();
     this.#logger.debug('tracker closed');
   }
