@@ -4,8 +4,6 @@ import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import type { Calibration, CalibrationQuery } from '../domain/calibration.js';
 import { CalibrationQuerySchema } from '../domain/calibration.js';
 import type { ModelComparison } from '../domain/comparison.js';
-import type { Drift, DriftQuery } from '../domain/drift.js';
-import { DriftQuerySchema } from '../domain/drift.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog } from '../domain/prediction.js';
 import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/prediction.js';
@@ -25,8 +23,7 @@ import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
 import { buildCalibration } from './build-calibration.js';
 import { buildComparison } from './build-comparison.js';
-import { buildDrift } from './build-drift.js';
-import { DRIFT_FALLBACK_WINDOW, resolveDriftRanges } from './drift-ranges.js';
+import { readDrift, type DriftSources } from './read-drift.js';
 import { buildPerformance } from './build-performance.js';
 import { newRecord, withLabel } from './build-record.js';
 import { buildSlices } from './build-slices.js';
@@ -66,7 +63,6 @@ export interface TrackerParts {
   dataDir: string;
   /** Opened read-only (the CLI beside a running service): computes, stores nothing. */
   readOnly: boolean;
-  /** The window whose length the drift answer's current window has by default (the sensors' window). */
   driftWindow?: string;
 }
 
@@ -86,7 +82,7 @@ export class ModelPerformanceTracker {
   readonly #logger: Logger;
   readonly #dataDir: string;
   readonly #readOnly: boolean;
-  readonly #driftWindow: string;
+  readonly #drift: DriftSources;
   readonly #listeners = new Set<(change: TrackerChange) => void>();
   /** Label-free estimates of recent answers: recomputed after a change of their model version, or after a minute. */
   readonly #estimates = new EstimateCache({ maxAgeMs: 60_000 });
@@ -102,7 +98,7 @@ export class ModelPerformanceTracker {
     this.#logger = parts.logger;
     this.#dataDir = parts.dataDir;
     this.#readOnly = parts.readOnly;
-    this.#driftWindow = parts.driftWindow ?? DRIFT_FALLBACK_WINDOW;
+    this.#drift = { store: parts.store, labels: parts.labels, driftWindow: parts.driftWindow };
   }
 
   get config(): TrackerConfig {
@@ -250,14 +246,10 @@ export class ModelPerformanceTracker {
     return throughStore(() => buildBreakdown(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, by: parsed.by, window }));
   }
 
-  /** Drift of one model version between a reference window and the current one (build-drift.ts), from the raw records. */
-  async getDrift(modelName: string, query?: DriftQuery | unknown): Promise<Drift> {
+  /** Drift of one model version: two windows of its raw records compared (read-drift.ts; the query is validated there). */
+  async getDrift(modelName: string, query?: unknown) {
     const name = this.#knownModel(modelName);
-    const parsed = parseInput(DriftQuerySchema, query, 'query');
-    const version = this.#knownVersion(name, parsed.version);
-    const ranges = resolveDriftRanges(parsed, this.#driftWindow, this.#now());
-    const predicted = (record: PredictionLog): string => this.#labels.classes(record).predicted;
-    return throughStore(() => buildDrift(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, ...ranges, predicted }));
+    return readDrift(this.#drift, name, query, this.#now(), (asked) => this.#knownVersion(name, asked));
   }
 
   // ---------------------------------------------------------------- training and comparison
