@@ -1,5 +1,6 @@
 import { ConfigSchema } from './config/config-schema.js';
 import { ModelComparisonSchema } from './domain/comparison.js';
+import { estimateScanLimit } from './domain/raw-scan.js';
 import { TrainingLogSchema } from './domain/training.js';
 import type { Logger } from './logging/logger.js';
 import { silentLogger } from './logging/logger.js';
@@ -44,7 +45,8 @@ export async function openTracker(options: OpenTrackerOptions): Promise<ModelPer
     const training = await JsonLogStore.open({ ...files, fileName: 'training.json', kind: 'training-log', entry: TrainingLogSchema });
     const comparisons = await JsonLogStore.open({ ...files, fileName: 'comparisons.json', kind: 'comparison-log', entry: ModelComparisonSchema });
     const trackerConfig = { models: config.models, comparison: config.comparison, default_window: config.default_window };
-    return new ModelPerformanceTracker({ config: trackerConfig, store, training, comparisons, labels, now, logger, dataDir: options.dataDir, readOnly });
+    const estimate = { estimateScanLimit: estimateScanLimit(config.storage) };
+    return new ModelPerformanceTracker({ config: trackerConfig, store, training, comparisons, labels, now, logger, dataDir: options.dataDir, readOnly, ...estimate });
   } catch (error) {
     await store.close();
     throw error;

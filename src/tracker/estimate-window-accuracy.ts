@@ -1,5 +1,4 @@
 import type { PredictionLog } from '../domain/prediction.js';
-import { ESTIMATE_SCAN_LIMIT } from '../domain/raw-scan.js';
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
 import type { ScoredOutcome } from '../metrics/calibration-curve.js';
@@ -46,17 +45,17 @@ export function estimateFromRecords(records: Iterable<PredictionLog>): AccuracyE
 
 /**
  * The label-free estimate over the raw records of one model version's window (newest first, at
- * most ESTIMATE_SCAN_LIMIT). A raw record that cannot be read (a damaged segment, which health reports)
+ * most `limit`). A raw record that cannot be read (a damaged segment, which health reports)
  * is logged and leaves the estimate null, so the rest of the performance answer stays whole.
  */
 export async function estimateWindowAccuracy(
   records: AsyncIterable<{ record: PredictionLog }>,
-  subject: { model_name: string; model_version: string; window: ResolvedWindow },
+  subject: { model_name: string; model_version: string; window: ResolvedWindow; limit: number },
   logger: Logger,
 ): Promise<AccuracyEstimate> {
   const collector = new AccuracyEstimateCollector();
   try {
-    await scanWindowRecords(records, { ...subject, limit: ESTIMATE_SCAN_LIMIT }, collector.add);
+    await scanWindowRecords(records, subject, collector.add);
   } catch (error) {
     const { model_name: model, model_version: version } = subject;
     logger.warn('no estimated accuracy: the raw records of the window could not be read', { model, version, error: describeError(error) });

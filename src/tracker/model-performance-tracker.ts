@@ -9,7 +9,7 @@ import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog
 import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/prediction.js';
 import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
-import { RAW_SCAN_LIMIT } from '../domain/raw-scan.js';
+import { ESTIMATE_SCAN_LIMIT, RAW_SCAN_LIMIT } from '../domain/raw-scan.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
 import type { Slices, SlicesQuery } from '../domain/slices.js';
 import { SlicesQuerySchema } from '../domain/slices.js';
@@ -56,6 +56,8 @@ export interface TrackerParts {
   dataDir: string;
   /** Opened read-only (the CLI beside a running service): computes, stores nothing. */
   readOnly: boolean;
+  /** The most raw predictions the label-free estimate reads per answer (default ESTIMATE_SCAN_LIMIT). */
+  estimateScanLimit?: number;
 }
 
 /**
@@ -73,6 +75,7 @@ export class ModelPerformanceTracker {
   readonly #logger: Logger;
   readonly #dataDir: string;
   readonly #readOnly: boolean;
+  readonly #estimateScanLimit: number;
   readonly #listeners = new Set<(change: TrackerChange) => void>();
 
   constructor(parts: TrackerParts) {
@@ -85,6 +88,7 @@ export class ModelPerformanceTracker {
     this.#logger = parts.logger;
     this.#dataDir = parts.dataDir;
     this.#readOnly = parts.readOnly;
+    this.#estimateScanLimit = parts.estimateScanLimit ?? ESTIMATE_SCAN_LIMIT;
   }
 
   get config(): TrackerConfig {
@@ -216,7 +220,7 @@ export class ModelPerformanceTracker {
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
     const counts = await throughStore(() => countWindow(this.#store, this.#labels.contribute, name, version, window));
     const context = { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now };
-    const estimate = await estimateWindowAccuracy(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, window }, this.#logger);
+    const estimate = await estimateWindowAccuracy(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, window, limit: this.#estimateScanLimit }, this.#logger);
     return buildPerformance(counts, { ...context, estimate });
   }
 

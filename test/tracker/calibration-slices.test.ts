@@ -210,3 +210,17 @@ describe('a damaged sealed segment', () => {
     expect(logger.entries.filter((entry) => entry.level === 'warn' && entry.message.startsWith('no estimated accuracy'))).toHaveLength(1);
   });
 });
+
+describe('the estimate stays inside the segment cache', () => {
+  it('reads at most segment_cache_size × segment_max_records raw predictions (here 3 × 10)', async () => {
+    const tracker = await harness.open({ config: { schema_version: 1, storage: { segment_max_records: 10, segment_cache_size: 3 } }, now: fixedClock });
+    for (let n = 0; n < 45; n += 1) {
+      await tracker.logPrediction({ model_name: 'm', prediction: { user: 'a' }, confidence: 0.5 + n / 100, ground_truth: { user: n % 4 === 0 ? 'b' : 'a' }, timestamp: minutesBefore(100 - n) });
+    }
+    const performance = await tracker.getPerformance('m');
+    expect(performance.labeled_predictions).toBe(45);
+    expect(performance.estimation_prediction_count).toBe(30);
+    expect(performance.estimation_labeled_count).toBe(30);
+    expect(performance.estimated_accuracy).not.toBeNull();
+  });
+});
