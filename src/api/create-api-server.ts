@@ -27,6 +27,8 @@ export interface ApiServerOptions {
   corsOrigins?: readonly string[];
   /** More for the health report (the hub connection and its event counts). */
   healthExtras?: HealthExtras;
+  /** Routes of other services (the experiments), served and documented like the tracker's. */
+  extraRoutes?: readonly ApiRoute[];
 }
 
 export interface ApiServer {
@@ -64,7 +66,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const refusedToken = unauthorized(options.apiTokenSource ?? 'the ML_METRICS_API_TOKEN environment variable');
   const cors = createCors(options.corsOrigins ?? []);
   const router = new Router<ApiRoute>();
-  for (const route of createRoutes(tracker, options.healthExtras)) router.add(route);
+  for (const route of createRoutes(tracker, options.healthExtras, options.extraRoutes)) router.add(route);
 
   let inFlight = 0;
   let stopping = false;

@@ -8,6 +8,8 @@ import { ModelPerformanceSchema, ModelSummarySchema } from '../domain/performanc
 import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, PredictionLogSchema } from '../domain/prediction.js';
 import { CompareQuerySchema } from '../domain/queries.js';
 import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
+import { ModelVersionListSchema } from '../domain/versions.js';
+import { AssignmentSchema, ExperimentInputSchema, ExperimentListSchema, ExperimentReportSchema } from '../domain/experiments.js';
 import { ErrorBodySchema } from './error-response.js';
 import {
   ComparisonListResponseSchema,
@@ -37,6 +39,11 @@ export const OPENAPI_COMPONENTS = {
   Breakdown: BreakdownSchema,
   Calibration: CalibrationSchema,
   Slices: SlicesSchema,
+  ModelVersionList: ModelVersionListSchema,
+  ExperimentInput: ExperimentInputSchema,
+  ExperimentReport: ExperimentReportSchema,
+  ExperimentList: ExperimentListSchema,
+  Assignment: AssignmentSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),

@@ -5,6 +5,8 @@ import { SlicesQuerySchema } from '../domain/slices.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
+import { getCalibration } from '../tracker/build-calibration.js';
+import { getSlices } from '../tracker/build-slices.js';
 import { InvalidInputError } from '../tracker/errors.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import { HttpError } from './http-error.js';
@@ -31,7 +33,7 @@ function modelName(context: RequestContext): string {
 }
 
 /** Endpoints that take no query parameters refuse any, as the others refuse unknown ones. */
-function noQuery(context: RequestContext): void {
+export function noQuery(context: RequestContext): void {
   const keys = Object.keys(context.query);
   if (keys.length > 0) {
     throw new InvalidInputError(
@@ -71,7 +73,7 @@ function mergeCompareInput(query: Record<string, string>, body: Record<string, u
 /** Adds to the health report what the tracker does not know (the hub, the problems found since start-up). */
 export type HealthExtras = () => Partial<Pick<TrackerHealth, 'hub' | 'problems'>>;
 
-export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: HealthExtras): ApiRoute[] {
+export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: HealthExtras, extraRoutes: readonly ApiRoute[] = []): ApiRoute[] {
   let openApiDocument: OpenApiDocument | undefined;
   const routes: ApiRoute[] = [
     {
@@ -154,7 +156,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
     {
       method: 'GET',
       path: `${API_PREFIX}/models/{name}/calibration`,
-      handler: async (context) => ({ status: 200, body: await tracker.getCalibration(modelName(context), context.query) }),
+      handler: async (context) => ({ status: 200, body: await getCalibration(tracker, modelName(context), context.query) }),
       doc: {
         operationId: 'getCalibration',
         summary: 'Reliability curve (equal-width confidence bins), ECE and Brier score of the labeled predictions with a confidence, from the raw records of a window',
@@ -166,7 +168,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
     {
       method: 'GET',
       path: `${API_PREFIX}/models/{name}/slices`,
-      handler: async (context) => ({ status: 200, body: await tracker.getSlices(modelName(context), context.query) }),
+      handler: async (context) => ({ status: 200, body: await getSlices(tracker, modelName(context), context.query) }),
       doc: {
         operationId: 'getSlices',
         summary: 'Metrics per value of a field (by=context.device, input_data.x, model_version), largest first, from the raw records of a window',
@@ -221,6 +223,21 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
         requestBody: { schema: 'CompareInput', required: false },
         response: { status: 201, description: 'The stored comparison', schema: 'ModelComparison' },
         errors: [400, 404, 413, 415, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/versions`,
+      handler: async (context) => {
+        const name = modelName(context);
+        noQuery(context);
+        return { status: 200, body: tracker.listVersions(name) };
+      },
+      doc: {
+        operationId: 'listVersions',
+        summary: "A model's versions registry, in natural version order",
+        response: { status: 200, description: 'The versions', schema: 'ModelVersionList' },
+        errors: [404, 503],
       },
     },
     {
@@ -280,5 +297,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
       },
     },
   ];
+  // Routes of other services (experiments): also in the OpenAPI document, which is built on first request.
+  routes.push(...extraRoutes);
   return routes;
 }

@@ -23,6 +23,8 @@ import { renderPerformance } from './render-performance.js';
 import { renderPredictions } from './render-predictions.js';
 import { renderSlices } from './render-slices.js';
 import { renderTraining } from './render-training.js';
+import { renderVersions } from './render-versions.js';
+import { addExperimentCommands } from './experiment-commands.js';
 
 export interface ProgramContext {
   io: CliIo;
@@ -41,10 +43,13 @@ Examples:
   hap ml-metrics performance voice_recognition --window 7d
   hap ml-metrics predictions voice_recognition --limit 50
   hap ml-metrics training voice_recognition
+  hap ml-metrics versions voice_recognition
   hap ml-metrics compare voice_recognition --version-a 1.0 --version-b 1.1
   hap ml-metrics breakdown automations --by automation --window 7d
   hap ml-metrics calibration voice_recognition --bins 10 --window 7d
   hap ml-metrics slices voice_recognition --by context.device
+  hap ml-metrics experiment create --name "Voice v2" --model voice_recognition --version-a 1.0 --version-b 2.0 --url http://localhost:8000
+  hap ml-metrics experiments
   hap ml-metrics doctor --data-dir ./data
   hap ml-metrics list --url http://localhost:8000 --json
 
@@ -156,6 +161,16 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
 
   withReadOptions(
     metrics
+      .command('versions')
+      .description("a model's versions registry: first and last seen, counts, accuracy, training sessions, the default one")
+      .argument('<name>', 'model name'),
+  ).action((name: string, options: Record<string, unknown>) => {
+    const modelName = parseModelName(name);
+    return runReadCommand(options, io, (source) => source.listVersions(modelName), renderVersions);
+  });
+
+  withReadOptions(
+    metrics
       .command('compare')
       .description('compare two versions of a model: deltas, winner, significance')
       .argument('<name>', 'model name')
@@ -221,6 +236,8 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
     const query = parseSlicesArgs({ by, limit, version, window, since, until });
     return runReadCommand(options, io, (source) => source.getSlices(modelName, query), renderSlices);
   });
+
+  addExperimentCommands(metrics, io, withReadOptions);
 
   withStoreOptions(
     metrics.command('doctor').description('check every file of the store; names each problem (exit 1 when there is any)'),

@@ -4,6 +4,8 @@ import type { Slices } from '../domain/slices.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { PredictionPage } from '../domain/responses.js';
+import type { ModelVersionList } from '../domain/versions.js';
+import type { Assignment, ExperimentReport } from '../domain/experiments.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
 import type { BreakdownArgs, CalibrationArgs, CompareArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
@@ -32,5 +34,12 @@ export interface MetricsSource {
   getBreakdown(modelName: string, query: BreakdownArgs): Promise<Answer<Breakdown>>;
   getCalibration(modelName: string, query: CalibrationArgs): Promise<Answer<Calibration>>;
   getSlices(modelName: string, query: SlicesArgs): Promise<Answer<Slices>>;
+  listVersions(modelName: string): Promise<Answer<ModelVersionList>>;
+  listExperiments(): Promise<Answer<{ experiments: ExperimentReport[] }>>;
+  getExperiment(id: string): Promise<Answer<ExperimentReport>>;
+  /** Writes: a running service only (`--url`); the files are read-only to the CLI. */
+  createExperiment(input: Record<string, unknown>): Promise<Answer<ExperimentReport>>;
+  stopExperiment(id: string): Promise<Answer<ExperimentReport>>;
+  assignExperiment(id: string, unit: string): Promise<Answer<Assignment>>;
   close(): Promise<void>;
 }

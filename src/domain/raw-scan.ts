@@ -5,16 +5,10 @@ export const RAW_SCAN_LIMIT = 10_000;
 
 /**
  * The most predictions of a window the label-free accuracy estimate reads raw. Every performance
- * answer (each sensor evaluation) computes it, so `openTracker` lowers it further to what the
- * segment cache holds (`segment_cache_size` × `segment_max_records`, 8 × 1000 by default): a scan
- * longer than the cache would read every one of its segments from disk again on each answer.
+ * answer (each sensor evaluation) computes it, so it is also kept within what the segment cache
+ * holds (`segment_cache_size` × `segment_max_records`, 8 × 1000 by default).
  */
 export const ESTIMATE_SCAN_LIMIT = 5_000;
-
-/** The estimate's limit for a store: ESTIMATE_SCAN_LIMIT, or fewer when the segment cache holds fewer records. */
-export function estimateScanLimit(storage: { segment_cache_size: number; segment_max_records: number }): number {
-  return Math.min(ESTIMATE_SCAN_LIMIT, storage.segment_cache_size * storage.segment_max_records);
-}
 
 /**
  * What an answer computed from the raw records of a window read: the predictions it covered

@@ -1,30 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Breakdown, BreakdownQuery } from '../domain/breakdown.js';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
-import type { Calibration, CalibrationQuery } from '../domain/calibration.js';
-import { CalibrationQuerySchema } from '../domain/calibration.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog } from '../domain/prediction.js';
 import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/prediction.js';
 import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
-import { ESTIMATE_SCAN_LIMIT, RAW_SCAN_LIMIT } from '../domain/raw-scan.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
-import type { Slices, SlicesQuery } from '../domain/slices.js';
-import { SlicesQuerySchema } from '../domain/slices.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
+import type { ModelVersionList, VersionRegistration } from '../domain/versions.js';
 import { TrainingInputSchema } from '../domain/training.js';
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
 import type { JsonLogStore } from '../storage/json-log-store.js';
 import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
-import { buildCalibration } from './build-calibration.js';
 import { buildComparison } from './build-comparison.js';
 import { buildPerformance } from './build-performance.js';
+import { buildVersionList, missingRegistrations } from './build-version-list.js';
 import { newRecord, withLabel } from './build-record.js';
-import { buildSlices } from './build-slices.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
 import { estimateWindowAccuracy } from './estimate-window-accuracy.js';
 import type { LabelResolver } from './label-resolver.js';
@@ -35,7 +30,8 @@ import { checkPredictionId, parseInput, parseModelName } from './parse-input.js'
 import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
 import { countWindow } from './window-counts.js';
-import { resolveWindow } from './window.js';
+import { resolveWindow, type ResolvedWindow } from './window.js';
+import type { VersionRegistry } from './version-registry.js';
 
 /** Which model version a stored prediction or label changed. */
 export interface TrackerChange {
@@ -50,14 +46,14 @@ export interface TrackerParts {
   store: PredictionStore;
   training: JsonLogStore<TrainingLog>;
   comparisons: JsonLogStore<ModelComparison>;
+  /** The versions registry (versions.json). */
+  registry: VersionRegistry;
   labels: LabelResolver;
   now: () => Date;
   logger: Logger;
   dataDir: string;
   /** Opened read-only (the CLI beside a running service): computes, stores nothing. */
   readOnly: boolean;
-  /** The most raw predictions the label-free estimate reads per answer (default ESTIMATE_SCAN_LIMIT). */
-  estimateScanLimit?: number;
 }
 
 /**
@@ -70,12 +66,12 @@ export class ModelPerformanceTracker {
   readonly #store: PredictionStore;
   readonly #training: JsonLogStore<TrainingLog>;
   readonly #comparisons: JsonLogStore<ModelComparison>;
+  readonly #registry: VersionRegistry;
   readonly #labels: LabelResolver;
   readonly #now: () => Date;
   readonly #logger: Logger;
   readonly #dataDir: string;
   readonly #readOnly: boolean;
-  readonly #estimateScanLimit: number;
   readonly #listeners = new Set<(change: TrackerChange) => void>();
 
   constructor(parts: TrackerParts) {
@@ -83,12 +79,12 @@ export class ModelPerformanceTracker {
     this.#store = parts.store;
     this.#training = parts.training;
     this.#comparisons = parts.comparisons;
+    this.#registry = parts.registry;
     this.#labels = parts.labels;
     this.#now = parts.now;
     this.#logger = parts.logger;
     this.#dataDir = parts.dataDir;
     this.#readOnly = parts.readOnly;
-    this.#estimateScanLimit = parts.estimateScanLimit ?? ESTIMATE_SCAN_LIMIT;
   }
 
   get config(): TrackerConfig {
@@ -106,6 +102,7 @@ export class ModelPerformanceTracker {
   async logPrediction(input: PredictionInput | unknown): Promise<LoggedPrediction> {
     const record = newRecord(parseInput(PredictionInputSchema, input, 'prediction'), this.#labels, this.#now());
     await throughStore(() => this.#store.insert(record));
+    await this.#register(record.model_name, record.model_version, record.timestamp, 'prediction');
     this.#notify({ model_name: record.model_name, model_version: record.model_version, kind: 'prediction' });
     return { prediction_id: record.prediction_id, correct: record.correct };
   }
@@ -125,6 +122,11 @@ export class ModelPerformanceTracker {
     );
     this.#notify({ model_name: updated.model_name, model_version: updated.model_version, kind: 'label' });
     return updated;
+  }
+
+  /** A stored record's outcome as the metrics count it (class keys of truth and prediction); null when unlabeled. */
+  outcomeOf(record: PredictionLog): { correct: boolean; truth: string | null; predicted: string } | null {
+    return this.#labels.contribute(record).outcome;
   }
 
   /** Calls `listener` after each stored prediction or label; returns the unsubscribe function. */
@@ -219,31 +221,15 @@ export class ModelPerformanceTracker {
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
     const counts = await throughStore(() => countWindow(this.#store, this.#labels.contribute, name, version, window));
-    const context = { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now };
-    const estimate = await estimateWindowAccuracy(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, window, limit: this.#estimateScanLimit }, this.#logger);
-    return buildPerformance(counts, { ...context, estimate });
+    const estimate = await estimateWindowAccuracy(this.#store, { model_name: name, model_version: version, window }, this.#logger);
+    return buildPerformance(counts, { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now, estimate });
   }
 
-  /** The reliability curve (bins, ECE, Brier score) of one model version over a window, from its raw records. */
-  async getCalibration(modelName: string, query?: CalibrationQuery | unknown): Promise<Calibration> {
+  /** Model, version (null: every version, with `anyVersion` and none asked) and window of a query, resolved as getPerformance does. */
+  windowQuery(modelName: string, query: PerformanceQuery & { version?: string }, anyVersion = false): { name: string; version: string | null; window: ResolvedWindow } {
     const name = this.#knownModel(modelName);
-    const parsed = parseInput(CalibrationQuerySchema, query, 'query');
-    const version = this.#knownVersion(name, parsed.version);
-    const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, this.#now());
-    const subject = { model_name: name, model_version: version, window, bins: parsed.bins, limit: RAW_SCAN_LIMIT };
-    return throughStore(() => buildCalibration(this.#store.newestFirst({ model: name }), subject));
-  }
-
-  /** Figures per value of a field (`context.*`, `input_data.*`, `model_version`) over a window, from the raw records. */
-  async getSlices(modelName: string, query?: SlicesQuery | unknown): Promise<Slices> {
-    const name = this.#knownModel(modelName);
-    const parsed = parseInput(SlicesQuerySchema, query, 'query');
-    // Slicing by version with none asked compares every version; otherwise one version, as performance.
-    const version = parsed.by === 'model_version' && parsed.version === undefined ? null : this.#knownVersion(name, parsed.version);
-    const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, this.#now());
-    const { by, limit } = parsed;
-    const subject = { model_name: name, model_version: version, window, by, limit, scanLimit: RAW_SCAN_LIMIT, model: this.#config.models[name], contribute: this.#labels.contribute };
-    return throughStore(() => buildSlices(this.#store.newestFirst({ model: name }), subject));
+    const version = anyVersion && query.version === undefined ? null : this.#knownVersion(name, query.version);
+    return { name, version, window: resolveWindow(query.window ?? this.#config.default_window, query.since, query.until, this.#now()) };
   }
 
   /**
@@ -280,6 +266,7 @@ export class ModelPerformanceTracker {
       if (error instanceof ConflictError) throw error;
       throw new StorageUnavailableError(`could not store the training session: ${describeError(error)}`);
     }
+    await this.#register(session.model_name, session.model_version, session.timestamp, 'training');
     return session;
   }
 
@@ -312,6 +299,39 @@ export class ModelPerformanceTracker {
     return comparison;
   }
 
+  // ---------------------------------------------------------------- versions
+
+  /** The model's versions registry, natural version order; 404 for an unknown model. */
+  listVersions(modelName: string): ModelVersionList {
+    const name = this.#knownModel(modelName);
+    const aggregates = this.#store.aggregates.versions(name);
+    const training = this.#training.entries.filter((entry) => entry.model_name === name);
+    const registered = this.#registry.entries.filter((entry) => entry.model_name === name);
+    // Not registered yet (read-only beside a service, or a failed write): shown as the next start registers it.
+    const registrations = [...registered, ...missingRegistrations(name, aggregates, training, registered, this.#now())];
+    return buildVersionList(name, registrations, aggregates, training, this.#versions(name).defaultVersion);
+  }
+
+  /** Registers the versions already in the store that the registry lacks (at start; read-only does nothing). */
+  async registerStoredVersions(): Promise<void> {
+    if (this.#readOnly) return;
+    const missing = this.modelNames().flatMap((name) =>
+      missingRegistrations(
+        name,
+        this.#store.aggregates.versions(name),
+        this.#training.entries.filter((entry) => entry.model_name === name),
+        this.#registry.entries,
+        this.#now(),
+      ),
+    );
+    await this.#registry.register(missing);
+  }
+
+  async #register(model: string, version: string, seen: string, from: VersionRegistration['registered_from']): Promise<void> {
+    if (this.#readOnly || this.#registry.has(model, version)) return;
+    await this.#registry.register([{ model_name: model, model_version: version, first_seen: seen, registered_from: from, registered_at: this.#now().toISOString() }]);
+  }
+
   /** Stored comparisons, newest first. */
   listComparisons(modelName?: string): ModelComparison[] {
     if (modelName !== undefined && !this.#comparisons.entries.some((entry) => entry.model_name === modelName)) this.#knownModel(modelName);
@@ -342,6 +362,7 @@ export class ModelPerformanceTracker {
   async close(): Promise<void> {
     await this.#training.flush();
     await this.#comparisons.flush();
+    await this.#registry.flush();
     await this.#store.close();
     this.#logger.debug('tracker closed');
   }
