@@ -6,6 +6,8 @@ import { SlicesQuerySchema } from '../domain/slices.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
+import { getCalibration } from '../tracker/build-calibration.js';
+import { getSlices } from '../tracker/build-slices.js';
 import { InvalidInputError } from '../tracker/errors.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import { HttpError } from './http-error.js';
@@ -168,7 +170,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
     {
       method: 'GET',
       path: `${API_PREFIX}/models/{name}/calibration`,
-      handler: async (context) => ({ status: 200, body: await tracker.getCalibration(modelName(context), context.query) }),
+      handler: async (context) => ({ status: 200, body: await getCalibration(tracker, modelName(context), context.query) }),
       doc: {
         operationId: 'getCalibration',
         summary: 'Reliability curve (equal-width confidence bins), ECE and Brier score of the labeled predictions with a confidence, from the raw records of a window',
@@ -180,7 +182,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
     {
       method: 'GET',
       path: `${API_PREFIX}/models/{name}/slices`,
-      handler: async (context) => ({ status: 200, body: await tracker.getSlices(modelName(context), context.query) }),
+      handler: async (context) => ({ status: 200, body: await getSlices(tracker, modelName(context), context.query) }),
       doc: {
         operationId: 'getSlices',
         summary: 'Metrics per value of a field (by=context.device, input_data.x, model_version), largest first, from the raw records of a window',

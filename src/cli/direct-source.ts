@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { Config } from '../config/config-schema.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
+import { getCalibration } from '../tracker/build-calibration.js';
+import { getSlices } from '../tracker/build-slices.js';
 import { NotFoundError } from '../tracker/errors.js';
 import { openTracker } from '../open-tracker.js';
 import { type ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
@@ -51,6 +53,14 @@ export class DirectSource implements MetricsSource {
     return this.aboutModel(modelName, async () => answer(await this.tracker.getBreakdown(modelName, query)));
   }
 
+  getCalibration(modelName: string, query: Parameters<MetricsSource['getCalibration']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await getCalibration(this.tracker, modelName, query)));
+  }
+
+  getSlices(modelName: string, query: Parameters<MetricsSource['getSlices']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await getSlices(this.tracker, modelName, query)));
+  }
+
   listVersions(modelName: string) {
     return this.aboutModel(modelName, async () => answer(this.tracker.listVersions(modelName)));
   }
@@ -77,14 +87,6 @@ export class DirectSource implements MetricsSource {
 
   getDrift(modelName: string, query: Parameters<MetricsSource['getDrift']>[1]) {
     return this.aboutModel(modelName, async () => answer(await this.tracker.getDrift(modelName, query)));
-  }
-
-  getCalibration(modelName: string, query: Parameters<MetricsSource['getCalibration']>[1]) {
-    return this.aboutModel(modelName, async () => answer(await this.tracker.getCalibration(modelName, query)));
-  }
-
-  getSlices(modelName: string, query: Parameters<MetricsSource['getSlices']>[1]) {
-    return this.aboutModel(modelName, async () => answer(await this.tracker.getSlices(modelName, query)));
   }
 
   exportPredictions(modelName: string, query: Parameters<MetricsSource['exportPredictions']>[1]): Promise<ExportStream> {

@@ -39,6 +39,8 @@ export interface MetricsSource {
   getTrainingHistory(modelName: string): Promise<Answer<TrainingHistoryDocument>>;
   compareVersions(modelName: string, query: CompareArgs): Promise<Answer<ModelComparison>>;
   getBreakdown(modelName: string, query: BreakdownArgs): Promise<Answer<Breakdown>>;
+  getCalibration(modelName: string, query: CalibrationArgs): Promise<Answer<Calibration>>;
+  getSlices(modelName: string, query: SlicesArgs): Promise<Answer<Slices>>;
   listVersions(modelName: string): Promise<Answer<ModelVersionList>>;
   listExperiments(): Promise<Answer<{ experiments: ExperimentReport[] }>>;
   getExperiment(id: string): Promise<Answer<ExperimentReport>>;
@@ -47,8 +49,6 @@ export interface MetricsSource {
   stopExperiment(id: string): Promise<Answer<ExperimentReport>>;
   assignExperiment(id: string, unit: string): Promise<Answer<Assignment>>;
   getDrift(modelName: string, query: DriftArgs): Promise<Answer<Drift>>;
-  getCalibration(modelName: string, query: CalibrationArgs): Promise<Answer<Calibration>>;
-  getSlices(modelName: string, query: SlicesArgs): Promise<Answer<Slices>>;
   /** `GET /models/{name}/export`: CSV or JSON lines, streamed. */
   exportPredictions(modelName: string, query: ExportArgs): Promise<ExportStream>;
   close(): Promise<void>;

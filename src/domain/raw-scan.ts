@@ -5,8 +5,8 @@ export const RAW_SCAN_LIMIT = 10_000;
 
 /**
  * The most predictions of a window the label-free accuracy estimate reads raw. Every performance
- * answer (each sensor evaluation) computes it, so it stays within the default segment cache
- * (8 segments of 1000 records): a scan longer than the cache would re-read every segment each time.
+ * answer (each sensor evaluation) computes it, so it is also kept within what the segment cache
+ * holds (`segment_cache_size` × `segment_max_records`, 8 × 1000 by default).
  */
 export const ESTIMATE_SCAN_LIMIT = 5_000;
 

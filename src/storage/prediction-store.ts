@@ -170,6 +170,11 @@ export class PredictionStore {
   }
 
   /** Why the last commit failed, until a commit succeeds again; null when writes work. */
+  /** How many records the segment cache holds when its segments are full: `segment_cache_size` × `segment_max_records`. */
+  get cachedRecords(): number {
+    return this.#state.options.storage.segment_cache_size * this.#state.options.storage.segment_max_records;
+  }
+
   get lastWriteFailure(): string | null {
     return this.#state.lastWriteFailure;
   }

@@ -1,12 +1,16 @@
 import type { JsonValue } from '../domain/json.js';
 import type { PredictionLog } from '../domain/prediction.js';
-import type { Slice, Slices } from '../domain/slices.js';
-import { MISSING_SLICE, OTHER_SLICE } from '../domain/slices.js';
-import type { BucketCounts, Contribution } from '../metrics/bucket-counts.js';
+import { RAW_SCAN_LIMIT } from '../domain/raw-scan.js';
+import type { Slice, Slices, SlicesQuery } from '../domain/slices.js';
+import { MISSING_SLICE, OTHER_SLICE, SlicesQuerySchema } from '../domain/slices.js';
+import type { BucketCounts } from '../metrics/bucket-counts.js';
 import { applyContribution, emptyCounts, mergeCounts, splitCellKey } from '../metrics/bucket-counts.js';
 import { classKey } from '../metrics/class-key.js';
 import { classificationReport } from '../metrics/classification-report.js';
 import { modelTask } from './build-performance.js';
+import type { ModelPerformanceTracker } from './model-performance-tracker.js';
+import { parseInput } from './parse-input.js';
+import { throughStore } from './storage-failure.js';
 import type { ModelConfig } from './tracker-config.js';
 import type { ResolvedWindow } from './window.js';
 import { scanWindowRecords } from './window-records.js';
@@ -20,7 +24,8 @@ export interface SlicesSubject {
   limit: number;
   scanLimit: number;
   model: ModelConfig | undefined;
-  contribute: (record: PredictionLog) => Contribution;
+  /** The record's outcome as the metrics count it (class keys); null when unlabeled. */
+  outcomeOf: ModelPerformanceTracker['outcomeOf'];
 }
 
 /**
@@ -80,7 +85,11 @@ export async function buildSlices(records: AsyncIterable<{ record: PredictionLog
       group = { kind, counts: emptyCounts() };
       groups.set(id, group);
     }
-    applyContribution(group.counts, subject.contribute(record), 1);
+    const outcome = subject.outcomeOf(record);
+    // `hour` and, when unlabeled, `predicted` feed only the aggregates' per-hour and predicted-class
+    // counts, which no slice figure reads.
+    const { model_name: model, model_version: version, confidence, rating } = record;
+    applyContribution(group.counts, { model_name: model, model_version: version, hour: 0, confidence, rating, predicted: outcome?.predicted ?? '', outcome }, 1);
   });
   const whole = emptyCounts();
   for (const { counts } of groups.values()) mergeCounts(whole, counts);
@@ -97,4 +106,21 @@ export async function buildSlices(records: AsyncIterable<{ record: PredictionLog
     slices.push(sliceOf(OTHER_SLICE, 'other', other, subject, task));
   }
   return { model_name, model_version, window: window.window, by, limit, slices, scan };
+}
+
+/** What the slices answer needs of the tracker. */
+export type SlicesTracker = Pick<ModelPerformanceTracker, 'windowQuery' | 'store' | 'config' | 'outcomeOf'>;
+
+/**
+ * `GET /models/{name}/slices`: the query validated (SlicesQuerySchema), the model, version and
+ * window resolved as for performance (by=model_version with no version: every version), then the
+ * slices over the newest RAW_SCAN_LIMIT predictions of the window at most.
+ */
+export async function getSlices(tracker: SlicesTracker, modelName: string, query?: SlicesQuery | unknown): Promise<Slices> {
+  const parsed = parseInput(SlicesQuerySchema, query, 'query');
+  const { name, version, window } = tracker.windowQuery(modelName, parsed, parsed.by === 'model_version');
+  const { by, limit } = parsed;
+  const outcomeOf = (record: PredictionLog) => tracker.outcomeOf(record);
+  const subject = { model_name: name, model_version: version, window, by, limit, scanLimit: RAW_SCAN_LIMIT, model: tracker.config.models[name], outcomeOf };
+  return throughStore(() => buildSlices(tracker.store.newestFirst({ model: name }), subject));
 }

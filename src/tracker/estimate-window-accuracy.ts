@@ -5,6 +5,7 @@ import { describeError } from '../logging/to-error.js';
 import type { ScoredOutcome } from '../metrics/calibration-curve.js';
 import type { AccuracyEstimate } from '../metrics/estimated-accuracy.js';
 import { estimateAccuracy } from '../metrics/estimated-accuracy.js';
+import type { PredictionStore } from '../storage/prediction-store.js';
 import type { ResolvedWindow } from './window.js';
 import { scanWindowRecords } from './window-records.js';
 
@@ -44,19 +45,25 @@ export function estimateFromRecords(records: Iterable<PredictionLog>): AccuracyE
   return collector.estimate();
 }
 
+/** What the estimate needs of the store: its records newest first, and how many its segment cache holds. */
+export type EstimateSource = Pick<PredictionStore, 'newestFirst' | 'cachedRecords'>;
+
 /**
- * The label-free estimate over the raw records of one model version's window (newest first, at
- * most ESTIMATE_SCAN_LIMIT). A raw record that cannot be read (a damaged segment, which health reports)
- * is logged and leaves the estimate null, so the rest of the performance answer stays whole.
+ * The label-free estimate over the raw records of one model version's window, newest first, at
+ * most ESTIMATE_SCAN_LIMIT and never more than the segment cache holds (a longer scan would read
+ * its segments from disk again on every answer). A raw record that cannot be read (a damaged
+ * segment, which health reports) is logged and leaves the estimate null, so the rest of the
+ * performance answer stays whole.
  */
 export async function estimateWindowAccuracy(
-  records: AsyncIterable<{ record: PredictionLog }>,
+  source: EstimateSource,
   subject: { model_name: string; model_version: string; window: ResolvedWindow },
   logger: Logger,
 ): Promise<AccuracyEstimate> {
   const collector = new AccuracyEstimateCollector();
+  const limit = Math.min(ESTIMATE_SCAN_LIMIT, source.cachedRecords);
   try {
-    await scanWindowRecords(records, { ...subject, limit: ESTIMATE_SCAN_LIMIT }, collector.add);
+    await scanWindowRecords(source.newestFirst({ model: subject.model_name }), { ...subject, limit }, collector.add);
   } catch (error) {
     const { model_name: model, model_version: version } = subject;
     logger.warn('no estimated accuracy: the raw records of the window could not be read', { model, version, error: describeError(error) });

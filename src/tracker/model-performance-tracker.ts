@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Breakdown, BreakdownQuery } from '../domain/breakdown.js';
 import { BreakdownQuerySchema } from '../domain/breakdown.js';
-import type { Calibration, CalibrationQuery } from '../domain/calibration.js';
-import { CalibrationQuerySchema } from '../domain/calibration.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog } from '../domain/prediction.js';
 import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/prediction.js';
 import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
-import { RAW_SCAN_LIMIT } from '../domain/raw-scan.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
-import type { Slices, SlicesQuery } from '../domain/slices.js';
-import { SlicesQuerySchema } from '../domain/slices.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
 import type { ModelVersionList, VersionRegistration } from '../domain/versions.js';
 import { TrainingInputSchema } from '../domain/training.js';
@@ -21,12 +16,10 @@ import { describeError } from '../logging/to-error.js';
 import type { JsonLogStore } from '../storage/json-log-store.js';
 import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
-import { buildCalibration } from './build-calibration.js';
 import { buildComparison } from './build-comparison.js';
 import { readDrift, type DriftSources } from './read-drift.js';
 import { buildPerformance } from './build-performance.js';
 import { newRecord, withLabel } from './build-record.js';
-import { buildSlices } from './build-slices.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
 import { EstimateCache } from './estimate-cache.js';
 import { estimateWindowAccuracy } from './estimate-window-accuracy.js';
@@ -39,7 +32,7 @@ import { checkPredictionId, parseInput, parseModelName } from './parse-input.js'
 import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
 import { countWindow } from './window-counts.js';
-import { resolveWindow } from './window.js';
+import { resolveWindow, type ResolvedWindow } from './window.js';
 import type { VersionRegistry } from './version-registry.js';
 
 /** Which model version a stored prediction or label changed. */
@@ -207,31 +200,16 @@ export class ModelPerformanceTracker {
     const context = { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now };
     const windowKey = JSON.stringify([parsed.window ?? this.#config.default_window, parsed.since ?? null, parsed.until ?? null]);
     const estimate = await this.#estimates.get(name, version, windowKey, now, () =>
-      estimateWindowAccuracy(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, window }, this.#logger),
+      estimateWindowAccuracy(this.#store, { model_name: name, model_version: version, window }, this.#logger),
     );
     return buildPerformance(counts, { ...context, estimate });
   }
 
-  /** The reliability curve (bins, ECE, Brier score) of one model version over a window, from its raw records. */
-  async getCalibration(modelName: string, query?: CalibrationQuery | unknown): Promise<Calibration> {
+  /** Model, version (null: every version, with `anyVersion` and none asked) and window of a query, resolved as getPerformance does. */
+  windowQuery(modelName: string, query: PerformanceQuery & { version?: string }, anyVersion = false): { name: string; version: string | null; window: ResolvedWindow } {
     const name = this.#knownModel(modelName);
-    const parsed = parseInput(CalibrationQuerySchema, query, 'query');
-    const version = this.#knownVersion(name, parsed.version);
-    const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, this.#now());
-    const subject = { model_name: name, model_version: version, window, bins: parsed.bins, limit: RAW_SCAN_LIMIT };
-    return throughStore(() => buildCalibration(this.#store.newestFirst({ model: name }), subject));
-  }
-
-  /** Figures per value of a field (`context.*`, `input_data.*`, `model_version`) over a window, from the raw records. */
-  async getSlices(modelName: string, query?: SlicesQuery | unknown): Promise<Slices> {
-    const name = this.#knownModel(modelName);
-    const parsed = parseInput(SlicesQuerySchema, query, 'query');
-    // Slicing by version with none asked compares every version; otherwise one version, as performance.
-    const version = parsed.by === 'model_version' && parsed.version === undefined ? null : this.#knownVersion(name, parsed.version);
-    const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, this.#now());
-    const { by, limit } = parsed;
-    const subject = { model_name: name, model_version: version, window, by, limit, scanLimit: RAW_SCAN_LIMIT, model: this.#config.models[name], contribute: this.#labels.contribute };
-    return throughStore(() => buildSlices(this.#store.newestFirst({ model: name }), subject));
+    const version = anyVersion && query.version === undefined ? null : this.#knownVersion(name, query.version);
+    return { name, version, window: resolveWindow(query.window ?? this.#config.default_window, query.since, query.until, this.#now()) };
   }
 
   /**

@@ -4,6 +4,8 @@ import { ModelPerformanceSchema } from '../../src/domain/performance.js';
 import type { PredictionLog } from '../../src/domain/prediction.js';
 import { SlicesSchema } from '../../src/domain/slices.js';
 import { calibrationCurve } from '../../src/metrics/calibration-curve.js';
+import { getCalibration } from '../../src/tracker/build-calibration.js';
+import { getSlices } from '../../src/tracker/build-slices.js';
 import { estimateFromRecords } from '../../src/tracker/estimate-window-accuracy.js';
 import { InvalidInputError } from '../../src/tracker/errors.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
@@ -100,7 +102,7 @@ describe('getCalibration', () => {
   it('equals the reliability curve of the labeled predictions of the version and window', async () => {
     const records = simulate(13);
     const tracker = await seed(records);
-    const all = CalibrationSchema.parse(await tracker.getCalibration('voice', { version: '1.0' }));
+    const all = CalibrationSchema.parse(await getCalibration(tracker, 'voice', { version: '1.0' }));
     expect(all.labeled_with_confidence).toBe(300);
     expect(all.scan).toEqual({ predictions: 600, limit: 10_000, complete: true });
     expectCurveClose(all, calibrationCurve(outcomes(records), 10));
@@ -108,21 +110,21 @@ describe('getCalibration', () => {
 
     const since = minutesBefore(600);
     const until = minutesBefore(100);
-    const ranged = await tracker.getCalibration('voice', { version: '1.0', since, until, bins: '4' });
+    const ranged = await getCalibration(tracker, 'voice', { version: '1.0', since, until, bins: '4' });
     const inRange = records.filter((r) => r.timestamp >= since && r.timestamp < until);
     expect(ranged.bins).toHaveLength(4);
     expect(ranged.window).toMatchObject({ kind: 'range', since, until });
     expectCurveClose(ranged, calibrationCurve(outcomes(inRange), 4));
 
-    const lastFifty = await tracker.getCalibration('voice', { version: '1.0', window: '50' });
+    const lastFifty = await getCalibration(tracker, 'voice', { version: '1.0', window: '50' });
     expect(lastFifty.labeled_with_confidence).toBe(50);
     expectCurveClose(lastFifty, calibrationCurve(outcomes(records.slice(-100)), 10));
   });
 
   it('shows the default version, and refuses bad bins and mixed windows naming the field', async () => {
     const tracker = await seed(simulate(14));
-    expect((await tracker.getCalibration('voice')).model_version).toBe('1.0');
-    const other = await tracker.getCalibration('voice', { version: '0.9' });
+    expect((await getCalibration(tracker, 'voice')).model_version).toBe('1.0');
+    const other = await getCalibration(tracker, 'voice', { version: '0.9' });
     expect(other.labeled_with_confidence).toBe(1);
     for (const [query, field] of [
       [{ bins: '0' }, 'bins'],
@@ -131,7 +133,7 @@ describe('getCalibration', () => {
       [{ window: '7d', since: minutesBefore(5) }, 'window'],
       [{ colour: 'red' }, 'colour'],
     ] as const) {
-      const error = await tracker.getCalibration('voice', query).catch((caught: unknown) => caught);
+      const error = await getCalibration(tracker, 'voice', query).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(InvalidInputError);
       expect((error as InvalidInputError).issues.map((issue) => issue.path)).toContain(field);
     }
@@ -142,7 +144,7 @@ describe('getSlices', () => {
   it('gives each device its figures, largest first, with "(missing)" and the tail folded into "(other)"', async () => {
     const records = simulate(15);
     const tracker = await seed(records);
-    const answer = SlicesSchema.parse(await tracker.getSlices('voice', { version: '1.0', by: 'context.device', limit: '3' }));
+    const answer = SlicesSchema.parse(await getSlices(tracker, 'voice', { version: '1.0', by: 'context.device', limit: '3' }));
     const byDevice = new Map<string, Simulated[]>();
     for (const r of records) byDevice.set(r.device ?? '(missing)', [...(byDevice.get(r.device ?? '(missing)') ?? []), r]);
     const ranked = [...byDevice.entries()].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1));
@@ -164,25 +166,25 @@ describe('getSlices', () => {
 
   it('slices by a nested input_data path (objects and numbers as JSON text) and by model_version', async () => {
     const tracker = await seed(simulate(16));
-    const floors = await tracker.getSlices('voice', { by: 'input_data.room.floor' });
+    const floors = await getSlices(tracker, 'voice', { by: 'input_data.room.floor' });
     expect(floors.slices.map((slice) => [slice.value, slice.total_predictions])).toEqual([['2', 400], ['1', 200]]);
-    const rooms = await tracker.getSlices('voice', { by: 'input_data.room' });
+    const rooms = await getSlices(tracker, 'voice', { by: 'input_data.room' });
     expect(rooms.slices.map((slice) => slice.value)).toEqual(['{"floor":2}', '{"floor":1}']);
-    const versions = await tracker.getSlices('voice', { by: 'model_version' });
+    const versions = await getSlices(tracker, 'voice', { by: 'model_version' });
     expect(versions.model_version).toBeNull();
     expect(versions.slices.map((slice) => [slice.value, slice.total_predictions])).toEqual([['1.0', 600], ['0.9', 1]]);
-    const one = await tracker.getSlices('voice', { by: 'model_version', version: '0.9' });
+    const one = await getSlices(tracker, 'voice', { by: 'model_version', version: '0.9' });
     expect(one.slices.map((slice) => slice.value)).toEqual(['0.9']);
   });
 
   it('refuses prototype keys and paths outside context and input_data, naming by', async () => {
     const tracker = await seed(simulate(17));
     for (const by of ['context.__proto__', 'input_data.constructor', 'context.a.prototype', 'prediction.user', 'context', 'context..x', 'context.a b', '']) {
-      const error = await tracker.getSlices('voice', { by }).catch((caught: unknown) => caught);
+      const error = await getSlices(tracker, 'voice', { by }).catch((caught: unknown) => caught);
       expect(error, by).toBeInstanceOf(InvalidInputError);
       expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['by']);
     }
-    const missing = await tracker.getSlices('voice', {}).catch((caught: unknown) => caught);
+    const missing = await getSlices(tracker, 'voice', {}).catch((caught: unknown) => caught);
     expect((missing as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['by']);
   });
 });
@@ -208,5 +210,19 @@ describe('a damaged sealed segment', () => {
     expect(after.confidence).toBeCloseTo(before.confidence!, 12);
     expect({ ...after, confidence: 0 }).toEqual({ ...before, confidence: 0, estimated_accuracy: null, estimation_labeled_count: 0, estimation_prediction_count: 0 });
     expect(logger.entries.filter((entry) => entry.level === 'warn' && entry.message.startsWith('no estimated accuracy'))).toHaveLength(1);
+  });
+});
+
+describe('the estimate stays inside the segment cache', () => {
+  it('reads at most segment_cache_size × segment_max_records raw predictions (here 3 × 10)', async () => {
+    const tracker = await harness.open({ config: { schema_version: 1, storage: { segment_max_records: 10, segment_cache_size: 3 } }, now: fixedClock });
+    for (let n = 0; n < 45; n += 1) {
+      await tracker.logPrediction({ model_name: 'm', prediction: { user: 'a' }, confidence: 0.5 + n / 100, ground_truth: { user: n % 4 === 0 ? 'b' : 'a' }, timestamp: minutesBefore(100 - n) });
+    }
+    const performance = await tracker.getPerformance('m');
+    expect(performance.labeled_predictions).toBe(45);
+    expect(performance.estimation_prediction_count).toBe(30);
+    expect(performance.estimation_labeled_count).toBe(30);
+    expect(performance.estimated_accuracy).not.toBeNull();
   });
 });
