@@ -5,6 +5,7 @@ import { JsonValueSchema } from '../domain/json.js';
 import { ModelPerformanceSchema, ModelSummarySchema } from '../domain/performance.js';
 import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, PredictionLogSchema } from '../domain/prediction.js';
 import { CompareQuerySchema } from '../domain/queries.js';
+import { TimeseriesSchema } from '../domain/timeseries.js';
 import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
 import { ErrorBodySchema } from './error-response.js';
 import {
@@ -33,6 +34,7 @@ export const OPENAPI_COMPONENTS = {
   ModelComparison: ModelComparisonSchema,
   ComparisonList: ComparisonListResponseSchema,
   Breakdown: BreakdownSchema,
+  Timeseries: TimeseriesSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),

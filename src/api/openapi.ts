@@ -40,6 +40,7 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
   cursor: 'The next_cursor of the previous page',
   version_a: 'The baseline version',
   version_b: 'The candidate version',
+  bucket: 'Bucket width: 1h, 1d (UTC day) or 1w (ISO week, Monday 00:00 UTC); default 1d',
 };
 
 const ref = (name: ComponentName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });

@@ -3,6 +3,7 @@ import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
+import { TimeseriesQuerySchema } from '../domain/timeseries.js';
 import { InvalidInputError } from '../tracker/errors.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import { HttpError } from './http-error.js';
@@ -146,6 +147,18 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
         summary: 'Counts and accuracy per value of a context key (e.g. by=automation), from the raw records of a window',
         query: BreakdownQuerySchema,
         response: { status: 200, description: 'One group per value, sorted; records without the key under null', schema: 'Breakdown' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/timeseries`,
+      handler: async (context) => ({ status: 200, body: await tracker.getTimeseries(modelName(context), context.query) }),
+      doc: {
+        operationId: 'getTimeseries',
+        summary: 'Metrics of one model version per hour, UTC day or ISO week (Monday), from the hourly aggregates; empty buckets included',
+        query: TimeseriesQuerySchema,
+        response: { status: 200, description: 'One point per bucket, oldest first (at most 1000)', schema: 'Timeseries' },
         errors: [400, 404, 503],
       },
     },

@@ -8,6 +8,8 @@ import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/predict
 import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
+import type { Timeseries, TimeseriesQuery } from '../domain/timeseries.js';
+import { TimeseriesQuerySchema } from '../domain/timeseries.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
 import { TrainingInputSchema } from '../domain/training.js';
 import type { Logger } from '../logging/logger.js';
@@ -17,6 +19,7 @@ import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
 import { buildComparison } from './build-comparison.js';
 import { buildPerformance } from './build-performance.js';
+import { buildTimeseries } from './build-timeseries.js';
 import { newRecord, withLabel } from './build-record.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
 import type { LabelResolver } from './label-resolver.js';
@@ -208,6 +211,16 @@ export class ModelPerformanceTracker {
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
     const counts = await throughStore(() => countWindow(this.#store, this.#labels.contribute, name, version, window));
     return buildPerformance(counts, { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now });
+  }
+
+  /** One model version's metrics per hour, day or ISO week, from the hourly aggregates. */
+  async getTimeseries(modelName: string, query?: TimeseriesQuery | unknown): Promise<Timeseries> {
+    const name = this.#knownModel(modelName);
+    const parsed = parseInput(TimeseriesQuerySchema, query, 'query');
+    const { versions } = this.#versions(name);
+    const version = this.#knownVersion(name, parsed.version);
+    const context = { model_name: name, model_version: version, versions, model: this.#config.models[name], now: this.#now() };
+    return buildTimeseries(this.#store.aggregates, parsed, context);
   }
 
   /**
