@@ -3,6 +3,7 @@ import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import { ModelNameSchema } from '../domain/names.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
+import { TimeseriesQuerySchema } from '../domain/timeseries.js';
 import { CliUsageError } from './cli-errors.js';
 
 /** The flag a user typed for each query field, so messages name what to change. */
@@ -16,6 +17,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   version_a: '--version-a',
   version_b: '--version-b',
   by: '--by',
+  bucket: '--bucket',
   port: '--port',
   host: '--host',
   url: '--url',
@@ -54,6 +56,7 @@ export type PerformanceArgs = z.output<typeof PerformanceQuerySchema>;
 export type PredictionsArgs = z.output<typeof PredictionsQuerySchema>;
 export type CompareArgs = z.output<typeof CompareQuerySchema>;
 export type BreakdownArgs = z.output<typeof BreakdownQuerySchema>;
+export type TrendArgs = z.output<typeof TimeseriesQuerySchema>;
 
 /** Drops the options the user did not give, so strict schemas see only real keys. */
 function defined(values: Record<string, unknown>): Record<string, unknown> {
@@ -113,4 +116,8 @@ export function parseBreakdownArgs(options: { by?: string; window?: string; vers
 
 export function parseCompareArgs(options: { versionA?: string; versionB?: string; window?: string }): CompareArgs {
   return parseWith(CompareQuerySchema, { version_a: options.versionA, version_b: options.versionB, window: options.window });
+}
+
+export function parseTrendArgs(options: { bucket?: string; since?: string; until?: string; version?: string }): TrendArgs {
+  return parseWith(TimeseriesQuerySchema, options);
 }

@@ -45,6 +45,10 @@ export class DirectSource implements MetricsSource {
     return this.aboutModel(modelName, async () => answer(await this.tracker.getBreakdown(modelName, query)));
   }
 
+  getTimeseries(modelName: string, query: Parameters<MetricsSource['getTimeseries']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await this.tracker.getTimeseries(modelName, query)));
+  }
+
   close(): Promise<void> {
     return this.tracker.close();
   }

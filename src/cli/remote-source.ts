@@ -2,13 +2,14 @@ import type { z } from 'zod';
 import { BreakdownSchema } from '../domain/breakdown.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelPerformanceSchema } from '../domain/performance.js';
+import { TimeseriesSchema } from '../domain/timeseries.js';
 import {
   ModelListResponseSchema,
   PredictionPageResponseSchema,
   TrainingHistoryResponseSchema,
 } from '../domain/responses.js';
 import { CliError, CliUsageError, RemoteServiceError, errorMessage, oneLine, unknownModelError } from './cli-errors.js';
-import type { BreakdownArgs, CompareArgs, PerformanceArgs, PredictionsArgs } from './cli-options.js';
+import type { BreakdownArgs, CompareArgs, PerformanceArgs, PredictionsArgs, TrendArgs } from './cli-options.js';
 import type { Answer, MetricsSource } from './metrics-source.js';
 
 export const API_PREFIX = '/api/v1/ml-metrics';
@@ -80,6 +81,10 @@ export class RemoteSource implements MetricsSource {
 
   getBreakdown(modelName: string, query: BreakdownArgs) {
     return this.request('GET', `/models/${encodeURIComponent(modelName)}/breakdown`, { ...query }, BreakdownSchema, modelName);
+  }
+
+  getTimeseries(modelName: string, query: TrendArgs) {
+    return this.request('GET', `/models/${encodeURIComponent(modelName)}/timeseries`, { ...query }, TimeseriesSchema, modelName);
   }
 
   getPredictions(modelName: string, query: PredictionsArgs) {
