@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADDON_LOG_LEVELS, AddonModelOptionSchema, AddonOptionsSchema, addonOptionsToConfig } from '../../src/config/addon-options.js';
+import { ADDON_INGRESS_PORT, ADDON_LOG_LEVELS, AddonModelOptionSchema, AddonOptionsSchema, addonOptionsToConfig } from '../../src/config/addon-options.js';
 import { ConfigSchema } from '../../src/config/config-schema.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, readAddonOptionsFile, readConfigFile, validateConfig } from '../../src/config/load-config.js';
 import { MAIN_JS, PROJECT_ROOT, freePort } from '../support/spawn-service.js';
@@ -196,6 +196,9 @@ describe('the add-on manifest (ml_metrics/config.yaml)', () => {
     const withToken = validateConfig(addonOptionsToConfig({ ...options, api_token: 'secret' }), 'options with a token');
     expect(withToken.api.host).toBe('0.0.0.0');
     expect(validateConfig(addonOptionsToConfig({ ...options, api_token: '' }), 'options with an empty token').api.host).toBe('127.0.0.1');
+    // The sidebar panel: an ingress listener only the Supervisor's proxy may reach, token or not.
+    expect(config.api.ingress).toEqual({ host: '0.0.0.0', port: ADDON_INGRESS_PORT, allowed_address: '172.30.32.2' });
+    expect(withToken.api.ingress?.port).toBe(8265);
   });
 
   it('has a schema that names the same options as the zod schema, optional in the same places', () => {
