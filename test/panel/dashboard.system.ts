@@ -63,7 +63,7 @@ async function api<T>(path: string): Promise<T> {
 /** A page that already holds the token (as after answering the token form once). */
 async function openPage(options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP, colorScheme: options.colorScheme ?? 'light' });
-  await context.addInitScript((token) => sessionStorage.setItem('ml-metrics-token', token), TOKEN);
+  await context.addInitScript({ content: `sessionStorage.setItem('ml-metrics-token', ${JSON.stringify(TOKEN)});` });
   const page = await context.newPage();
   return { context, page };
 }
