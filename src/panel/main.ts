@@ -36,7 +36,8 @@ function render(): void {
     try {
       if (current.page === 'model') {
         document.title = `${current.name} · ML Metrics`;
-        await renderModelPage(main, current.name, modelState, render);
+        // Typing a label meanwhile: keep the page as it is, refresh when the field is left.
+        if (!(await renderModelPage(main, current.name, modelState, render, () => !typing()))) pending = true;
       } else {
         document.title = 'ML Metrics';
         await renderOverview(main);

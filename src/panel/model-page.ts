@@ -50,8 +50,36 @@ function trainingTable(sessions: TrainingLog[]): HTMLElement {
   );
 }
 
-/** The model page: metrics over time, confusion matrix, per-class scores, labeling queue, training, comparison. */
-export async function renderModelPage(main: HTMLElement, name: string, state: ModelPageState, refresh: () => void): Promise<void> {
+/** Labels typed but not yet saved, by prediction id, and which one had the focus. */
+function typedLabels(main: HTMLElement): { values: Map<string, string>; focused: string | null } {
+  const values = new Map<string, string>();
+  let focused: string | null = null;
+  for (const input of main.querySelectorAll<HTMLInputElement>('tr[data-prediction] input[name="truth"]')) {
+    const id = input.closest('tr')?.dataset['prediction'];
+    if (id === undefined) continue;
+    if (input.value !== '') values.set(id, input.value);
+    if (document.activeElement === input) focused = id;
+  }
+  return { values, focused };
+}
+
+/** Puts typed labels back into the re-rendered rows, so a refresh never loses what the user is typing. */
+function restoreTypedLabels(main: HTMLElement, typed: { values: Map<string, string>; focused: string | null }): void {
+  for (const input of main.querySelectorAll<HTMLInputElement>('tr[data-prediction] input[name="truth"]')) {
+    const id = input.closest('tr')?.dataset['prediction'];
+    if (id === undefined) continue;
+    const value = typed.values.get(id);
+    if (value !== undefined) input.value = value;
+    if (typed.focused === id) input.focus({ preventScroll: true });
+  }
+}
+
+/**
+ * The model page: metrics over time, confusion matrix, per-class scores, labeling queue, training,
+ * comparison. Fetches first; false (nothing replaced) when `canReplace` says no once the answers
+ * are in (the user is typing a label).
+ */
+export async function renderModelPage(main: HTMLElement, name: string, state: ModelPageState, refresh: () => void, canReplace: () => boolean): Promise<boolean> {
   const performance = await api.performance(name);
   const versions = performance.versions.slice(-MAX_CHART_VERSIONS);
   if (!versions.includes(performance.model_version)) versions.push(performance.model_version);
@@ -61,6 +89,8 @@ export async function renderModelPage(main: HTMLElement, name: string, state: Mo
     api.training(name).catch(() => []),
     api.comparisons(name).catch(() => []),
   ]);
+  if (!canReplace()) return false;
+  const typed = typedLabels(main);
   for (const cleanup of state.cleanups.splice(0)) cleanup();
 
   const bucketButtons = h(
@@ -94,10 +124,12 @@ export async function renderModelPage(main: HTMLElement, name: string, state: Mo
     section('Training sessions', 'training', training.length === 0 ? h('p', { class: 'muted' }, 'No training session logged.') : h('div', {}, trainingBox, trainingTable(training))),
     section('Version comparison', 'compare', compareForm(name, performance.versions, comparisons[0])),
   );
+  restoreTypedLabels(main, typed);
   try {
     state.cleanups.push(accuracyChart(chart, series, performance.model_version, performance.targets['accuracy']));
     if (training.length > 0) state.cleanups.push(trainingChart(trainingBox, training));
   } catch (error) {
     chart.replaceChildren(errorLine(error));
   }
+  return true;
 }
