@@ -1,6 +1,7 @@
 import { ConfigSchema } from './config/config-schema.js';
 import { ModelComparisonSchema } from './domain/comparison.js';
 import { TrainingLogSchema } from './domain/training.js';
+import { VersionRegistrationSchema } from './domain/versions.js';
 import type { Logger } from './logging/logger.js';
 import { silentLogger } from './logging/logger.js';
 import type { FileSystem } from './storage/file-system.js';
@@ -8,6 +9,7 @@ import { JsonLogStore } from './storage/json-log-store.js';
 import { PredictionStore } from './storage/prediction-store.js';
 import { LabelResolver } from './tracker/label-resolver.js';
 import { ModelPerformanceTracker } from './tracker/model-performance-tracker.js';
+import { VersionRegistry } from './tracker/version-registry.js';
 
 export interface OpenTrackerOptions {
   dataDir: string;
@@ -22,7 +24,7 @@ export interface OpenTrackerOptions {
 
 /**
  * Builds a tracker and everything it stands on: the prediction store (with the configuration's
- * storage part), the training and comparison logs, and the label resolver of the configured
+ * storage part), the training and comparison logs, the versions registry, and the label resolver of the configured
  * models. The service's composition root (app.ts), the CLI and library users all open it here.
  */
 export async function openTracker(options: OpenTrackerOptions): Promise<ModelPerformanceTracker> {
@@ -43,8 +45,12 @@ export async function openTracker(options: OpenTrackerOptions): Promise<ModelPer
   try {
     const training = await JsonLogStore.open({ ...files, fileName: 'training.json', kind: 'training-log', entry: TrainingLogSchema });
     const comparisons = await JsonLogStore.open({ ...files, fileName: 'comparisons.json', kind: 'comparison-log', entry: ModelComparisonSchema });
+    const versions = await JsonLogStore.open({ ...files, fileName: 'versions.json', kind: 'version-registry', entry: VersionRegistrationSchema });
+    const registry = new VersionRegistry(versions, logger.child('versions'));
     const trackerConfig = { models: config.models, comparison: config.comparison, default_window: config.default_window };
-    return new ModelPerformanceTracker({ config: trackerConfig, store, training, comparisons, labels, now, logger, dataDir: options.dataDir, readOnly });
+    const tracker = new ModelPerformanceTracker({ config: trackerConfig, store, training, comparisons, registry, labels, now, logger, dataDir: options.dataDir, readOnly });
+    await tracker.registerStoredVersions();
+    return tracker;
   } catch (error) {
     await store.close();
     throw error;

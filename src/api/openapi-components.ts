@@ -7,6 +7,7 @@ import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, 
 import { CompareQuerySchema } from '../domain/queries.js';
 import { TimeseriesSchema } from '../domain/timeseries.js';
 import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
+import { ModelVersionListSchema } from '../domain/versions.js';
 import { ErrorBodySchema } from './error-response.js';
 import {
   ComparisonListResponseSchema,
@@ -35,6 +36,7 @@ export const OPENAPI_COMPONENTS = {
   ComparisonList: ComparisonListResponseSchema,
   Breakdown: BreakdownSchema,
   Timeseries: TimeseriesSchema,
+  ModelVersionList: ModelVersionListSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),

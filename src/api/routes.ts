@@ -212,6 +212,21 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
     },
     {
       method: 'GET',
+      path: `${API_PREFIX}/models/{name}/versions`,
+      handler: async (context) => {
+        const name = modelName(context);
+        noQuery(context);
+        return { status: 200, body: tracker.listVersions(name) };
+      },
+      doc: {
+        operationId: 'listVersions',
+        summary: "A model's versions registry, in natural version order",
+        response: { status: 200, description: 'The versions', schema: 'ModelVersionList' },
+        errors: [404, 503],
+      },
+    },
+    {
+      method: 'GET',
       path: `${API_PREFIX}/models/{name}/comparisons`,
       handler: async (context) => {
         const name = modelName(context);

@@ -21,6 +21,7 @@ import { renderPerformance } from './render-performance.js';
 import { renderPredictions } from './render-predictions.js';
 import { renderTraining } from './render-training.js';
 import { renderTrend } from './render-trend.js';
+import { renderVersions } from './render-versions.js';
 
 export interface ProgramContext {
   io: CliIo;
@@ -39,6 +40,7 @@ Examples:
   hap ml-metrics performance voice_recognition --window 7d
   hap ml-metrics predictions voice_recognition --limit 50
   hap ml-metrics training voice_recognition
+  hap ml-metrics versions voice_recognition
   hap ml-metrics compare voice_recognition --version-a 1.0 --version-b 1.1
   hap ml-metrics breakdown automations --by automation --window 7d
   hap ml-metrics trend voice_recognition --bucket 1d --since 2024-01-01T00:00:00Z
@@ -149,6 +151,16 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
       (source) => source.getTrainingHistory(modelName),
       (history) => renderTraining(history.model_name, history.sessions),
     );
+  });
+
+  withReadOptions(
+    metrics
+      .command('versions')
+      .description("a model's versions registry: first and last seen, counts, accuracy, training sessions, the default one")
+      .argument('<name>', 'model name'),
+  ).action((name: string, options: Record<string, unknown>) => {
+    const modelName = parseModelName(name);
+    return runReadCommand(options, io, (source) => source.listVersions(modelName), renderVersions);
   });
 
   withReadOptions(

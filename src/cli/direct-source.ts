@@ -49,6 +49,10 @@ export class DirectSource implements MetricsSource {
     return this.aboutModel(modelName, async () => answer(await this.tracker.getTimeseries(modelName, query)));
   }
 
+  listVersions(modelName: string) {
+    return this.aboutModel(modelName, async () => answer(this.tracker.listVersions(modelName)));
+  }
+
   close(): Promise<void> {
     return this.tracker.close();
   }

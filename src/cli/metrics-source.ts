@@ -2,6 +2,7 @@ import type { Breakdown } from '../domain/breakdown.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { PredictionPage } from '../domain/responses.js';
+import type { ModelVersionList } from '../domain/versions.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
 import type { Timeseries } from '../domain/timeseries.js';
@@ -30,5 +31,6 @@ export interface MetricsSource {
   compareVersions(modelName: string, query: CompareArgs): Promise<Answer<ModelComparison>>;
   getBreakdown(modelName: string, query: BreakdownArgs): Promise<Answer<Breakdown>>;
   getTimeseries(modelName: string, query: TrendArgs): Promise<Answer<Timeseries>>;
+  listVersions(modelName: string): Promise<Answer<ModelVersionList>>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { BreakdownSchema } from '../domain/breakdown.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelPerformanceSchema } from '../domain/performance.js';
 import { TimeseriesSchema } from '../domain/timeseries.js';
+import { ModelVersionListSchema } from '../domain/versions.js';
 import {
   ModelListResponseSchema,
   PredictionPageResponseSchema,
@@ -102,6 +103,10 @@ export class RemoteSource implements MetricsSource {
   compareVersions(modelName: string, query: CompareArgs) {
     const path = `/models/${encodeURIComponent(modelName)}/compare`;
     return this.request('POST', path, { ...query }, ModelComparisonSchema, modelName);
+  }
+
+  listVersions(modelName: string) {
+    return this.request('GET', `/models/${encodeURIComponent(modelName)}/versions`, {}, ModelVersionListSchema, modelName);
   }
 
   async close(): Promise<void> {}

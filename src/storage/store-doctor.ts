@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { TrainingLogSchema } from '../domain/training.js';
+import { VersionRegistrationSchema } from '../domain/versions.js';
 import { describeError } from '../logging/to-error.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { parseStoredJson } from './durable-json-file.js';
@@ -39,6 +40,7 @@ interface DoctorOptions {
 const SMALL_FILES: Array<{ name: string; kind: string; entry: z.ZodType | null }> = [
   { name: 'training.json', kind: 'training-log', entry: TrainingLogSchema },
   { name: 'comparisons.json', kind: 'comparison-log', entry: ModelComparisonSchema },
+  { name: 'versions.json', kind: 'version-registry', entry: VersionRegistrationSchema },
   { name: 'sensors-state.json', kind: 'sensors-state', entry: null },
 ];
 

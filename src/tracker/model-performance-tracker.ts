@@ -11,6 +11,7 @@ import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
 import type { Timeseries, TimeseriesQuery } from '../domain/timeseries.js';
 import { TimeseriesQuerySchema } from '../domain/timeseries.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
+import type { ModelVersionList, VersionRegistration } from '../domain/versions.js';
 import { TrainingInputSchema } from '../domain/training.js';
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
@@ -20,6 +21,7 @@ import { buildBreakdown } from './build-breakdown.js';
 import { buildComparison } from './build-comparison.js';
 import { buildPerformance } from './build-performance.js';
 import { buildTimeseries } from './build-timeseries.js';
+import { buildVersionList, missingRegistrations } from './build-version-list.js';
 import { newRecord, withLabel } from './build-record.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
 import type { LabelResolver } from './label-resolver.js';
@@ -31,6 +33,7 @@ import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
 import { countWindow } from './window-counts.js';
 import { resolveWindow } from './window.js';
+import type { VersionRegistry } from './version-registry.js';
 
 /** Which model version a stored prediction or label changed. */
 export interface TrackerChange {
@@ -45,6 +48,8 @@ export interface TrackerParts {
   store: PredictionStore;
   training: JsonLogStore<TrainingLog>;
   comparisons: JsonLogStore<ModelComparison>;
+  /** The versions registry (versions.json). */
+  registry: VersionRegistry;
   labels: LabelResolver;
   now: () => Date;
   logger: Logger;
@@ -63,6 +68,7 @@ export class ModelPerformanceTracker {
   readonly #store: PredictionStore;
   readonly #training: JsonLogStore<TrainingLog>;
   readonly #comparisons: JsonLogStore<ModelComparison>;
+  readonly #registry: VersionRegistry;
   readonly #labels: LabelResolver;
   readonly #now: () => Date;
   readonly #logger: Logger;
@@ -75,6 +81,7 @@ export class ModelPerformanceTracker {
     this.#store = parts.store;
     this.#training = parts.training;
     this.#comparisons = parts.comparisons;
+    this.#registry = parts.registry;
     this.#labels = parts.labels;
     this.#now = parts.now;
     this.#logger = parts.logger;
@@ -97,6 +104,7 @@ export class ModelPerformanceTracker {
   async logPrediction(input: PredictionInput | unknown): Promise<LoggedPrediction> {
     const record = newRecord(parseInput(PredictionInputSchema, input, 'prediction'), this.#labels, this.#now());
     await throughStore(() => this.#store.insert(record));
+    await this.#register(record.model_name, record.model_version, record.timestamp, 'prediction');
     this.#notify({ model_name: record.model_name, model_version: record.model_version, kind: 'prediction' });
     return { prediction_id: record.prediction_id, correct: record.correct };
   }
@@ -257,6 +265,7 @@ export class ModelPerformanceTracker {
       if (error instanceof ConflictError) throw error;
       throw new StorageUnavailableError(`could not store the training session: ${describeError(error)}`);
     }
+    await this.#register(session.model_name, session.model_version, session.timestamp, 'training');
     return session;
   }
 
@@ -289,6 +298,39 @@ export class ModelPerformanceTracker {
     return comparison;
   }
 
+  // ---------------------------------------------------------------- versions
+
+  /** The model's versions registry, natural version order; 404 for an unknown model. */
+  listVersions(modelName: string): ModelVersionList {
+    const name = this.#knownModel(modelName);
+    const aggregates = this.#store.aggregates.versions(name);
+    const training = this.#training.entries.filter((entry) => entry.model_name === name);
+    const registered = this.#registry.entries.filter((entry) => entry.model_name === name);
+    // Not registered yet (read-only beside a service, or a failed write): shown as the next start registers it.
+    const registrations = [...registered, ...missingRegistrations(name, aggregates, training, registered, this.#now())];
+    return buildVersionList(name, registrations, aggregates, training, this.#versions(name).defaultVersion);
+  }
+
+  /** Registers the versions already in the store that the registry lacks (at start; read-only does nothing). */
+  async registerStoredVersions(): Promise<void> {
+    if (this.#readOnly) return;
+    const missing = this.modelNames().flatMap((name) =>
+      missingRegistrations(
+        name,
+        this.#store.aggregates.versions(name),
+        this.#training.entries.filter((entry) => entry.model_name === name),
+        this.#registry.entries,
+        this.#now(),
+      ),
+    );
+    await this.#registry.register(missing);
+  }
+
+  async #register(model: string, version: string, seen: string, from: VersionRegistration['registered_from']): Promise<void> {
+    if (this.#readOnly || this.#registry.has(model, version)) return;
+    await this.#registry.register([{ model_name: model, model_version: version, first_seen: seen, registered_from: from, registered_at: this.#now().toISOString() }]);
+  }
+
   /** Stored comparisons, newest first. */
   listComparisons(modelName?: string): ModelComparison[] {
     if (modelName !== undefined && !this.#comparisons.entries.some((entry) => entry.model_name === modelName)) this.#knownModel(modelName);
@@ -319,6 +361,7 @@ export class ModelPerformanceTracker {
   async close(): Promise<void> {
     await this.#training.flush();
     await this.#comparisons.flush();
+    await this.#registry.flush();
     await this.#store.close();
     this.#logger.debug('tracker closed');
   }

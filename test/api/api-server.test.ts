@@ -7,6 +7,7 @@ import type { ModelComparison } from '../../src/domain/comparison.js';
 import type { ModelPerformance, ModelSummary } from '../../src/domain/performance.js';
 import type { PredictionLog } from '../../src/domain/prediction.js';
 import type { TrainingLog } from '../../src/domain/training.js';
+import type { ModelVersionList } from '../../src/domain/versions.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { type PredictionPage } from '../../src/domain/responses.js';
@@ -364,6 +365,30 @@ describe('comparisons', () => {
       ['1.1', '1.0'],
       ['1.0', '1.1'],
     ]);
+  });
+});
+
+describe('GET /models/{name}/versions', () => {
+  it('lists the registry in natural version order, registered automatically by predictions and training sessions', async () => {
+    for (const version of ['1.9', '1.10']) {
+      expect((await call('POST', '/predictions', { model_name: 'versioned_model', model_version: version, prediction: { user_id: 1 }, ground_truth: { user_id: 1 } })).status).toBe(201);
+    }
+    expect((await call('POST', '/training', { ...SEED_TRAINING, model_name: 'versioned_model', model_version: '1.2', training_session_id: 'v-1.2' })).status).toBe(201);
+    const answer = await call<ModelVersionList>('GET', '/models/versioned_model/versions');
+    expect(answer.status).toBe(200);
+    expect(answer.body.model_name).toBe('versioned_model');
+    expect(answer.body.versions.map((v) => [v.model_version, v.registered_from, v.total_predictions, v.accuracy, v.training_sessions, v.current])).toEqual([
+      ['1.2', 'training', 0, null, ['v-1.2'], false],
+      ['1.9', 'prediction', 1, 1, [], false],
+      ['1.10', 'prediction', 1, 1, [], true],
+    ]);
+  });
+
+  it('answers 404 for an unknown model and 400 for a query parameter', async () => {
+    expect((await call('GET', '/models/no_such_model/versions')).status).toBe(404);
+    const query = await call<ErrorBody>('GET', '/models/versioned_model/versions?version=1.0');
+    expect(query.status).toBe(400);
+    expect(query.body.issues.map((issue) => issue.path)).toEqual(['version']);
   });
 });
 

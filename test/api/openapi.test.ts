@@ -18,6 +18,7 @@ const PATHS = [
   '/api/v1/ml-metrics/models/{name}/breakdown',
   '/api/v1/ml-metrics/training',
   '/api/v1/ml-metrics/models/{name}/training',
+  '/api/v1/ml-metrics/models/{name}/versions',
   '/api/v1/ml-metrics/models/{name}/compare',
   '/api/v1/ml-metrics/models/{name}/comparisons',
   '/api/v1/ml-metrics/health',

@@ -170,6 +170,19 @@ describe('hap ml-metrics (spawned, real store)', () => {
     expect(json).toMatchObject({ model_name: 'voice_recognition', sessions: [{ training_session_id: 'train_20240115_001' }] });
   });
 
+  it('lists the versions registry: natural order, all-time figures, the default one starred', async () => {
+    const text = ok(await hap(['ml-metrics', 'versions', 'voice_recognition', ...dd]));
+    const rows = text.split('\n').filter((line) => /^\*?\s+1\.[01]\s/.test(line));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^\s+1\.0\s+\S+ \S+\s+\S+ \S+\s+40\s+40\s+70\.0%\s+—$/);
+    expect(rows[1]).toMatch(/^\*\s+1\.1\s+\S+ \S+\s+\S+ \S+\s+40\s+40\s+97\.5%\s+train_20240115_001$/);
+    const json = JSON.parse(ok(await hap(['ml-metrics', 'versions', 'voice_recognition', '--json', ...dd])));
+    expect(json.versions.map((v: { model_version: string; current: boolean }) => [v.model_version, v.current])).toEqual([
+      ['1.0', false],
+      ['1.1', true],
+    ]);
+  });
+
   it('compares two versions: deltas, winner, reason, p-value', async () => {
     const args = ['ml-metrics', 'compare', 'voice_recognition', '--version-a', '1.0', '--version-b', '1.1', ...dd];
     const text = ok(await hap(args));
@@ -292,6 +305,7 @@ describe('hap ml-metrics (spawned, real store)', () => {
         ['performance', 'voice_recognition', '--window', '20'],
         ['predictions', 'voice_recognition', '--limit', '3'],
         ['training', 'voice_recognition'],
+        ['versions', 'voice_recognition'],
       ]) {
         const remote = JSON.parse(ok(await hap(['ml-metrics', ...args, '--json', '--url', url], withToken)));
         const direct = JSON.parse(ok(await hap(['ml-metrics', ...args, '--json', ...dd])));

@@ -81,8 +81,10 @@ describe('a commit of the store on the real file system', () => {
   it('acknowledges a prediction only after its segment was fsynced, renamed and its directory fsynced', async () => {
     root = harness.dir.path;
     const tracker = await harness.open({ config: SMALL_SEGMENTS_CONFIG, now: fixedClock });
-    events = [];
+    // The first prediction of a version also registers the version (versions.json); watch the second.
     await tracker.logPrediction(voicePrediction(1));
+    events = [];
+    await tracker.logPrediction(voicePrediction(2));
     events.push('acknowledged');
     const segment = path.join('predictions', 'segment-00000001.json');
     const temp = path.join('predictions', '.segment-00000001.json.tmp');

@@ -3,7 +3,8 @@ import type { Logger } from '../../logging/logger.js';
 import { captureContextOf } from '../capture-context.js';
 import type { HubEvent } from '../hub-schemas.js';
 import { DetectFaceDataSchema } from './hub-payloads.js';
-import type { NativeHub, NativeTracker } from './native-ports.js';
+import type { NativeHub } from './native-hub.js';
+import type { NativeTracker } from './native-ports.js';
 import { storeOnce } from './native-records.js';
 
 export const DETECT_FACE_EVENT = 'image_processing.detect_face';

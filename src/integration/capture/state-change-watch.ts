@@ -1,5 +1,5 @@
 import type { Logger } from '../../logging/logger.js';
-import type { NativeHub } from './native-ports.js';
+import type { NativeHub } from './native-hub.js';
 import type { StateChange } from './state-changes.js';
 import { StateChangeBuffer, toStateChange } from './state-changes.js';
 

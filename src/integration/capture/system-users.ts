@@ -1,6 +1,6 @@
 import type { Logger } from '../../logging/logger.js';
 import { systemUserIds } from './actors.js';
-import type { NativeHub } from './native-ports.js';
+import type { NativeHub } from './native-hub.js';
 
 /**
  * The hub's system-generated users (add-ons, the Supervisor, Home Assistant's own), read from

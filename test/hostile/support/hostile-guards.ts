@@ -74,7 +74,7 @@ export async function listNames(dir: string): Promise<Set<string>> {
   return new Set(existsSync(dir) ? await readdir(dir) : []);
 }
 
-const DATA_DIR_ENTRIES = [/^\.lock$/, /^predictions\/$/, /^aggregates\/$/, /^training\.json$/, /^comparisons\.json$/, /^predictions\/segment-\d{8,}\.json$/, /^aggregates\/segment-\d{8,}\.json$/];
+const DATA_DIR_ENTRIES = [/^\.lock$/, /^predictions\/$/, /^aggregates\/$/, /^training\.json$/, /^comparisons\.json$/, /^versions\.json$/, /^predictions\/segment-\d{8,}\.json$/, /^aggregates\/segment-\d{8,}\.json$/];
 
 /** Fails when the data directory holds anything but the store's own files. */
 export async function expectOnlyStoreFiles(dataDir: string): Promise<void> {
