@@ -1,8 +1,12 @@
 import { resolve } from 'node:path';
 import { createApiServer } from './api/create-api-server.js';
+import { createExperimentRoutes } from './api/experiment-routes.js';
+import { Experiments } from './experiments/experiments-service.js';
+import { ExperimentSensors } from './sensors/experiment-sensors.js';
 import type { Config } from './config/config-schema.js';
 import { loadEventMappings } from './integration/load-event-mappings.js';
 import { EventCapture } from './integration/event-capture.js';
+import { ExperimentAssignListener } from './integration/experiment-assign-listener.js';
 import { HubAuthError, HubStoppedError } from './integration/errors.js';
 import type { HubError } from './integration/errors.js';
 import { HubConnection } from './integration/hub-connection.js';
@@ -81,6 +85,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     const now = options.now ?? (() => new Date());
     const tracker = await openTracker({ dataDir, config, logger, now });
     stops.push(() => tracker.close());
+    const experiments = await Experiments.open({ dataDir, tracker, logger: logger.child('experiments'), now });
+    stops.push(() => experiments.flush());
+    let experimentSensors: ExperimentSensors | null = null;
 
     const retention = new ScheduledJob({
       name: 'retention',
@@ -107,6 +114,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       corsOrigins: config.api.cors_origins,
       changes: (listener) => tracker.onChange(listener),
       ingress: config.api.ingress === null ? null : { host: config.api.ingress.host, port: config.api.ingress.port, allowedAddress: config.api.ingress.allowed_address },
+      extraRoutes: createExperimentRoutes(experiments),
       healthExtras: () => ({
         problems: problems.list(),
         ...(hub
@@ -157,6 +165,13 @@ export async function startApp(options: AppOptions): Promise<App> {
       };
       connection.onFatal(fatal);
       connection.onReady(() => publisher.republishAll());
+      const sensorsForExperiments = new ExperimentSensors({ experiments, hub: connection, logger: logger.child('sensors') });
+      experimentSensors = sensorsForExperiments;
+      connection.onReady(() => sensorsForExperiments.publish({ force: true }));
+      experiments.onDecided(() => void sensorsForExperiments.publish());
+      stops.push(() => sensorsForExperiments.stop());
+      const assignListener = new ExperimentAssignListener({ hub: connection, experiments, logger: hubLogger });
+      stops.push(() => assignListener.stop());
       // Not connected is a problem from start-up until the first connection, and after each loss until the next.
       const hubDown = () =>
         problems.report('hub', { kind: 'hub_disconnected', hub: endpoint.websocketUrl, message: 'not connected to Home Assistant; reconnecting (events and sensors wait)' });
@@ -194,6 +209,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         .start()
         .then(async () => {
           await capture.start();
+          await assignListener.start();
           if (watchesChanges) await Promise.all([watch.start(), systemUsers.start()]);
           for (const source of nativeSources) await source.start();
         })
@@ -207,6 +223,21 @@ export async function startApp(options: AppOptions): Promise<App> {
         });
       hub = { connection, capture, publisher };
     }
+
+    // Running experiments decide (and stop themselves) without anyone asking: evaluate them on a schedule.
+    const experimentEvaluation = new ScheduledJob({
+      name: 'experiment evaluation',
+      cron: config.experiments.evaluate_cron,
+      timezone: config.experiments.timezone,
+      settings: { cron: 'experiments.evaluate_cron', timezone: 'experiments.timezone' },
+      run: async () => {
+        await experiments.evaluateRunning();
+        await experimentSensors?.publish();
+      },
+      logger: logger.child('experiments'),
+    });
+    experimentEvaluation.start();
+    stops.push(() => experimentEvaluation.stop());
 
     // Sealed segments are read only when a query reaches them: check them all once, in the
     // background (one at a time, pausing between them). Start-up does not wait for it.

@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   changes?: (listener: (change: TrackerChange) => void) => () => void;
   /** Where the dashboard's built files are (default: the package's dist/panel). */
   panelDir?: string;
+  /** Routes of other services (the experiments), served and documented like the tracker's. */
+  extraRoutes?: readonly ApiRoute[];
 }
 
 export interface ApiServer {
@@ -78,7 +80,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const refusedToken = unauthorized(options.apiTokenSource ?? 'the ML_METRICS_API_TOKEN environment variable');
   const cors = createCors(options.corsOrigins ?? []);
   const router = new Router<ApiRoute>();
-  for (const route of createRoutes(tracker, options.healthExtras)) router.add(route);
+  for (const route of createRoutes(tracker, options.healthExtras, options.extraRoutes)) router.add(route);
   const panel = new PanelAssets(options.panelDir);
   const changes = options.changes;
   const events = changes ? new EventStream({ subscribe: changes, logger }) : null;

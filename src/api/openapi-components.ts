@@ -8,6 +8,7 @@ import { CompareQuerySchema } from '../domain/queries.js';
 import { TimeseriesSchema } from '../domain/timeseries.js';
 import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
 import { ModelVersionListSchema } from '../domain/versions.js';
+import { AssignmentSchema, ExperimentInputSchema, ExperimentListSchema, ExperimentReportSchema } from '../domain/experiments.js';
 import { ErrorBodySchema } from './error-response.js';
 import {
   ComparisonListResponseSchema,
@@ -37,6 +38,10 @@ export const OPENAPI_COMPONENTS = {
   Breakdown: BreakdownSchema,
   Timeseries: TimeseriesSchema,
   ModelVersionList: ModelVersionListSchema,
+  ExperimentInput: ExperimentInputSchema,
+  ExperimentReport: ExperimentReportSchema,
+  ExperimentList: ExperimentListSchema,
+  Assignment: AssignmentSchema,
   Health: HealthResponseSchema,
   ErrorBody: ErrorBodySchema,
   OpenApiDocument: z.looseObject({ openapi: z.string() }),

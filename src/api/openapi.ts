@@ -29,6 +29,7 @@ const STATUS_TEXT: Record<number, string> = {
 const PATH_PARAMETERS: Record<string, { schema: z.ZodType; description: string }> = {
   name: { schema: ModelNameSchema, description: 'The model name (URL-encoded: spaces and any script allowed)' },
   prediction_id: { schema: RecordIdSchema, description: 'The prediction id returned when it was logged' },
+  id: { schema: z.string(), description: 'The experiment id returned when it was created (exp-…)' },
 };
 
 const QUERY_DESCRIPTIONS: Record<string, string> = {
@@ -41,6 +42,7 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
   version_a: 'The baseline version',
   version_b: 'The candidate version',
   bucket: 'Bucket width: 1h, 1d (UTC day) or 1w (ISO week, Monday 00:00 UTC); default 1d',
+  unit: 'What is assigned: a device or user id (the same unit always gets the same version)',
 };
 
 const ref = (name: ComponentName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });

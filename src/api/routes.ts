@@ -30,7 +30,7 @@ function modelName(context: RequestContext): string {
 }
 
 /** Endpoints that take no query parameters refuse any, as the others refuse unknown ones. */
-function noQuery(context: RequestContext): void {
+export function noQuery(context: RequestContext): void {
   const keys = Object.keys(context.query);
   if (keys.length > 0) {
     throw new InvalidInputError(
@@ -70,7 +70,7 @@ function mergeCompareInput(query: Record<string, string>, body: Record<string, u
 /** Adds to the health report what the tracker does not know (the hub, the problems found since start-up). */
 export type HealthExtras = () => Partial<Pick<TrackerHealth, 'hub' | 'problems'>>;
 
-export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: HealthExtras): ApiRoute[] {
+export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: HealthExtras, extraRoutes: readonly ApiRoute[] = []): ApiRoute[] {
   let openApiDocument: OpenApiDocument | undefined;
   const routes: ApiRoute[] = [
     {
@@ -282,5 +282,7 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
       },
     },
   ];
+  // Routes of other services (experiments): also in the OpenAPI document, which is built on first request.
+  routes.push(...extraRoutes);
   return routes;
 }

@@ -22,6 +22,7 @@ import { renderPredictions } from './render-predictions.js';
 import { renderTraining } from './render-training.js';
 import { renderTrend } from './render-trend.js';
 import { renderVersions } from './render-versions.js';
+import { addExperimentCommands } from './experiment-commands.js';
 
 export interface ProgramContext {
   io: CliIo;
@@ -44,6 +45,8 @@ Examples:
   hap ml-metrics compare voice_recognition --version-a 1.0 --version-b 1.1
   hap ml-metrics breakdown automations --by automation --window 7d
   hap ml-metrics trend voice_recognition --bucket 1d --since 2024-01-01T00:00:00Z
+  hap ml-metrics experiment create --name "Voice v2" --model voice_recognition --version-a 1.0 --version-b 2.0 --url http://localhost:8000
+  hap ml-metrics experiments
   hap ml-metrics doctor --data-dir ./data
   hap ml-metrics list --url http://localhost:8000 --json
 
@@ -207,6 +210,7 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
     const query = parseTrendArgs({ bucket: options.bucket, since: options.since, until: options.until, version: options.version });
     return runReadCommand(options, io, (source) => source.getTimeseries(modelName, query), renderTrend);
   });
+  addExperimentCommands(metrics, io, withReadOptions);
 
   withStoreOptions(
     metrics.command('doctor').description('check every file of the store; names each problem (exit 1 when there is any)'),

@@ -7,6 +7,7 @@ import { type ModelPerformanceTracker } from '../tracker/model-performance-track
 import { CliError, unknownModelError } from './cli-errors.js';
 import type { Answer, MetricsSource, ModelListDocument, TrainingHistoryDocument } from './metrics-source.js';
 import { describeError } from '../logging/to-error.js';
+import { Experiments } from '../experiments/experiments-service.js';
 
 function answer<T>(value: T): Answer<T> {
   return { value, json: value };
@@ -14,7 +15,10 @@ function answer<T>(value: T): Answer<T> {
 
 /** Reads the store's files through a read-only tracker; the service may be running meanwhile. */
 export class DirectSource implements MetricsSource {
-  constructor(private readonly tracker: ModelPerformanceTracker) {}
+  constructor(
+    private readonly tracker: ModelPerformanceTracker,
+    private readonly experiments: Experiments,
+  ) {}
 
   async listModels(): Promise<Answer<ModelListDocument>> {
     return answer({ models: await this.tracker.listModels() });
@@ -53,6 +57,26 @@ export class DirectSource implements MetricsSource {
     return this.aboutModel(modelName, async () => answer(this.tracker.listVersions(modelName)));
   }
 
+  async listExperiments() {
+    return answer({ experiments: await this.experiments.list() });
+  }
+
+  async getExperiment(id: string) {
+    return answer(await this.experiments.get(id));
+  }
+
+  createExperiment(): Promise<never> {
+    return Promise.reject(writeNeedsService('create an experiment'));
+  }
+
+  stopExperiment(): Promise<never> {
+    return Promise.reject(writeNeedsService('stop an experiment'));
+  }
+
+  async assignExperiment(id: string, unit: string) {
+    return answer(this.experiments.assign(id, { unit }));
+  }
+
   close(): Promise<void> {
     return this.tracker.close();
   }
@@ -73,6 +97,10 @@ export class DirectSource implements MetricsSource {
   }
 }
 
+function writeNeedsService(what: string): CliError {
+  return new CliError(`to ${what}, ask the running service: add --url http://127.0.0.1:8000 (the data directory is read-only to the CLI)`);
+}
+
 /**
  * Opens `dataDir` read-only. A missing directory is an error here, before the tracker is asked,
  * because a read-only open must not create it.
@@ -90,5 +118,10 @@ export async function openDirectSource(options: { dataDir: string; config?: Conf
     throw new CliError(`${dataDir} is not a directory; pass --data-dir with the service's data directory`);
   }
   const tracker = await openTracker({ dataDir, readOnly: true, logger, ...(config ? { config } : {}) });
-  return new DirectSource(tracker);
+  try {
+    return new DirectSource(tracker, await Experiments.open({ dataDir, tracker, logger, readOnly: true }));
+  } catch (error) {
+    await tracker.close();
+    throw error;
+  }
 }

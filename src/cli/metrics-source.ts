@@ -3,6 +3,7 @@ import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { PredictionPage } from '../domain/responses.js';
 import type { ModelVersionList } from '../domain/versions.js';
+import type { Assignment, ExperimentReport } from '../domain/experiments.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
 import type { Timeseries } from '../domain/timeseries.js';
@@ -32,5 +33,11 @@ export interface MetricsSource {
   getBreakdown(modelName: string, query: BreakdownArgs): Promise<Answer<Breakdown>>;
   getTimeseries(modelName: string, query: TrendArgs): Promise<Answer<Timeseries>>;
   listVersions(modelName: string): Promise<Answer<ModelVersionList>>;
+  listExperiments(): Promise<Answer<{ experiments: ExperimentReport[] }>>;
+  getExperiment(id: string): Promise<Answer<ExperimentReport>>;
+  /** Writes: a running service only (`--url`); the files are read-only to the CLI. */
+  createExperiment(input: Record<string, unknown>): Promise<Answer<ExperimentReport>>;
+  stopExperiment(id: string): Promise<Answer<ExperimentReport>>;
+  assignExperiment(id: string, unit: string): Promise<Answer<Assignment>>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelPerformanceSchema } from '../domain/performance.js';
 import { TimeseriesSchema } from '../domain/timeseries.js';
 import { ModelVersionListSchema } from '../domain/versions.js';
+import { AssignmentSchema, ExperimentListSchema, ExperimentReportSchema } from '../domain/experiments.js';
 import {
   ModelListResponseSchema,
   PredictionPageResponseSchema,
@@ -109,6 +110,26 @@ export class RemoteSource implements MetricsSource {
     return this.request('GET', `/models/${encodeURIComponent(modelName)}/versions`, {}, ModelVersionListSchema, modelName);
   }
 
+  listExperiments() {
+    return this.request('GET', '/experiments', {}, ExperimentListSchema, null);
+  }
+
+  getExperiment(id: string) {
+    return this.request('GET', `/experiments/${encodeURIComponent(id)}`, {}, ExperimentReportSchema, null);
+  }
+
+  createExperiment(input: Record<string, unknown>) {
+    return this.request('POST', '/experiments', {}, ExperimentReportSchema, null, input);
+  }
+
+  stopExperiment(id: string) {
+    return this.request('POST', `/experiments/${encodeURIComponent(id)}/stop`, {}, ExperimentReportSchema, null);
+  }
+
+  assignExperiment(id: string, unit: string) {
+    return this.request('GET', `/experiments/${encodeURIComponent(id)}/assign`, { unit }, AssignmentSchema, null);
+  }
+
   async close(): Promise<void> {}
 
   private urlOf(path: string, query: Query): URL {
@@ -125,15 +146,17 @@ export class RemoteSource implements MetricsSource {
     query: Query,
     schema: S,
     modelName: string | null,
+    payload?: Record<string, unknown>,
   ): Promise<Answer<z.output<S>>> {
     const url = this.urlOf(path, query);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (payload !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     let text: string;
     const signal = AbortSignal.timeout(this.timeoutMs);
     try {
-      response = await this.fetch(url, { method, headers, signal });
+      response = await this.fetch(url, { method, headers, signal, ...(payload === undefined ? {} : { body: JSON.stringify(payload) }) });
       text = await response.text();
     } catch (error) {
       throw new RemoteServiceError(`cannot reach ${this.shownUrl}: ${causeOf(error, this.timeoutMs, signal.aborted)}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiConfigSchema } from '../api/api-config.js';
+import { ExperimentsConfigSchema } from '../experiments/experiments-config.js';
 import { CaptureConfigSchema } from '../integration/hub-config.js';
 import { LOG_LEVELS } from '../logging/logger.js';
 import { SensorsConfigSchema } from '../sensors/sensors-config.js';
@@ -34,6 +35,7 @@ export const ConfigSchema = z.strictObject({
   storage: StorageConfigSchema.prefault({}),
   ...TrackerConfigSchema.shape,
   hub: HubConfigSchema.prefault({}),
+  experiments: ExperimentsConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

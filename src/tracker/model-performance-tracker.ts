@@ -8,8 +8,7 @@ import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/predict
 import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
-import type { Timeseries, TimeseriesQuery } from '../domain/timeseries.js';
-import { TimeseriesQuerySchema } from '../domain/timeseries.js';
+import { TimeseriesQuerySchema, type Timeseries, type TimeseriesQuery } from '../domain/timeseries.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
 import type { ModelVersionList, VersionRegistration } from '../domain/versions.js';
 import { TrainingInputSchema } from '../domain/training.js';
@@ -126,6 +125,11 @@ export class ModelPerformanceTracker {
     return updated;
   }
 
+  /** A stored record's outcome as the metrics count it (class keys of truth and prediction); null when unlabeled. */
+  outcomeOf(record: PredictionLog): { correct: boolean; truth: string | null; predicted: string } | null {
+    return this.#labels.contribute(record).outcome;
+  }
+
   /** Calls `listener` after each stored prediction or label; returns the unsubscribe function. */
   onChange(listener: (change: TrackerChange) => void): () => void {
     this.#listeners.add(listener);
@@ -225,10 +229,8 @@ export class ModelPerformanceTracker {
   async getTimeseries(modelName: string, query?: TimeseriesQuery | unknown): Promise<Timeseries> {
     const name = this.#knownModel(modelName);
     const parsed = parseInput(TimeseriesQuerySchema, query, 'query');
-    const { versions } = this.#versions(name);
     const version = this.#knownVersion(name, parsed.version);
-    const context = { model_name: name, model_version: version, versions, model: this.#config.models[name], now: this.#now() };
-    return buildTimeseries(this.#store.aggregates, parsed, context);
+    return buildTimeseries(this.#store.aggregates, parsed, { model_name: name, model_version: version, versions: this.#versions(name).versions, model: this.#config.models[name], now: this.#now() });
   }
 
   /**

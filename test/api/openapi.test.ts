@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/create-api-server.js';
+import { createExperimentRoutes } from '../../src/api/experiment-routes.js';
 import { createRoutes } from '../../src/api/routes.js';
+import { Experiments } from '../../src/experiments/experiments-service.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { type ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
@@ -21,6 +23,10 @@ const PATHS = [
   '/api/v1/ml-metrics/models/{name}/versions',
   '/api/v1/ml-metrics/models/{name}/compare',
   '/api/v1/ml-metrics/models/{name}/comparisons',
+  '/api/v1/ml-metrics/experiments',
+  '/api/v1/ml-metrics/experiments/{id}',
+  '/api/v1/ml-metrics/experiments/{id}/stop',
+  '/api/v1/ml-metrics/experiments/{id}/assign',
   '/api/v1/ml-metrics/health',
   '/api/v1/ml-metrics/openapi.json',
 ];
@@ -38,7 +44,10 @@ let stop: () => Promise<void> = async () => {};
 beforeAll(async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'ml-metrics-openapi-'));
   const tracker = await openTracker({ dataDir });
-  const server = createApiServer({ tracker, logger: createLogger({ level: 'silent' }), host: '127.0.0.1', port: 0, bodyLimitBytes: 1024 * 1024, apiToken: 'tok' });
+  const logger = createLogger({ level: 'silent' });
+  const experiments = await Experiments.open({ dataDir, tracker, logger });
+  const extraRoutes = createExperimentRoutes(experiments);
+  const server = createApiServer({ tracker, logger, host: '127.0.0.1', port: 0, bodyLimitBytes: 1024 * 1024, apiToken: 'tok', extraRoutes });
   const { url } = await server.start();
   const response = await fetch(`${url}/api/v1/ml-metrics/openapi.json`, { headers: { authorization: 'Bearer tok' } });
   expect(response.status).toBe(200);
@@ -47,6 +56,7 @@ beforeAll(async () => {
   document = JSON.parse(text) as Document;
   stop = async () => {
     await server.stop();
+    await experiments.flush();
     await tracker.close();
     await rm(dataDir, { recursive: true, force: true });
   };
@@ -74,7 +84,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('lists exactly the routes the server answers, with their methods', () => {
-    const routes = createRoutes({} as ModelPerformanceTracker);
+    const routes = createRoutes({} as ModelPerformanceTracker, undefined, createExperimentRoutes({} as Experiments));
     for (const route of routes) {
       expect(document.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
     }
