@@ -114,6 +114,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       // As an add-on the run script passes the api_token option as ML_METRICS_API_TOKEN.
       apiTokenSource: env['SUPERVISOR_TOKEN'] ? "the add-on's api_token option" : 'the ML_METRICS_API_TOKEN environment variable',
       corsOrigins: config.api.cors_origins,
+      changes: (listener) => tracker.onChange(listener),
+      ingress: config.api.ingress === null ? null : { host: config.api.ingress.host, port: config.api.ingress.port, allowedAddress: config.api.ingress.allowed_address },
       extraRoutes: createExperimentRoutes(experiments),
       metricsWindow: config.hub.sensors.window,
       healthExtras: () => ({

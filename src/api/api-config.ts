@@ -10,5 +10,18 @@ export const ApiConfigSchema = z.strictObject({
   cors_origins: z.array(z.string().min(1)).default([]),
   /** Serve on a non-loopback address without ML_METRICS_API_TOKEN (`--insecure`). */
   insecure: z.boolean().default(false),
+  /**
+   * Home Assistant ingress (the add-on's sidebar panel): a second listener that only the
+   * Supervisor's ingress proxy may connect to, whose requests need no token (the Supervisor
+   * authenticated the user). null: off (standalone).
+   */
+  ingress: z
+    .strictObject({
+      host: z.string().min(1).default('0.0.0.0'),
+      port: z.number().int().min(1).max(65_535),
+      allowed_address: z.string().min(1).default('172.30.32.2'),
+    })
+    .nullable()
+    .default(null),
 });
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;

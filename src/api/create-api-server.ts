@@ -1,15 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logging/logger.js';
-import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
+import { describeError } from '../logging/to-error.js';
+import type { ModelPerformanceTracker, TrackerChange } from '../tracker/model-performance-tracker.js';
 import { createBearerAuth } from './bearer-auth.js';
 import { createCors } from './cors.js';
+import { EventStream } from './event-stream.js';
+import { PanelAssets } from './panel-assets.js';
 import { INTERNAL_ERROR_MESSAGE, toErrorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { parseQuery, splitTarget } from './parse-query.js';
 import { checkDeclaredLength, readJsonBody } from './read-json-body.js';
 import { type ApiRoute, isStreamResult, type StreamResult } from './api-route.js';
-import { createRoutes, type HealthExtras } from './routes.js';
+import { API_PREFIX, createRoutes, type HealthExtras } from './routes.js';
 import { Router } from './router.js';
 import { sendJson } from './send-json.js';
 
@@ -27,6 +30,16 @@ export interface ApiServerOptions {
   corsOrigins?: readonly string[];
   /** More for the health report (the hub connection and its event counts). */
   healthExtras?: HealthExtras;
+  /**
+   * A second listener for Home Assistant ingress: it accepts connections only from
+   * `allowedAddress` (the Supervisor's ingress proxy, which authenticated the user), and its
+   * requests need no bearer token. Off when absent.
+   */
+  ingress?: { host: string; port: number; allowedAddress: string } | null;
+  /** The tracker's changes, for the event stream `GET /events/stream` (off when absent): returns the unsubscribe function. */
+  changes?: (listener: (change: TrackerChange) => void) => () => void;
+  /** Where the dashboard's built files are (default: the package's dist/panel). */
+  panelDir?: string;
   /** Routes of other services (the experiments), served and documented like the tracker's. */
   extraRoutes?: readonly ApiRoute[];
   /** The window of the Prometheus gauges at /metrics (the sensors' window; default 7d). */
@@ -34,7 +47,8 @@ export interface ApiServerOptions {
 }
 
 export interface ApiServer {
-  start(): Promise<{ host: string; port: number; url: string }>;
+  /** `ingressUrl` is set when the ingress listener is on. */
+  start(): Promise<{ host: string; port: number; url: string; ingressUrl?: string }>;
   /** Stops accepting, lets in-flight requests finish, closes keep-alive sockets. */
   stop(): Promise<void>;
 }
@@ -86,19 +100,21 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const router = new Router<ApiRoute>();
   const feeds = options.metricsWindow === undefined ? {} : { metricsWindow: options.metricsWindow };
   for (const route of createRoutes(tracker, options.healthExtras, feeds, options.extraRoutes)) router.add(route);
+  const panel = new PanelAssets(options.panelDir);
+  const changes = options.changes;
+  const events = changes ? new EventStream({ subscribe: changes, logger }) : null;
+  const eventsPath = `${API_PREFIX}/events/stream`;
 
   let inFlight = 0;
   let stopping = false;
   let drained: (() => void) | undefined;
 
-  const server = createServer({ keepAlive: true, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS });
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
-  async function respond(req: IncomingMessage): Promise<JsonAnswer | StreamResult> {
+  async function respond(req: IncomingMessage, trusted: boolean): Promise<JsonAnswer | StreamResult> {
     const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
     const match = router.match(req.method ?? 'GET', rawPath);
     const isPublic = match.kind === 'matched' && match.route.public === true;
-    if (!isPublic && !isAuthorized(req.headers.authorization)) throw refusedToken;
+    if (!isPublic && !trusted && !isAuthorized(req.headers.authorization)) throw refusedToken;
     if (match.kind === 'not-found') {
       throw new HttpError(404, `no such endpoint: ${req.method ?? ''} ${rawPath}; the API lives under /api/v1/ml-metrics (see /api/v1/ml-metrics/openapi.json)`);
     }
@@ -117,7 +133,17 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     return isStreamResult(result) ? result : { ...result, headers: {} };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** The dashboard's files (public: they hold no data) and the event stream; false for anything else. */
+  async function servePanel(req: IncomingMessage, res: ServerResponse, rawPath: string, trusted: boolean): Promise<number | null> {
+    const method = req.method ?? 'GET';
+    if (panel.has(rawPath) && (method === 'GET' || method === 'HEAD')) return panel.serve(req, res, rawPath, cors.headersFor(req));
+    if (events === null || rawPath !== eventsPath || method !== 'GET' || stopping || !(trusted || isAuthorized(req.headers.authorization))) return null;
+    if (events.open(req, res, cors.headersFor(req))) return 200;
+    sendJson(res, 503, { error: 'too many open event streams; close another dashboard tab', issues: [] }, { 'Retry-After': '10' });
+    return 503;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, trusted: boolean): Promise<void> {
     const started = performance.now();
     const { rawPath } = splitTarget(req.url ?? '/');
     inFlight += 1;
@@ -131,9 +157,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       logger.debug('request', { method: req.method, path: rawPath, status: 204, ms: Math.round(performance.now() - started) });
       return;
     }
+    const served = await servePanel(req, res, rawPath, trusted);
+    if (served !== null) {
+      logger.debug('request', { method: req.method, path: rawPath, status: served, ms: Math.round(performance.now() - started) });
+      return;
+    }
     let answer: JsonAnswer | StreamResult;
     try {
-      answer = await respond(req);
+      answer = await respond(req, trusted);
     } catch (error) {
       const mapped = toErrorResponse(error);
       if (mapped.unexpected) {
@@ -170,8 +201,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   }
 
   /** Last line of defence: whatever escapes `handle` is logged and the connection cut, never a crash. */
-  function dispatch(req: IncomingMessage, res: ServerResponse): void {
-    handle(req, res).catch((error: unknown) => {
+  function dispatch(req: IncomingMessage, res: ServerResponse, trusted = false): void {
+    handle(req, res, trusted).catch((error: unknown) => {
       logger.error('could not answer a request', {
         method: req.method,
         path: splitTarget(req.url ?? '/').rawPath,
@@ -181,69 +212,106 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     });
   }
 
-  server.on('request', dispatch);
-  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    // `Expect: 100-continue`: refuse an oversized body before the client sends it.
-    const length = req.headers['content-length'];
-    if (length === undefined || Number(length) <= bodyLimitBytes) res.writeContinue();
-    dispatch(req, res);
-  });
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (socket.writable && !socket.destroyed) {
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      const body = JSON.stringify({ error: 'malformed HTTP request', issues: [] });
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
-          `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    } else {
+  /** A node:http server answering with `dispatch`; `trusted`: its requests need no token (the ingress listener). */
+  function makeServer(trusted: boolean) {
+    const server = createServer({ keepAlive: true, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS });
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res, trusted));
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      // `Expect: 100-continue`: refuse an oversized body before the client sends it.
+      const length = req.headers['content-length'];
+      if (length === undefined || Number(length) <= bodyLimitBytes) res.writeContinue();
+      dispatch(req, res, trusted);
+    });
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (socket.writable && !socket.destroyed) {
+        const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+        const body = JSON.stringify({ error: 'malformed HTTP request', issues: [] });
+        socket.end(
+          `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
+            `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      } else {
+        socket.destroy();
+      }
+      logger.debug('malformed HTTP request', { code: error.code });
+    });
+    return server;
+  }
+
+  const server = makeServer(false);
+  const ingress = options.ingress ?? null;
+  const ingressServer = ingress === null ? null : makeServer(true);
+  // Only the Supervisor's ingress proxy may connect to the ingress listener.
+  ingressServer?.on('connection', (socket) => {
+    const address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (address !== ingress?.allowedAddress) {
+      logger.warn('refused a connection to the ingress port from another address', { address });
       socket.destroy();
     }
-    logger.debug('malformed HTTP request', { code: error.code });
   });
+
+  function listen(target: typeof server, host: string, port: number): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        reject(new Error(`cannot listen on ${host}:${port} (${error.code ?? error.message}); choose another api host or port`));
+      };
+      target.once('error', onError);
+      target.listen(port, host, () => {
+        target.off('error', onError);
+        target.on('error', (error) => logger.error('HTTP server error', { error: error.message }));
+        resolve(target.address() as AddressInfo);
+      });
+    });
+  }
+
+  function close(target: typeof server): Promise<void> {
+    return new Promise((resolve) => {
+      const grace = setTimeout(() => {
+        logger.warn('requests still running at shutdown were cut', { in_flight: inFlight });
+        target.closeAllConnections();
+      }, STOP_GRACE_MS);
+      grace.unref();
+      target.close(() => {
+        clearTimeout(grace);
+        resolve();
+      });
+      target.closeIdleConnections();
+    });
+  }
 
   let listening = false;
   return {
-    start: () =>
-      new Promise((resolve, reject) => {
-        if (listening) {
-          reject(new Error('the API server is already started'));
-          return;
-        }
-        const onError = (error: NodeJS.ErrnoException): void => {
-          reject(new Error(`cannot listen on ${options.host}:${options.port} (${error.code ?? error.message}); choose another api host or port`));
-        };
-        server.once('error', onError);
-        server.listen(options.port, options.host, () => {
-          server.off('error', onError);
-          server.on('error', (error) => logger.error('HTTP server error', { error: error.message }));
-          listening = true;
-          const address = server.address() as AddressInfo;
-          const url = `http://${urlHost(address.address)}:${address.port}`;
-          logger.info('REST API listening', { url, auth: options.apiToken ? 'bearer token' : 'none' });
-          resolve({ host: address.address, port: address.port, url });
-        });
-      }),
-    stop: () =>
-      new Promise((resolve) => {
-        if (!listening) {
-          resolve();
-          return;
-        }
-        listening = false;
-        stopping = true;
-        const grace = setTimeout(() => {
-          logger.warn('requests still running at shutdown were cut', { in_flight: inFlight });
-          server.closeAllConnections();
-        }, STOP_GRACE_MS);
-        grace.unref();
-        drained = () => server.closeIdleConnections();
-        server.close(() => {
-          clearTimeout(grace);
-          logger.info('REST API stopped');
-          resolve();
-        });
+    async start() {
+      if (listening) throw new Error('the API server is already started');
+      const address = await listen(server, options.host, options.port);
+      listening = true;
+      const url = `http://${urlHost(address.address)}:${address.port}`;
+      logger.info('REST API listening', { url, auth: options.apiToken ? 'bearer token' : 'none' });
+      events?.start();
+      if (ingressServer === null || ingress === null) return { host: address.address, port: address.port, url };
+      try {
+        const ingressAddress = await listen(ingressServer, ingress.host, ingress.port);
+        const ingressUrl = `http://${urlHost(ingressAddress.address)}:${ingressAddress.port}`;
+        logger.info('ingress listening', { url: ingressUrl, from: ingress.allowedAddress });
+        return { host: address.address, port: address.port, url, ingressUrl };
+      } catch (error) {
+        // The REST API is up; only the sidebar panel is missing. Say so, and keep serving.
+        logger.error('the ingress listener (the Home Assistant panel) could not start; the REST API runs on', { url, error: describeError(error) });
+        return { host: address.address, port: address.port, url };
+      }
+    },
+    async stop() {
+      if (!listening) return;
+      listening = false;
+      stopping = true;
+      events?.stop();
+      drained = () => {
         server.closeIdleConnections();
-      }),
+        ingressServer?.closeIdleConnections();
+      };
+      await Promise.all([close(server), ...(ingressServer?.listening ? [close(ingressServer)] : [])]);
+      logger.info('REST API stopped');
+    },
   };
 }

@@ -8,6 +8,7 @@ import { JsonValueSchema } from '../domain/json.js';
 import { ModelPerformanceSchema, ModelSummarySchema } from '../domain/performance.js';
 import { GroundTruthInputSchema, LoggedPredictionSchema, PredictionInputSchema, PredictionLogSchema } from '../domain/prediction.js';
 import { CompareQuerySchema } from '../domain/queries.js';
+import { TimeseriesSchema } from '../domain/timeseries.js';
 import { TrainingInputSchema, TrainingLogSchema } from '../domain/training.js';
 import { ModelVersionListSchema } from '../domain/versions.js';
 import { AssignmentSchema, ExperimentInputSchema, ExperimentListSchema, ExperimentReportSchema } from '../domain/experiments.js';
@@ -38,6 +39,7 @@ export const OPENAPI_COMPONENTS = {
   ModelComparison: ModelComparisonSchema,
   ComparisonList: ComparisonListResponseSchema,
   Breakdown: BreakdownSchema,
+  Timeseries: TimeseriesSchema,
   ModelVersionList: ModelVersionListSchema,
   ExperimentInput: ExperimentInputSchema,
   ExperimentReport: ExperimentReportSchema,

@@ -41,6 +41,7 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
   cursor: 'The next_cursor of the previous page',
   version_a: 'The baseline version',
   version_b: 'The candidate version',
+  bucket: 'Bucket width: 1h, 1d (UTC day) or 1w (ISO week, Monday 00:00 UTC); default 1d',
   unit: 'What is assigned: a device or user id (the same unit always gets the same version)',
   format: 'Export format: csv (default; a header row) or jsonl (one record per line)',
 };

@@ -8,6 +8,7 @@ import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, TrainingQuerySchema } from '../domain/queries.js';
 import { getCalibration } from '../tracker/build-calibration.js';
 import { getSlices } from '../tracker/build-slices.js';
+import { TimeseriesQuerySchema } from '../domain/timeseries.js';
 import { InvalidInputError } from '../tracker/errors.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
 import { HttpError } from './http-error.js';
@@ -188,6 +189,18 @@ export function createRoutes(tracker: ModelPerformanceTracker, healthExtras?: He
         summary: 'Metrics per value of a field (by=context.device, input_data.x, model_version), largest first, from the raw records of a window',
         query: SlicesQuerySchema,
         response: { status: 200, description: 'The largest `limit` slices, the rest folded into "(other)"', schema: 'Slices' },
+        errors: [400, 404, 503],
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API_PREFIX}/models/{name}/timeseries`,
+      handler: async (context) => ({ status: 200, body: await tracker.getTimeseries(modelName(context), context.query) }),
+      doc: {
+        operationId: 'getTimeseries',
+        summary: 'Metrics of one model version per hour, UTC day or ISO week (Monday), from the hourly aggregates; empty buckets included',
+        query: TimeseriesQuerySchema,
+        response: { status: 200, description: 'One point per bucket, oldest first (at most 1000)', schema: 'Timeseries' },
         errors: [400, 404, 503],
       },
     },

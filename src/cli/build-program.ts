@@ -15,6 +15,7 @@ import {
   parsePredictionsArgs,
   parseServeOptions,
   parseSlicesArgs,
+  parseTrendArgs,
 } from './cli-options.js';
 import { runReadCommand } from './read-command.js';
 import { renderBreakdown } from './render-breakdown.js';
@@ -26,6 +27,7 @@ import { renderPerformance } from './render-performance.js';
 import { renderPredictions } from './render-predictions.js';
 import { renderSlices } from './render-slices.js';
 import { renderTraining } from './render-training.js';
+import { renderTrend } from './render-trend.js';
 import { renderVersions } from './render-versions.js';
 import { addExperimentCommands } from './experiment-commands.js';
 
@@ -49,6 +51,7 @@ Examples:
   hap ml-metrics versions voice_recognition
   hap ml-metrics compare voice_recognition --version-a 1.0 --version-b 1.1
   hap ml-metrics breakdown automations --by automation --window 7d
+  hap ml-metrics trend voice_recognition --bucket 1d --since 2024-01-01T00:00:00Z
   hap ml-metrics experiment create --name "Voice v2" --model voice_recognition --version-a 1.0 --version-b 2.0 --url http://localhost:8000
   hap ml-metrics experiments
   hap ml-metrics drift voice_recognition --since 2026-11-23T00:00:00Z
@@ -204,6 +207,20 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
     return runReadCommand(options, io, (source) => source.getBreakdown(modelName, query), renderBreakdown);
   });
 
+  withReadOptions(
+    metrics
+      .command('trend')
+      .description('metrics over time: a sparkline per metric, one character per hour, UTC day or ISO week')
+      .argument('<name>', 'model name')
+      .option('--bucket <bucket>', '1h, 1d or 1w (ISO week from Monday)', '1d')
+      .option('--since <time>', 'first bucket: the one holding this ISO 8601 time (default: 30 days, 48 hours or 26 weeks back)')
+      .option('--until <time>', 'last bucket: the one holding the instant before this time (default: now)')
+      .option('--version <version>', 'model version (default: current_version, else the highest)'),
+  ).action((name: string, options: Record<string, unknown> & { bucket?: string; since?: string; until?: string; version?: string }) => {
+    const modelName = parseModelName(name);
+    const query = parseTrendArgs({ bucket: options.bucket, since: options.since, until: options.until, version: options.version });
+    return runReadCommand(options, io, (source) => source.getTimeseries(modelName, query), renderTrend);
+  });
   addExperimentCommands(metrics, io, withReadOptions);
   withReadOptions(
     metrics

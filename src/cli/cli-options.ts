@@ -7,6 +7,7 @@ import { ModelNameSchema } from '../domain/names.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { ExportQuerySchema } from '../domain/export-query.js';
+import { TimeseriesQuerySchema } from '../domain/timeseries.js';
 import { CliUsageError } from './cli-errors.js';
 
 /** The flag a user typed for each query field, so messages name what to change. */
@@ -24,6 +25,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   reference_until: '--reference-until',
   bins: '--bins',
   format: '--format',
+  bucket: '--bucket',
   port: '--port',
   host: '--host',
   url: '--url',
@@ -66,6 +68,7 @@ export type DriftArgs = z.output<typeof DriftQuerySchema>;
 export type CalibrationArgs = z.output<typeof CalibrationQuerySchema>;
 export type SlicesArgs = z.output<typeof SlicesQuerySchema>;
 export type ExportArgs = z.output<typeof ExportQuerySchema>;
+export type TrendArgs = z.output<typeof TimeseriesQuerySchema>;
 
 /** Drops the options the user did not give, so strict schemas see only real keys. */
 function defined(values: Record<string, unknown>): Record<string, unknown> {
@@ -142,4 +145,8 @@ export function parseCompareArgs(options: { versionA?: string; versionB?: string
 
 export function parseExportArgs(options: { format?: string; version?: string; since?: string; until?: string }): ExportArgs {
   return parseWith(ExportQuerySchema, options);
+}
+
+export function parseTrendArgs(options: { bucket?: string; since?: string; until?: string; version?: string }): TrendArgs {
+  return parseWith(TimeseriesQuerySchema, options);
 }

@@ -61,6 +61,10 @@ export class DirectSource implements MetricsSource {
     return this.aboutModel(modelName, async () => answer(await getSlices(this.tracker, modelName, query)));
   }
 
+  getTimeseries(modelName: string, query: Parameters<MetricsSource['getTimeseries']>[1]) {
+    return this.aboutModel(modelName, async () => answer(await this.tracker.getTimeseries(modelName, query)));
+  }
+
   listVersions(modelName: string) {
     return this.aboutModel(modelName, async () => answer(this.tracker.listVersions(modelName)));
   }

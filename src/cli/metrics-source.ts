@@ -9,7 +9,8 @@ import type { ModelVersionList } from '../domain/versions.js';
 import type { Assignment, ExperimentReport } from '../domain/experiments.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
-import type { BreakdownArgs, CalibrationArgs, CompareArgs, DriftArgs, ExportArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
+import type { Timeseries } from '../domain/timeseries.js';
+import type { BreakdownArgs, CalibrationArgs, CompareArgs, DriftArgs, ExportArgs, PerformanceArgs, PredictionsArgs, SlicesArgs, TrendArgs } from './cli-options.js';
 
 /** What a source answered: the checked value to render, and the JSON document to print with `--json`. */
 /** `GET /models`. */
@@ -41,6 +42,7 @@ export interface MetricsSource {
   getBreakdown(modelName: string, query: BreakdownArgs): Promise<Answer<Breakdown>>;
   getCalibration(modelName: string, query: CalibrationArgs): Promise<Answer<Calibration>>;
   getSlices(modelName: string, query: SlicesArgs): Promise<Answer<Slices>>;
+  getTimeseries(modelName: string, query: TrendArgs): Promise<Answer<Timeseries>>;
   listVersions(modelName: string): Promise<Answer<ModelVersionList>>;
   listExperiments(): Promise<Answer<{ experiments: ExperimentReport[] }>>;
   getExperiment(id: string): Promise<Answer<ExperimentReport>>;

@@ -3,6 +3,7 @@ import { BreakdownSchema } from '../domain/breakdown.js';
 import { DriftSchema } from '../domain/drift.js';
 import { ModelComparisonSchema } from '../domain/comparison.js';
 import { ModelPerformanceSchema } from '../domain/performance.js';
+import { TimeseriesSchema } from '../domain/timeseries.js';
 import { ModelVersionListSchema } from '../domain/versions.js';
 import { AssignmentSchema, ExperimentListSchema, ExperimentReportSchema } from '../domain/experiments.js';
 import { CalibrationSchema } from '../domain/calibration.js';
@@ -13,7 +14,7 @@ import {
   TrainingHistoryResponseSchema,
 } from '../domain/responses.js';
 import { CliError, CliUsageError, RemoteServiceError, errorMessage, oneLine, unknownModelError } from './cli-errors.js';
-import type { BreakdownArgs, CalibrationArgs, CompareArgs, DriftArgs, ExportArgs, PerformanceArgs, PredictionsArgs, SlicesArgs } from './cli-options.js';
+import type { BreakdownArgs, CalibrationArgs, CompareArgs, DriftArgs, ExportArgs, PerformanceArgs, PredictionsArgs, SlicesArgs, TrendArgs } from './cli-options.js';
 import type { Answer, ExportStream, MetricsSource } from './metrics-source.js';
 
 export const API_PREFIX = '/api/v1/ml-metrics';
@@ -97,6 +98,10 @@ export class RemoteSource implements MetricsSource {
 
   getSlices(modelName: string, query: SlicesArgs) {
     return this.request('GET', `/models/${encodeURIComponent(modelName)}/slices`, { ...query }, SlicesSchema, modelName);
+  }
+
+  getTimeseries(modelName: string, query: TrendArgs) {
+    return this.request('GET', `/models/${encodeURIComponent(modelName)}/timeseries`, { ...query }, TimeseriesSchema, modelName);
   }
 
   getPredictions(modelName: string, query: PredictionsArgs) {

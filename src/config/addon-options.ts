@@ -101,6 +101,9 @@ function nativeCapture(options: AddonOptions): NonNullable<NonNullable<NonNullab
  * the sensors' window, min_samples and drop_points. Everything else keeps ConfigSchema's defaults.
  * Pure: validate the result with ConfigSchema (`validateConfig`).
  */
+/** The port of the ingress listener (the manifest's `ingress_port`): the panel in Home Assistant's sidebar. */
+export const ADDON_INGRESS_PORT = 8265;
+
 export function addonOptionsToConfig(options: AddonOptions): ConfigInput {
   const models: NonNullable<ConfigInput['models']> = {};
   for (const model of options.models) {
@@ -120,7 +123,7 @@ export function addonOptionsToConfig(options: AddonOptions): ConfigInput {
     schema_version: CONFIG_SCHEMA_VERSION,
     data_dir: ADDON_DATA_DIR,
     log_level: ADDON_LOG_LEVELS[options.log_level],
-    api: { host: options.api_token ? '0.0.0.0' : '127.0.0.1', port: options.api_port },
+    api: { host: options.api_token ? '0.0.0.0' : '127.0.0.1', port: options.api_port, ingress: { port: ADDON_INGRESS_PORT } },
     models,
     hub: {
       sensors: { window: options.sensor_window, min_samples: options.min_samples, drop_points: options.drop_points },

@@ -8,6 +8,7 @@ import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/predict
 import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
+import { TimeseriesQuerySchema, type Timeseries, type TimeseriesQuery } from '../domain/timeseries.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
 import type { ModelVersionList, VersionRegistration } from '../domain/versions.js';
 import { TrainingInputSchema } from '../domain/training.js';
@@ -19,6 +20,7 @@ import { buildBreakdown } from './build-breakdown.js';
 import { buildComparison } from './build-comparison.js';
 import { readDrift, type DriftSources } from './read-drift.js';
 import { buildPerformance } from './build-performance.js';
+import { buildTimeseries } from './build-timeseries.js';
 import { newRecord, withLabel } from './build-record.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
 import { EstimateCache } from './estimate-cache.js';
@@ -210,6 +212,14 @@ export class ModelPerformanceTracker {
     const name = this.#knownModel(modelName);
     const version = anyVersion && query.version === undefined ? null : this.#knownVersion(name, query.version);
     return { name, version, window: resolveWindow(query.window ?? this.#config.default_window, query.since, query.until, this.#now()) };
+  }
+
+  /** One model version's metrics per hour, day or ISO week, from the hourly aggregates. */
+  async getTimeseries(modelName: string, query?: TimeseriesQuery | unknown): Promise<Timeseries> {
+    const name = this.#knownModel(modelName);
+    const parsed = parseInput(TimeseriesQuerySchema, query, 'query');
+    const version = this.#knownVersion(name, parsed.version);
+    return buildTimeseries(this.#store.aggregates, parsed, { model_name: name, model_version: version, versions: this.#versions(name).versions, model: this.#config.models[name], now: this.#now() });
   }
 
   /**

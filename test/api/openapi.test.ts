@@ -16,6 +16,7 @@ const PATHS = [
   '/api/v1/ml-metrics/models',
   '/api/v1/ml-metrics/models/{name}',
   '/api/v1/ml-metrics/models/{name}/predictions',
+  '/api/v1/ml-metrics/models/{name}/timeseries',
   '/api/v1/ml-metrics/models/{name}/breakdown',
   '/api/v1/ml-metrics/models/{name}/drift',
   '/api/v1/ml-metrics/models/{name}/calibration',

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADDON_LOG_LEVELS, AddonModelOptionSchema, AddonOptionsSchema, addonOptionsToConfig } from '../../src/config/addon-options.js';
+import { ADDON_INGRESS_PORT, ADDON_LOG_LEVELS, AddonModelOptionSchema, AddonOptionsSchema, addonOptionsToConfig } from '../../src/config/addon-options.js';
 import { ConfigSchema } from '../../src/config/config-schema.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, readAddonOptionsFile, readConfigFile, validateConfig } from '../../src/config/load-config.js';
 import { MAIN_JS, PROJECT_ROOT, freePort } from '../support/spawn-service.js';
@@ -184,11 +184,9 @@ describe('the add-on manifest (ml_metrics/config.yaml)', () => {
     expect(readFileSync(join(PROJECT_ROOT, 'repository.yaml'), 'utf8')).not.toMatch(/OWNER/);
   });
 
-  it('opens as a sidebar panel through ingress, on the service\'s default port', () => {
-    const defaults = ConfigSchema.parse({ schema_version: 1 });
-    expect(manifest).toMatchObject({ ingress: true, ingress_port: defaults.api.port, panel_icon: 'mdi:chart-line', panel_title: 'ML Metrics' });
-    expect(manifest.ingress_port).toBe(8000);
-    expect((manifest.options as { api_port: number }).api_port).toBe(manifest.ingress_port);
+  it('opens as a sidebar panel through ingress, on the port of the service\'s ingress listener', () => {
+    expect(manifest).toMatchObject({ ingress: true, ingress_port: ADDON_INGRESS_PORT, panel_icon: 'mdi:chart-line', panel_title: 'ML Metrics' });
+    expect(manifest.ingress_port).not.toBe((manifest.options as { api_port: number }).api_port);
   });
 
   it('has default options that validate through the add-on schema and ConfigSchema, and give the shipped models and targets', () => {
@@ -211,6 +209,9 @@ describe('the add-on manifest (ml_metrics/config.yaml)', () => {
     const withToken = validateConfig(addonOptionsToConfig({ ...options, api_token: 'secret' }), 'options with a token');
     expect(withToken.api.host).toBe('0.0.0.0');
     expect(validateConfig(addonOptionsToConfig({ ...options, api_token: '' }), 'options with an empty token').api.host).toBe('127.0.0.1');
+    // The sidebar panel: an ingress listener only the Supervisor's proxy may reach, token or not.
+    expect(config.api.ingress).toEqual({ host: '0.0.0.0', port: ADDON_INGRESS_PORT, allowed_address: '172.30.32.2' });
+    expect(withToken.api.ingress?.port).toBe(8265);
   });
 
   it('has a schema that names the same options as the zod schema, optional in the same places', () => {
