@@ -27,6 +27,7 @@ import { renderSlices } from './render-slices.js';
 import { renderTraining } from './render-training.js';
 import { renderVersions } from './render-versions.js';
 import { addExperimentCommands } from './experiment-commands.js';
+import { addReportCommand } from './report-command.js';
 
 export interface ProgramContext {
   io: CliIo;
@@ -53,6 +54,7 @@ Examples:
   hap ml-metrics drift voice_recognition --since 2026-11-23T00:00:00Z
   hap ml-metrics calibration voice_recognition --bins 10 --window 7d
   hap ml-metrics slices voice_recognition --by context.device
+  hap ml-metrics report --since 7d --format html --out report.html
   hap ml-metrics doctor --data-dir ./data
   hap ml-metrics list --url http://localhost:8000 --json
 
@@ -203,6 +205,7 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
   });
 
   addExperimentCommands(metrics, io, withReadOptions);
+  addReportCommand(metrics, io, withReadOptions);
   withReadOptions(
     metrics
       .command('drift')
