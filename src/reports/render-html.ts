@@ -8,7 +8,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}h3{font-size:1rem;margin:1rem 0 .3rem}
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.25rem .6rem;text-align:right}th:first-child,td:first-child{text-align:left}
 .met{color:#00603d;font-weight:600}.missed{color:#a33a00;font-weight:600}.unknown{color:#555}
-.muted{color:#555;font-size:.9rem}.charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{max-width:100%;height:auto}
+.muted{color:#555;font-size:.9rem}figure{margin:0}figcaption{text-align:center}.charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{max-width:100%;height:auto}
 section.model{page-break-inside:avoid;break-inside:avoid-page}
 @media print{body{margin:0;max-width:none;font-size:10pt}section.model{page-break-before:auto}a{color:inherit;text-decoration:none}.chart{width:48%}}
 `;
@@ -61,15 +61,23 @@ function listsBlock(model: ModelReport): string {
   return `<h3>Top confusions</h3>${confusions}<h3>Worst slices</h3>${slices}<h3>Experiments</h3>${experiments}`;
 }
 
+function figure(caption: string, chart: string): string {
+  return `<figure>${chart}<figcaption class="muted">${escapeHtml(caption)}</figcaption></figure>`;
+}
+
 function modelSection(model: ModelReport): string {
   const name = escapeHtml(model.model_name);
+  const first = model.series[0];
+  const daily = first !== undefined && Date.parse(first.until) - Date.parse(first.since) === 86_400_000;
+  const lineTitle = `${daily ? 'Daily accuracy' : 'Accuracy over the period'} — ${model.model_name}`;
+  const barTitle = `This period vs previous — ${model.model_name}`;
   return [
     `<section class="model" data-model="${name}">`,
     `<h2>${name} <span class="muted">version ${escapeHtml(model.model_version)}, ${model.task}</span></h2>`,
     figuresTable(model),
     '<div class="charts">',
-    accuracyLineChart(`Daily accuracy — ${model.model_name}`, model.series),
-    periodBarChart(`This period vs previous — ${model.model_name}`, model.figures.filter((figure) => figure.metric !== 'confidence')),
+    figure(lineTitle, accuracyLineChart(lineTitle, model.series)),
+    figure(barTitle, periodBarChart(barTitle, model.figures.filter((entry) => entry.metric !== 'confidence'))),
     '</div>',
     `<h3>Targets</h3>${targetsList(model)}`,
     `<h3>Drift against the previous period</h3>${driftBlock(model)}`,

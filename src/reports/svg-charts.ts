@@ -7,7 +7,7 @@ export const PALETTE = { current: '#0072B2', previous: '#E69F00', line: '#0072B2
 
 const WIDTH = 560;
 const HEIGHT = 200;
-const PAD = { left: 44, right: 12, top: 14, bottom: 30 };
+const PAD = { left: 44, right: 24, top: 14, bottom: 30 };
 
 function yOf(value: number): number {
   return PAD.top + (1 - value) * (HEIGHT - PAD.top - PAD.bottom);
