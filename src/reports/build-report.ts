@@ -57,7 +57,7 @@ async function buildModelReport(
   } catch (error) {
     driftError = describeError(error);
   }
-  const { fields, reason } = await chooseSliceFields(source, name, current);
+  const { fields, reason } = await chooseSliceFields(source, name, current, now.versions);
   const answers: Slices[] = [];
   for (const by of fields) answers.push(await source.slices(name, by, current));
   const series = [];
@@ -92,12 +92,11 @@ async function buildModelReport(
  * predictions (what the users attach: device, room, automation…), else model_version when
  * the model has more than one version, else none.
  */
-export async function chooseSliceFields(source: ReportSource, name: string, range: Range): Promise<{ fields: string[]; reason: string }> {
+export async function chooseSliceFields(source: ReportSource, name: string, range: Range, versions: string[]): Promise<{ fields: string[]; reason: string }> {
   const keys = (await source.contextKeys(name, range)).filter((key) => SLICEABLE_KEY.test(key)).slice(0, 2);
   if (keys.length > 0) {
     return { fields: keys.map((key) => `context.${key}`), reason: `the ${keys.length === 1 ? 'context key' : 'two context keys'} most often set in the period` };
   }
-  const performance = await source.performance(name, range);
-  if (performance.versions.length > 1) return { fields: ['model_version'], reason: 'no context key in the period; the model has several versions' };
+  if (versions.length > 1) return { fields: ['model_version'], reason: 'no context key in the period; the model has several versions' };
   return { fields: [], reason: 'no context key in the period and a single version: nothing to slice by' };
 }

@@ -58,4 +58,21 @@ describe('buildReport over a real store', () => {
     expect(voice!.worst_slices).toEqual([]);
     expect(renderMarkdown(report)).toContain('| Accuracy | — | — | — |');
   });
+
+  it('slices by model_version when the period has no context key and the model has several versions', async () => {
+    const config = ConfigSchema.parse({ ...REPORT_CONFIG, data_dir: harness.dir.path });
+    const tracker = await harness.open({ config, now: () => NOW });
+    for (let n = 0; n < 12; n += 1) {
+      const version = n % 2 === 0 ? '1.0' : '2.0';
+      const wrong = version === '2.0' && n % 4 === 1;
+      await tracker.logPrediction({ model_name: 'voice', model_version: version, prediction: { person: wrong ? 'bob' : 'alice' }, ground_truth: { person: 'alice' }, timestamp: new Date(NOW.getTime() - (n + 1) * 3_600_000).toISOString() });
+    }
+    const report = await buildReport(new TrackerReportSource(tracker, async () => []), { period: '7d', now: NOW, model: 'voice' });
+    const [voice] = report.models;
+    expect(voice!.slice_fields).toEqual(['model_version']);
+    expect(voice!.worst_slices).toEqual([
+      { by: 'model_version', value: '2.0', labeled_predictions: 6, accuracy: 0.5 },
+      { by: 'model_version', value: '1.0', labeled_predictions: 6, accuracy: 1 },
+    ]);
+  });
 });
