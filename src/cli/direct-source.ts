@@ -8,6 +8,7 @@ import { CliError, unknownModelError } from './cli-errors.js';
 import type { Answer, MetricsSource, ModelListDocument, TrainingHistoryDocument } from './metrics-source.js';
 import { describeError } from '../logging/to-error.js';
 import { Experiments } from '../experiments/experiments-service.js';
+import { TrackerReportSource } from '../reports/tracker-report-source.js';
 
 function answer<T>(value: T): Answer<T> {
   return { value, json: value };
@@ -51,6 +52,10 @@ export class DirectSource implements MetricsSource {
 
   listVersions(modelName: string) {
     return this.aboutModel(modelName, async () => answer(this.tracker.listVersions(modelName)));
+  }
+
+  reportSource() {
+    return new TrackerReportSource(this.tracker, () => this.experiments.list());
   }
 
   async listExperiments() {

@@ -1,6 +1,7 @@
 import type { Range, ReportSource } from '../reports/report-source.js';
 import { rankContextKeys } from '../reports/report-source.js';
 import { CONTEXT_SAMPLE, inRange } from '../reports/tracker-report-source.js';
+import { point } from '../reports/report-figures.js';
 import type { MetricsSource } from './metrics-source.js';
 
 /** The report's source in the CLI: the data directory (read-only) or a running service (`--url`). */
@@ -27,6 +28,16 @@ export class MetricsReportSource implements ReportSource {
   async contextKeys(model: string, range: Range) {
     const page = (await this.source.getPredictions(model, { limit: CONTEXT_SAMPLE })).value;
     return rankContextKeys(inRange(page.predictions, range));
+  }
+
+  /** One performance query per bucket (the REST API has no lighter one). */
+  async accuracySeries(model: string, version: string, buckets: Range[]) {
+    const points = [];
+    for (const bucket of buckets) {
+      const performance = (await this.source.getPerformance(model, { version, since: bucket.since, until: bucket.until })).value;
+      points.push(point(bucket, { labeled: performance.labeled_predictions, correct: performance.correct_predictions }));
+    }
+    return points;
   }
 
   async experiments() {

@@ -50,7 +50,8 @@ export function addReportCommand(metrics: Command, io: CliIo, withReadOptions: (
     const source = await openMetricsSource(readOptions, io);
     let text: string;
     try {
-      const report = await buildReport(new MetricsReportSource(source), { period: args.since, now: now(), model: args.model });
+      const reads = source.reportSource?.() ?? new MetricsReportSource(source);
+      const report = await buildReport(reads, { period: args.since, now: now(), model: args.model });
       text = readOptions.json ? `${JSON.stringify(report, null, 2)}\n` : args.format === 'html' ? renderHtml(report) : renderMarkdown(report);
     } catch (error) {
       await source.close().catch(() => undefined);

@@ -1,6 +1,6 @@
 import { describeError } from '../logging/to-error.js';
 import type { Slices } from '../domain/slices.js';
-import { checkTargets, compareFigures, periodExperiments, point, seriesBuckets, summarizeDrift, topConfusions, worstSlices } from './report-figures.js';
+import { checkTargets, compareFigures, periodExperiments, seriesBuckets, summarizeDrift, topConfusions, worstSlices } from './report-figures.js';
 import { periodMs, type ModelReport, type Report } from './report-model.js';
 import type { Range, ReportSource } from './report-source.js';
 
@@ -60,10 +60,7 @@ async function buildModelReport(
   const { fields, reason } = await chooseSliceFields(source, name, current, now.versions);
   const answers: Slices[] = [];
   for (const by of fields) answers.push(await source.slices(name, by, current));
-  const series = [];
-  for (const bucket of seriesBuckets(Date.parse(current.since), Date.parse(current.until))) {
-    series.push(point(bucket, await source.performance(name, bucket)));
-  }
+  const series = await source.accuracySeries(name, now.model_version, seriesBuckets(Date.parse(current.since), Date.parse(current.until)));
   return {
     model_name: name,
     model_version: now.model_version,

@@ -111,6 +111,6 @@ export function seriesBuckets(sinceMs: number, untilMs: number): Array<{ since: 
   return buckets;
 }
 
-export function point(bucket: { since: string; until: string }, performance: ModelPerformance): Point {
-  return { ...bucket, accuracy: performance.accuracy, labeled: performance.labeled_predictions };
+export function point(bucket: { since: string; until: string }, counts: { labeled: number; correct: number }): Point {
+  return { ...bucket, accuracy: counts.labeled === 0 ? null : counts.correct / counts.labeled, labeled: counts.labeled };
 }

@@ -2,6 +2,7 @@ import type { Drift } from '../domain/drift.js';
 import type { ExperimentReport } from '../domain/experiments.js';
 import type { ModelPerformance } from '../domain/performance.js';
 import type { Slices } from '../domain/slices.js';
+import type { Point } from './report-model.js';
 
 /** A range of instants: since included, until excluded. */
 export interface Range {
@@ -21,6 +22,8 @@ export interface ReportSource {
   /** The context keys of the model's newest predictions in the range (a sample), most frequent first. */
   contextKeys(model: string, range: Range): Promise<string[]>;
   experiments(): Promise<ExperimentReport[]>;
+  /** Accuracy and labeled count of one version in each bucket (the daily line). */
+  accuracySeries(model: string, version: string, buckets: Range[]): Promise<Point[]>;
 }
 
 /** Counts the top-level context keys of records, most frequent first (ties by name). */

@@ -1,6 +1,10 @@
 import type { ExperimentReport } from '../domain/experiments.js';
 import type { PredictionLog } from '../domain/prediction.js';
 import type { ModelPerformanceTracker } from '../tracker/model-performance-tracker.js';
+import { LabelResolver } from '../tracker/label-resolver.js';
+import { countWindow } from '../tracker/window-counts.js';
+import { resolveWindow } from '../tracker/window.js';
+import { point } from './report-figures.js';
 import { rankContextKeys, type Range, type ReportSource } from './report-source.js';
 
 /** How many of the newest predictions the slice fields are chosen from. */
@@ -18,10 +22,27 @@ export function inRange(records: PredictionLog[], range: Range): PredictionLog[]
 
 /** The report's source inside the service: the tracker and the experiments, asked directly. */
 export class TrackerReportSource implements ReportSource {
+  readonly #labels: LabelResolver;
+
   constructor(
-    private readonly tracker: Pick<ModelPerformanceTracker, 'modelNames' | 'getPerformance' | 'getDrift' | 'getSlices' | 'getPredictions'>,
+    private readonly tracker: Pick<ModelPerformanceTracker, 'modelNames' | 'getPerformance' | 'getDrift' | 'getSlices' | 'getPredictions' | 'store' | 'config'>,
     private readonly listExperiments: () => Promise<ExperimentReport[]>,
-  ) {}
+  ) {
+    this.#labels = new LabelResolver(tracker.config.models);
+  }
+
+  /**
+   * From the hourly aggregates (the counting `getPerformance` does, without its label-free
+   * estimate, which scans raw records from the newest back to each bucket).
+   */
+  async accuracySeries(model: string, version: string, buckets: Range[]) {
+    const points = [];
+    for (const bucket of buckets) {
+      const window = resolveWindow(undefined, bucket.since, bucket.until, new Date(bucket.until));
+      points.push(point(bucket, await countWindow(this.tracker.store, this.#labels.contribute, model, version, window)));
+    }
+    return points;
+  }
 
   async modelNames() {
     return this.tracker.modelNames();
