@@ -1,5 +1,6 @@
 import { escapeHtml } from './escape-html.js';
 import { deltaPoints, driftVerdict, instant, metricLabel, percent, pValue, stat } from './format-figures.js';
+import { isDailySeries } from './report-figures.js';
 import type { ModelReport, Report } from './report-model.js';
 import { accuracyLineChart, PALETTE, periodBarChart } from './svg-charts.js';
 
@@ -65,10 +66,8 @@ function figure(caption: string, chart: string): string {
   return `<figure>${chart}<figcaption class="muted">${escapeHtml(caption)}</figcaption></figure>`;
 }
 
-function modelSection(model: ModelReport): string {
+function modelSection(model: ModelReport, daily: boolean): string {
   const name = escapeHtml(model.model_name);
-  const first = model.series[0];
-  const daily = first !== undefined && Date.parse(first.until) - Date.parse(first.since) === 86_400_000;
   const lineTitle = `${daily ? 'Daily accuracy' : 'Accuracy over the period'} — ${model.model_name}`;
   const barTitle = `This period vs previous — ${model.model_name}`;
   return [
@@ -97,7 +96,7 @@ export function renderHtml(report: Report): string {
     `<style>${STYLE}</style></head><body>`,
     '<h1>Model performance report</h1>',
     `<p class="muted">Period ${escapeHtml(period)} (${escapeHtml(report.period)}), compared with ${escapeHtml(instant(report.previous_since))} – ${escapeHtml(instant(report.previous_until))}. Generated ${escapeHtml(instant(report.generated_at))}. Colours: <span style="color:${PALETTE.current}">■</span> this period, <span style="color:${PALETTE.previous}">■</span> previous.</p>`,
-    report.models.length === 0 ? '<p>No model has logged a prediction yet.</p>' : report.models.map(modelSection).join('\n'),
+    report.models.length === 0 ? '<p>No model has logged a prediction yet.</p>' : report.models.map((model) => modelSection(model, isDailySeries(Date.parse(report.since), Date.parse(report.until)))).join('\n'),
     '</body></html>',
     '',
   ].join('\n');

@@ -4,6 +4,9 @@ import type { ModelPerformance } from '../domain/performance.js';
 import type { Slices } from '../domain/slices.js';
 import type { Confusion, Figure, ModelReport, Point, TargetCheck } from './report-model.js';
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
 /** The figures a report compares, in the order it lists them. */
 export const REPORT_METRICS = ['accuracy', 'precision', 'recall', 'f1_score', 'confidence', 'estimated_accuracy'] as const;
 
@@ -96,19 +99,28 @@ export function periodExperiments(experiments: ExperimentReport[], model: string
     }));
 }
 
-/** The buckets of the accuracy line: one a day for periods up to 31 days, else 30 equal ones. */
+/**
+ * The buckets of the accuracy line: one a day for periods up to 31 days, else 30 equal ones. The
+ * inner boundaries fall on whole hours, so each bucket is counted from the hourly aggregates and
+ * only the period's two ends read raw records.
+ */
 export function seriesBuckets(sinceMs: number, untilMs: number): Array<{ since: string; until: string }> {
   const span = untilMs - sinceMs;
-  const day = 86_400_000;
-  const count = span <= 31 * day ? Math.max(1, Math.ceil(span / day)) : 30;
-  const step = span <= 31 * day ? day : span / 30;
+  const count = span <= 31 * DAY_MS ? Math.max(1, Math.ceil(span / DAY_MS)) : 30;
+  const step = span <= 31 * DAY_MS ? DAY_MS : span / 30;
+  const boundary = (index: number) => (index === 0 ? sinceMs : index === count ? untilMs : Math.floor((sinceMs + index * step) / HOUR_MS) * HOUR_MS);
   const buckets: Array<{ since: string; until: string }> = [];
   for (let index = 0; index < count; index += 1) {
-    const from = sinceMs + Math.round(index * step);
-    const to = index === count - 1 ? untilMs : Math.min(untilMs, sinceMs + Math.round((index + 1) * step));
-    buckets.push({ since: new Date(from).toISOString(), until: new Date(to).toISOString() });
+    const from = boundary(index);
+    const to = Math.min(untilMs, boundary(index + 1));
+    if (to > from) buckets.push({ since: new Date(from).toISOString(), until: new Date(to).toISOString() });
   }
   return buckets;
+}
+
+/** Whether a period's accuracy line has a point a day (periods up to 31 days). */
+export function isDailySeries(sinceMs: number, untilMs: number): boolean {
+  return untilMs - sinceMs <= 31 * DAY_MS;
 }
 
 export function point(bucket: { since: string; until: string }, counts: { labeled: number; correct: number }): Point {

@@ -106,3 +106,19 @@ describe('report renderers', () => {
     expect(summary).toContain('[Open the dashboard](/hassio/ingress/local_ml_metrics)');
   });
 });
+
+describe('series buckets', () => {
+  it('cuts a week into 7 days and a quarter into 30 buckets whose inner boundaries are whole hours', async () => {
+    const { seriesBuckets } = await import('../../src/reports/report-figures.js');
+    const until = Date.parse('2026-11-30T08:17:00Z');
+    const week = seriesBuckets(until - 7 * 86_400_000, until);
+    expect(week).toHaveLength(7);
+    expect(week[0]!.since).toBe('2026-11-23T08:17:00.000Z');
+    expect(week[0]!.until).toBe('2026-11-24T08:00:00.000Z');
+    expect(week[6]!.until).toBe('2026-11-30T08:17:00.000Z');
+    const quarter = seriesBuckets(until - 90 * 86_400_000, until);
+    expect(quarter).toHaveLength(30);
+    expect(quarter.slice(1).every((bucket) => bucket.since.endsWith(':00:00.000Z'))).toBe(true);
+    expect(quarter.every((bucket, index) => index === 0 || bucket.since === quarter[index - 1]!.until)).toBe(true);
+  });
+});
