@@ -27,6 +27,9 @@ import { HealthProblems } from './tracker/health-problems.js';
 import { toError } from './logging/to-error.js';
 import { openTracker } from './open-tracker.js';
 import { ScheduledJob } from './service/scheduled-job.js';
+import { HubReportNotifier } from './integration/hub-report-notifier.js';
+import { reportLink, runScheduledReport } from './reports/scheduled-report.js';
+import { TrackerReportSource } from './reports/tracker-report-source.js';
 import type { ModelPerformanceTracker } from './tracker/model-performance-tracker.js';
 
 export interface App {
@@ -255,6 +258,30 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     experimentEvaluation.start();
     stops.push(() => experimentEvaluation.stop());
+
+    // The performance report: written to data/reports/ on a schedule, and announced on the hub.
+    if (config.reports.enabled) {
+      const reportConnection = hub?.connection ?? null;
+      const report = new ScheduledJob({
+        name: 'performance report',
+        cron: config.reports.cron,
+        timezone: config.reports.timezone,
+        settings: { cron: 'reports.cron', timezone: 'reports.timezone' },
+        run: () =>
+          runScheduledReport({
+            source: new TrackerReportSource(tracker, () => experiments.list()),
+            dataDir,
+            settings: config.reports,
+            link: reportLink(config.reports.link, env),
+            notifier: reportConnection === null ? null : new HubReportNotifier(reportConnection),
+            now,
+            logger: logger.child('reports'),
+          }),
+        logger: logger.child('reports'),
+      });
+      report.start();
+      stops.push(() => report.stop());
+    }
 
     // Sealed segments are read only when a query reaches them: check them all once, in the
     // background (one at a time, pausing between them). Start-up does not wait for it.

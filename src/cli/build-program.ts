@@ -30,6 +30,7 @@ import { renderTraining } from './render-training.js';
 import { renderTrend } from './render-trend.js';
 import { renderVersions } from './render-versions.js';
 import { addExperimentCommands } from './experiment-commands.js';
+import { addReportCommand } from './report-command.js';
 
 export interface ProgramContext {
   io: CliIo;
@@ -58,6 +59,7 @@ Examples:
   hap ml-metrics calibration voice_recognition --bins 10 --window 7d
   hap ml-metrics slices voice_recognition --by context.device
   hap ml-metrics export voice_recognition --format csv > voice.csv
+  hap ml-metrics report --since 7d --format html --out report.html
   hap ml-metrics doctor --data-dir ./data
   hap ml-metrics list --url http://localhost:8000 --json
 
@@ -222,6 +224,7 @@ export function buildProgram({ io, setExitCode }: ProgramContext): Command {
     return runReadCommand(options, io, (source) => source.getTimeseries(modelName, query), renderTrend);
   });
   addExperimentCommands(metrics, io, withReadOptions);
+  addReportCommand(metrics, io, withReadOptions);
   withReadOptions(
     metrics
       .command('drift')

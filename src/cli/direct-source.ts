@@ -12,6 +12,7 @@ import { exportChunks } from '../export/export-chunks.js';
 import { exportPredictions } from '../tracker/export-predictions.js';
 import { describeError } from '../logging/to-error.js';
 import { Experiments } from '../experiments/experiments-service.js';
+import { TrackerReportSource } from '../reports/tracker-report-source.js';
 
 function answer<T>(value: T): Answer<T> {
   return { value, json: value };
@@ -67,6 +68,10 @@ export class DirectSource implements MetricsSource {
 
   listVersions(modelName: string) {
     return this.aboutModel(modelName, async () => answer(this.tracker.listVersions(modelName)));
+  }
+
+  reportSource() {
+    return new TrackerReportSource(this.tracker, () => this.experiments.list());
   }
 
   async listExperiments() {

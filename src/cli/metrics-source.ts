@@ -7,6 +7,7 @@ import type { ModelPerformance } from '../domain/performance.js';
 import type { PredictionPage } from '../domain/responses.js';
 import type { ModelVersionList } from '../domain/versions.js';
 import type { Assignment, ExperimentReport } from '../domain/experiments.js';
+import type { ReportSource } from '../reports/report-source.js';
 import type { z } from 'zod';
 import type { ModelListResponseSchema, TrainingHistoryResponseSchema } from '../domain/responses.js';
 import type { Timeseries } from '../domain/timeseries.js';
@@ -53,5 +54,7 @@ export interface MetricsSource {
   getDrift(modelName: string, query: DriftArgs): Promise<Answer<Drift>>;
   /** `GET /models/{name}/export`: CSV or JSON lines, streamed. */
   exportPredictions(modelName: string, query: ExportArgs): Promise<ExportStream>;
+  /** The report's reads, where this source has a cheaper way than its queries (the data directory: the aggregates). */
+  reportSource?(): ReportSource;
   close(): Promise<void>;
 }

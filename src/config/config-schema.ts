@@ -3,6 +3,7 @@ import { ApiConfigSchema } from '../api/api-config.js';
 import { ExperimentsConfigSchema } from '../experiments/experiments-config.js';
 import { CaptureConfigSchema } from '../integration/hub-config.js';
 import { LOG_LEVELS } from '../logging/logger.js';
+import { ReportsConfigSchema } from '../reports/reports-config.js';
 import { SensorsConfigSchema } from '../sensors/sensors-config.js';
 import { StorageConfigSchema } from '../storage/storage-config.js';
 import { TrackerConfigSchema } from '../tracker/tracker-config.js';
@@ -36,6 +37,7 @@ export const ConfigSchema = z.strictObject({
   ...TrackerConfigSchema.shape,
   hub: HubConfigSchema.prefault({}),
   experiments: ExperimentsConfigSchema.prefault({}),
+  reports: ReportsConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
