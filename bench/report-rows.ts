@@ -4,7 +4,7 @@ import type { IngestResult } from './ingest.js';
 import type { NaiveResult } from './naive-lowdb.js';
 import type { InProcessQueryResult, QueryResult } from './query.js';
 import { fmt, fmtInt, shortfall, type Row } from './report.js';
-import type { BenchOptions } from './run.js';
+import type { BenchOptions } from './options.js';
 import type { SeededStore } from './seed-store.js';
 import type { StartupResult } from './startup.js';
 
