@@ -30,6 +30,8 @@ export const CalibrationBinSchema = z.object({
   accuracy: z.number().nullable(),
 });
 
+export type CalibrationBin = z.infer<typeof CalibrationBinSchema>;
+
 /** `GET /models/{name}/calibration`: the reliability curve of one model version over a window. */
 export const CalibrationSchema = z.object({
   model_name: ModelNameSchema,

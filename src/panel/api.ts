@@ -1,4 +1,7 @@
+import type { Calibration } from '../domain/calibration.js';
 import type { ModelComparison } from '../domain/comparison.js';
+import type { Drift } from '../domain/drift.js';
+import type { Slices } from '../domain/slices.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { PredictionLog } from '../domain/prediction.js';
 import type { Timeseries } from '../domain/timeseries.js';
@@ -87,6 +90,9 @@ export const api = {
   training: (name: string) => request<{ sessions: TrainingLog[] }>('GET', `${model(name)}/training`).then((answer) => answer.sessions),
   comparisons: (name: string) => request<{ comparisons: ModelComparison[] }>('GET', `${model(name)}/comparisons`).then((answer) => answer.comparisons),
   compare: (name: string, versionA: string, versionB: string) => request<ModelComparison>('POST', `${model(name)}/compare`, { version_a: versionA, version_b: versionB }),
+  calibration: (name: string) => request<Calibration>('GET', `${model(name)}/calibration`),
+  drift: (name: string) => request<Drift>('GET', `${model(name)}/drift`),
+  slices: (name: string, by: string) => request<Slices>('GET', `${model(name)}/slices${query({ by })}`),
   label: (predictionId: string, body: Record<string, unknown>) =>
     request<PredictionLog>('POST', `/predictions/${encodeURIComponent(predictionId)}/ground-truth`, body),
 };

@@ -5,17 +5,21 @@ import { compareForm } from './compare-form.js';
 import { errorLine, h, section } from './dom.js';
 import { percent, utcTime } from './format.js';
 import { predictionsList } from './label-queue.js';
+import { monitoringSection } from './monitoring.js';
+import { sliceKeys } from './monitoring-figures.js';
 import { confusionTable, headline, perClassTable } from './tables.js';
 
 /** What the model page keeps between refreshes: the chart's bucket, the queue filter, undo of charts. */
 export interface ModelPageState {
   bucket: '1h' | '1d' | '1w';
   unlabeledOnly: boolean;
+  /** What the slices are by (a `context.*` key or `model_version`); the most used context key until chosen. */
+  sliceBy: string | null;
   cleanups: Array<() => void>;
 }
 
 export function newModelPageState(): ModelPageState {
-  return { bucket: '1d', unlabeledOnly: false, cleanups: [] };
+  return { bucket: '1d', unlabeledOnly: false, sliceBy: null, cleanups: [] };
 }
 
 /** The versions drawn on the chart: the newest four (the default one always among them). */
@@ -89,6 +93,14 @@ export async function renderModelPage(main: HTMLElement, name: string, state: Mo
     api.training(name).catch(() => []),
     api.comparisons(name).catch(() => []),
   ]);
+  const keys = sliceKeys(predictions.predictions);
+  const sliceBy = state.sliceBy !== null && keys.includes(state.sliceBy) ? state.sliceBy : keys[0]!;
+  const failed = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+  const [calibration, drift, slices] = await Promise.all([
+    api.calibration(name).catch(failed),
+    api.drift(name).catch(failed),
+    api.slices(name, sliceBy).catch(failed),
+  ]);
   if (!canReplace()) return false;
   const typed = typedLabels(main);
   for (const cleanup of state.cleanups.splice(0)) cleanup();
@@ -115,6 +127,18 @@ export async function renderModelPage(main: HTMLElement, name: string, state: Mo
     section('Now', 'now', headline(performance), h('p', { class: 'muted' }, `window: ${performance.window.spec ?? 'range'} · versions: ${performance.versions.join(', ') || '—'}`)),
     section('Accuracy over time', 'over-time', bucketButtons, chart, h('p', { class: 'muted' }, 'Shaded: 95 % Wilson interval of the default version; dashed: the accuracy target; gaps: buckets without labels. UTC buckets, weeks from Monday.')),
     h('div', { class: 'two' }, section('Confusion matrix', 'confusion', confusionTable(performance)), section('Per class', 'per-class', perClassTable(performance))),
+    monitoringSection({
+      performance,
+      calibration,
+      drift,
+      slices,
+      sliceKeys: keys,
+      sliceBy,
+      onSliceBy: (by) => {
+        state.sliceBy = by;
+        refresh();
+      },
+    }),
     section(
       `Recent predictions (${unlabeled} to label)`,
       'predictions',

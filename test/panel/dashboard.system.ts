@@ -108,6 +108,25 @@ describe('the dashboard', () => {
     await context.close();
   });
 
+  it('shows calibration, drift and slices of the model as the API answers them, and slices by the key chosen', async () => {
+    const { context, page } = await openPage();
+    await page.goto(`${service.url}/#/models/voice_recognition`);
+    await page.locator('#monitoring').waitFor();
+    const calibration = await api<{ ece: number | null; bins: Array<{ count: number }> }>('/models/voice_recognition/calibration');
+    const percentText = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)} %`);
+    expect(await page.locator('[data-field="ece"]').textContent()).toBe(percentText(calibration.ece));
+    expect(await page.locator('svg.reliability').getAttribute('data-bars')).toBe(String(calibration.bins.filter((bin) => bin.count > 0).length));
+    const drift = await api<{ accuracy: { reference: number | null; current: number | null }; change_points: unknown[] }>('/models/voice_recognition/drift');
+    expect(await page.locator('#drift').textContent()).toContain(`${percentText(drift.accuracy.reference)} → ${percentText(drift.accuracy.current)}`);
+    const performance = await api<{ estimated_accuracy: number | null }>('/models/voice_recognition');
+    expect(await page.locator('[data-field="estimated-accuracy"]').textContent()).toBe(percentText(performance.estimated_accuracy));
+    // Slices: by the chosen key, one row per slice of the API's answer.
+    await page.locator('#slice-by').selectOption('model_version');
+    const slices = await api<{ slices: Array<{ value: string }> }>('/models/voice_recognition/slices?by=model_version');
+    await expect.poll(async () => page.locator('#slices tbody th').allTextContents()).toEqual(slices.slices.map((slice) => slice.value));
+    await context.close();
+  });
+
   it('labels a prediction from the page and shows the new accuracy', async () => {
     const { context, page } = await openPage();
     await page.goto(`${service.url}/#/models/voice_recognition`);
