@@ -6,6 +6,7 @@ import { DRIFT_EVENT, driftAnnouncements, driftSensorState } from './drift-alarm
 import type { HubPort } from './hub-port.js';
 import { assignSlugs } from './model-slug.js';
 import type { SensorsStateStore } from './sensor-publisher.js';
+import { RepeatedFailures } from './repeated-failures.js';
 
 /** What the drift publisher reads from the tracker. */
 export type DriftTracker = Pick<ModelPerformanceTracker, 'getDrift' | 'modelNames' | 'onChange'>;
@@ -58,7 +59,7 @@ export class DriftPublisher {
   readonly #configuredModels: readonly string[];
   /** entity_id → JSON of what the hub accepted last. */
   readonly #posted = new Map<string, string>();
-  readonly #failing = new Set<FailureKind>();
+  readonly #failures: RepeatedFailures<FailureKind>;
   readonly #pending = new Map<string, PendingChange>();
   readonly #debounceMs: number;
   readonly #maxWaitMs: number;
@@ -70,6 +71,7 @@ export class DriftPublisher {
     this.#tracker = options.tracker;
     this.#hub = options.hub;
     this.#logger = options.logger;
+    this.#failures = new RepeatedFailures(this.#logger, FAILURE_TEXT, 'drift ');
     this.#stateStore = options.stateStore;
     this.#configuredModels = options.configuredModels ?? [];
     this.#debounceMs = options.debounceMs ?? DRIFT_DEBOUNCE_MS;
@@ -150,7 +152,7 @@ export class DriftPublisher {
     try {
       withData = this.#tracker.modelNames();
     } catch (error) {
-      this.#failed('evaluate', error);
+      this.#failures.failed('evaluate', error);
       return;
     }
     const { slugs } = assignSlugs([...new Set([...withData, ...this.#configuredModels])].sort());
@@ -159,9 +161,9 @@ export class DriftPublisher {
       let drift: Drift;
       try {
         drift = await this.#tracker.getDrift(name);
-        this.#succeeded('evaluate');
+        this.#failures.succeeded('evaluate');
       } catch (error) {
-        this.#failed('evaluate', error, { model_name: name });
+        this.#failures.failed('evaluate', error, { model_name: name });
         continue;
       }
       await this.#post(driftSensorState(drift, slugs.get(name) ?? name));
@@ -175,11 +177,11 @@ export class DriftPublisher {
     try {
       await this.#hub.postState(sensor.entity_id, sensor.state, sensor.attributes);
     } catch (error) {
-      this.#failed('post_state', error, { entity_id: sensor.entity_id });
+      this.#failures.failed('post_state', error, { entity_id: sensor.entity_id });
       return;
     }
     this.#posted.set(sensor.entity_id, key);
-    this.#succeeded('post_state');
+    this.#failures.succeeded('post_state');
   }
 
   /** Fires the new drops in order; stops at the first the hub refuses (retried next time) and keeps what was accepted. */
@@ -192,10 +194,10 @@ export class DriftPublisher {
       try {
         await this.#hub.fireEvent(DRIFT_EVENT, { ...data });
       } catch (error) {
-        this.#failed('fire_event', error, { model_name: name });
+        this.#failures.failed('fire_event', error, { model_name: name });
         break;
       }
-      this.#succeeded('fire_event');
+      this.#failures.succeeded('fire_event');
       this.#logger.info('drift detected', { ...data });
       accepted = { model_version: data.model_version, timestamp: data.timestamp };
     }
@@ -203,23 +205,9 @@ export class DriftPublisher {
     const announced = accepted;
     try {
       await this.#stateStore.update((document) => ({ ...document, drift: { ...document.drift, [name]: announced } }));
-      this.#succeeded('save_state');
+      this.#failures.succeeded('save_state');
     } catch (error) {
-      this.#failed('save_state', error, { model_name: name });
+      this.#failures.failed('save_state', error, { model_name: name });
     }
-  }
-
-  #failed(kind: FailureKind, error: unknown, fields: Record<string, unknown> = {}): void {
-    const details = { ...fields, error };
-    if (this.#failing.has(kind)) {
-      this.#logger.debug(FAILURE_TEXT[kind], details);
-      return;
-    }
-    this.#failing.add(kind);
-    this.#logger.warn(`${FAILURE_TEXT[kind]}; retrying on the next evaluation`, details);
-  }
-
-  #succeeded(kind: FailureKind): void {
-    if (this.#failing.delete(kind)) this.#logger.info(`drift ${kind.replace('_', ' ')} works again`);
   }
 }

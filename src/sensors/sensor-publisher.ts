@@ -14,6 +14,7 @@ import type { SensorState } from './sensor-state.js';
 import { TARGET_METRICS, buildSensorStates, pendingSensorStates } from './sensor-states.js';
 import type { SensorsConfig } from './sensors-config.js';
 import { DEBOUNCE_MAX_WAIT_MS } from './sensors-config.js';
+import { RepeatedFailures } from './repeated-failures.js';
 
 /** What the publisher reads from the tracker. */
 export type SensorsTracker = Pick<ModelPerformanceTracker, 'getPerformance' | 'modelNames' | 'onChange'>;
@@ -103,7 +104,7 @@ export class SensorPublisher {
   /** entity_id → fingerprint of what the hub accepted last. */
   readonly #posted = new Map<string, string>();
   readonly #pending = new Map<string, PendingChange>();
-  readonly #failing = new Set<FailureKind>();
+  readonly #failures: RepeatedFailures<FailureKind>;
   readonly #warnedSlugs = new Set<string>();
   readonly #configuredModels: readonly string[];
   /** Models whose entities the hub has accepted at least once (from this process). */
@@ -118,6 +119,7 @@ export class SensorPublisher {
     this.#tracker = options.tracker;
     this.#hub = options.hub;
     this.#logger = options.logger;
+    this.#failures = new RepeatedFailures(this.#logger, FAILURE_TEXT);
     this.#config = options.config;
     this.#stateStore = options.stateStore;
     this.#configuredModels = options.configuredModels ?? [];
@@ -207,7 +209,7 @@ export class SensorPublisher {
     try {
       withData = this.#tracker.modelNames();
     } catch (error) {
-      this.#failed('evaluate', error);
+      this.#failures.failed('evaluate', error);
       return;
     }
     const names = [...new Set([...withData, ...this.#configuredModels, ...(only === null ? [] : [only])])].sort();
@@ -248,9 +250,9 @@ export class SensorPublisher {
       current = await this.#tracker.getPerformance(name, { window: this.#config.window });
       const range = baselineRange(current.window);
       if (range) baseline = await this.#tracker.getPerformance(name, { version: current.model_version, ...range });
-      this.#succeeded('evaluate');
+      this.#failures.succeeded('evaluate');
     } catch (error) {
-      this.#failed('evaluate', error, { model_name: name });
+      this.#failures.failed('evaluate', error, { model_name: name });
       return;
     }
     const targets = targetsOf(current);
@@ -271,11 +273,11 @@ export class SensorPublisher {
     try {
       await this.#hub.postState(sensor.entity_id, sensor.state, sensor.attributes);
     } catch (error) {
-      this.#failed('post_state', error, { entity_id: sensor.entity_id });
+      this.#failures.failed('post_state', error, { entity_id: sensor.entity_id });
       return false;
     }
     this.#posted.set(sensor.entity_id, key);
-    this.#succeeded('post_state');
+    this.#failures.succeeded('post_state');
     return true;
   }
 
@@ -297,10 +299,10 @@ export class SensorPublisher {
       try {
         await this.#hub.fireEvent(announcement.event_type, { ...announcement.data });
       } catch (error) {
-        this.#failed('fire_event', error, { event_type: announcement.event_type, model_name: name, metric: announcement.metric });
+        this.#failures.failed('fire_event', error, { event_type: announcement.event_type, model_name: name, metric: announcement.metric });
         continue;
       }
-      this.#succeeded('fire_event');
+      this.#failures.succeeded('fire_event');
       this.#logger.info(announcement.event_type === 'ml_metrics_performance_drop' ? 'performance drop' : 'performance recovered', {
         ...announcement.data,
       });
@@ -316,24 +318,9 @@ export class SensorPublisher {
         else alerts[name] = committed;
         return { ...document, alerts };
       });
-      this.#succeeded('save_state');
+      this.#failures.succeeded('save_state');
     } catch (error) {
-      this.#failed('save_state', error, { model_name: name });
+      this.#failures.failed('save_state', error, { model_name: name });
     }
-  }
-
-  /** Logs a failure at warn the first time in a row for its kind, then at debug. */
-  #failed(kind: FailureKind, error: unknown, fields: Record<string, unknown> = {}): void {
-    const details = { ...fields, error };
-    if (this.#failing.has(kind)) {
-      this.#logger.debug(FAILURE_TEXT[kind], details);
-      return;
-    }
-    this.#failing.add(kind);
-    this.#logger.warn(`${FAILURE_TEXT[kind]}; retrying on the next evaluation`, details);
-  }
-
-  #succeeded(kind: FailureKind): void {
-    if (this.#failing.delete(kind)) this.#logger.info(`${kind.replace('_', ' ')} works again`);
   }
 }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HubPort } from '../../src/sensors/hub-port.js';
 import type { SensorsState } from '../../src/sensors/sensor-publisher.js';
 import { SensorPublisher, openSensorsStateStore } from '../../src/sensors/sensor-publisher.js';
 import type { SensorsConfigInput } from '../../src/sensors/sensors-config.js';
@@ -12,6 +11,7 @@ import { openTracker } from '../../src/open-tracker.js';
 import { STORE_SCHEMA_VERSION } from '../../src/storage/stored-file-version.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
 import { recordingLogger, type LogEntry, type RecordingLogger } from '../support/recording-logger.js';
+import { RecordingHubPort } from '../support/recording-hub-port.js';
 
 const MODEL = 'voice_recognition';
 const ENTITIES = [
@@ -24,31 +24,6 @@ const ENTITIES = [
   'sensor.ml_voice_recognition_estimated_accuracy',
   'binary_sensor.ml_voice_recognition_below_target',
 ];
-
-/** The port the publisher talks to, recording what the hub accepted; `failPosts`/`failEvents` make it reject. */
-class RecordingHubPort implements HubPort {
-  readonly posts: { entityId: string; state: string; attributes: Record<string, unknown> }[] = [];
-  readonly events: { eventType: string; data: Record<string, unknown> }[] = [];
-  attempts = { posts: 0, events: 0 };
-  failPosts = false;
-  failEvents = false;
-
-  async postState(entityId: string, state: string, attributes: Record<string, unknown>): Promise<void> {
-    this.attempts.posts += 1;
-    if (this.failPosts) throw new Error('Cannot post: connect ECONNREFUSED 127.0.0.1:8123');
-    this.posts.push({ entityId, state, attributes });
-  }
-
-  async fireEvent(eventType: string, data: Record<string, unknown>): Promise<void> {
-    this.attempts.events += 1;
-    if (this.failEvents) throw new Error('not connected to Home Assistant');
-    this.events.push({ eventType, data });
-  }
-
-  latest(entityId: string): { state: string; attributes: Record<string, unknown> } | undefined {
-    return this.posts.filter((post) => post.entityId === entityId).at(-1);
-  }
-}
 
 let dir: TempDir;
 let tracker: ModelPerformanceTracker;
