@@ -7,6 +7,7 @@ import type { HubPort } from './hub-port.js';
 import { assignSlugs } from './model-slug.js';
 import type { SensorsStateStore } from './sensor-publisher.js';
 import { RepeatedFailures } from './repeated-failures.js';
+import { KeyedDebounce } from './keyed-debounce.js';
 
 /** What the drift publisher reads from the tracker. */
 export type DriftTracker = Pick<ModelPerformanceTracker, 'getDrift' | 'modelNames' | 'onChange'>;
@@ -28,10 +29,6 @@ export interface DriftPublisherOptions {
   maxWaitMs?: number;
 }
 
-interface PendingChange {
-  debounce: NodeJS.Timeout;
-  maxWait: NodeJS.Timeout;
-}
 
 type FailureKind = 'evaluate' | 'post_state' | 'fire_event' | 'save_state';
 
@@ -60,9 +57,7 @@ export class DriftPublisher {
   /** entity_id → JSON of what the hub accepted last. */
   readonly #posted = new Map<string, string>();
   readonly #failures: RepeatedFailures<FailureKind>;
-  readonly #pending = new Map<string, PendingChange>();
-  readonly #debounceMs: number;
-  readonly #maxWaitMs: number;
+  readonly #debounce: KeyedDebounce;
   #unsubscribe: (() => void) | null = null;
   #tail: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -74,8 +69,7 @@ export class DriftPublisher {
     this.#failures = new RepeatedFailures(this.#logger, FAILURE_TEXT, 'drift ');
     this.#stateStore = options.stateStore;
     this.#configuredModels = options.configuredModels ?? [];
-    this.#debounceMs = options.debounceMs ?? DRIFT_DEBOUNCE_MS;
-    this.#maxWaitMs = options.maxWaitMs ?? DRIFT_MAX_WAIT_MS;
+    this.#debounce = new KeyedDebounce(options.debounceMs ?? DRIFT_DEBOUNCE_MS, options.maxWaitMs ?? DRIFT_MAX_WAIT_MS);
   }
 
   /** Listens for stored predictions and labels (each schedules its model's evaluation). */
@@ -102,31 +96,13 @@ export class DriftPublisher {
     this.#stopped = true;
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    for (const pending of this.#pending.values()) {
-      clearTimeout(pending.debounce);
-      clearTimeout(pending.maxWait);
-    }
-    this.#pending.clear();
+    this.#debounce.cancel();
     await this.#tail;
   }
 
   #changed(model: string): void {
     if (this.#stopped) return;
-    const fire = (): void => {
-      const pending = this.#pending.get(model);
-      if (!pending) return;
-      clearTimeout(pending.debounce);
-      clearTimeout(pending.maxWait);
-      this.#pending.delete(model);
-      void this.#enqueue(() => this.#evaluate(model));
-    };
-    const pending = this.#pending.get(model);
-    if (pending) {
-      clearTimeout(pending.debounce);
-      pending.debounce = setTimeout(fire, this.#debounceMs);
-      return;
-    }
-    this.#pending.set(model, { debounce: setTimeout(fire, this.#debounceMs), maxWait: setTimeout(fire, this.#maxWaitMs) });
+    this.#debounce.trigger(model, () => void this.#enqueue(() => this.#evaluate(model)));
   }
 
   #enqueue(job: () => Promise<void>): Promise<void> {

@@ -15,6 +15,7 @@ import { TARGET_METRICS, buildSensorStates, pendingSensorStates } from './sensor
 import type { SensorsConfig } from './sensors-config.js';
 import { DEBOUNCE_MAX_WAIT_MS } from './sensors-config.js';
 import { RepeatedFailures } from './repeated-failures.js';
+import { KeyedDebounce } from './keyed-debounce.js';
 
 /** What the publisher reads from the tracker. */
 export type SensorsTracker = Pick<ModelPerformanceTracker, 'getPerformance' | 'modelNames' | 'onChange'>;
@@ -62,10 +63,6 @@ const FAILURE_TEXT: Record<FailureKind, string> = {
   save_state: 'could not save the sensors alert state',
 };
 
-interface PendingChange {
-  debounce: NodeJS.Timeout;
-  maxWait: NodeJS.Timeout;
-}
 
 /** The comparison key of a posted state: state and attributes, except `last_evaluated`. */
 function fingerprint(sensor: SensorState): string {
@@ -103,7 +100,7 @@ export class SensorPublisher {
   readonly #stateStore: SensorsStateStore;
   /** entity_id → fingerprint of what the hub accepted last. */
   readonly #posted = new Map<string, string>();
-  readonly #pending = new Map<string, PendingChange>();
+  readonly #debounce: KeyedDebounce;
   readonly #failures: RepeatedFailures<FailureKind>;
   readonly #warnedSlugs = new Set<string>();
   readonly #configuredModels: readonly string[];
@@ -120,6 +117,7 @@ export class SensorPublisher {
     this.#hub = options.hub;
     this.#logger = options.logger;
     this.#failures = new RepeatedFailures(this.#logger, FAILURE_TEXT);
+    this.#debounce = new KeyedDebounce(options.config.debounce_ms, DEBOUNCE_MAX_WAIT_MS);
     this.#config = options.config;
     this.#stateStore = options.stateStore;
     this.#configuredModels = options.configuredModels ?? [];
@@ -139,11 +137,7 @@ export class SensorPublisher {
     this.#stopped = true;
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    for (const pending of this.#pending.values()) {
-      clearTimeout(pending.debounce);
-      clearTimeout(pending.maxWait);
-    }
-    this.#pending.clear();
+    this.#debounce.cancel();
     await this.#tail;
     this.#logger.debug('sensors stopped');
   }
@@ -165,24 +159,7 @@ export class SensorPublisher {
     if (this.#stopped) return;
     // A new model's entities appear (unknown) at once, before its first evaluation is posted.
     if (this.#isNew(model)) void this.#enqueue(() => this.#evaluateModels(model, { pendingOnly: true }));
-    const fire = (): void => {
-      const pending = this.#pending.get(model);
-      if (!pending) return;
-      clearTimeout(pending.debounce);
-      clearTimeout(pending.maxWait);
-      this.#pending.delete(model);
-      void this.#enqueue(() => this.#evaluateModels(model));
-    };
-    const pending = this.#pending.get(model);
-    if (pending) {
-      clearTimeout(pending.debounce);
-      pending.debounce = setTimeout(fire, this.#config.debounce_ms);
-      return;
-    }
-    this.#pending.set(model, {
-      debounce: setTimeout(fire, this.#config.debounce_ms),
-      maxWait: setTimeout(fire, DEBOUNCE_MAX_WAIT_MS),
-    });
+    this.#debounce.trigger(model, () => void this.#enqueue(() => this.#evaluateModels(model)));
   }
 
   /** Runs jobs one at a time; a job asked for after stop() does nothing. */
