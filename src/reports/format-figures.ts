@@ -44,6 +44,10 @@ export function instant(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
+/** What the drift verdict says when nothing moved, and when too little was there to test. */
+export const NO_DRIFT = 'no significant drift';
+export const NOT_TESTED = 'not enough predictions in both periods to test';
+
 /** The drift verdict in words: significant at 1% or PSI ≥ 0.2 (the usual "major shift" line). */
 export function driftVerdict(drift: { ks_p_value: number | null; chi2_p_value: number | null; confidence_psi: number | null; predictions_psi: number | null; accuracy_p_value: number | null; change_points: unknown[] } | null): string {
   if (drift === null) return 'not computed';
@@ -52,5 +56,8 @@ export function driftVerdict(drift: { ks_p_value: number | null; chi2_p_value: n
   if ((drift.chi2_p_value !== null && drift.chi2_p_value < 0.01) || (drift.predictions_psi !== null && drift.predictions_psi >= 0.2)) signs.push('predicted labels shifted');
   if (drift.accuracy_p_value !== null && drift.accuracy_p_value < 0.01) signs.push('accuracy changed');
   if (drift.change_points.length > 0) signs.push(`${drift.change_points.length} change point${drift.change_points.length === 1 ? '' : 's'}`);
-  return signs.length === 0 ? 'no significant drift' : signs.join(', ');
+  if (signs.length > 0) return signs.join(', ');
+  // Every test needs enough predictions in both periods: without any, "no drift" would claim too much.
+  const tested = [drift.ks_p_value, drift.chi2_p_value, drift.confidence_psi, drift.predictions_psi, drift.accuracy_p_value].some((value) => value !== null);
+  return tested ? NO_DRIFT : NOT_TESTED;
 }

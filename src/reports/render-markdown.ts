@@ -1,4 +1,4 @@
-import { deltaPoints, driftVerdict, instant, metricLabel, percent, pValue, stat } from './format-figures.js';
+import { deltaPoints, driftVerdict, instant, metricLabel, NO_DRIFT, NOT_TESTED, percent, pValue, stat } from './format-figures.js';
 import type { ModelReport, Report } from './report-model.js';
 
 /** Text from data, made safe inside a Markdown table cell or line: no pipes, no line breaks, no markup. */
@@ -66,7 +66,7 @@ export function renderSummary(report: Report, link: string | null): string {
       `accuracy ${percent(accuracy?.current ?? null)} (${deltaPoints(accuracy?.delta ?? null)})`,
       `${model.counts.total} predictions`,
       missed.length > 0 ? `missed: ${missed.join(', ')}` : model.targets.length > 0 ? 'targets met' : null,
-      model.drift !== null && driftVerdict(model.drift) !== 'no significant drift' ? driftVerdict(model.drift) : null,
+      model.drift !== null && ![NO_DRIFT, NOT_TESTED].includes(driftVerdict(model.drift)) ? driftVerdict(model.drift) : null,
     ].filter((part) => part !== null);
     lines.push(`- **${markdownText(model.model_name)}**: ${parts.join(', ')}`);
   }

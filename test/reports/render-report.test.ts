@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkTargets, compareFigures, topConfusions, worstSlices } from '../../src/reports/report-figures.js';
 import type { ModelReport, Report } from '../../src/reports/report-model.js';
+import { driftVerdict, NO_DRIFT, NOT_TESTED } from '../../src/reports/format-figures.js';
 import { renderHtml } from '../../src/reports/render-html.js';
 import { markdownText, renderMarkdown, renderSummary } from '../../src/reports/render-markdown.js';
 import type { ModelPerformance } from '../../src/domain/performance.js';
@@ -120,5 +121,18 @@ describe('series buckets', () => {
     expect(quarter).toHaveLength(30);
     expect(quarter.slice(1).every((bucket) => bucket.since.endsWith(':00:00.000Z'))).toBe(true);
     expect(quarter.every((bucket, index) => index === 0 || bucket.since === quarter[index - 1]!.until)).toBe(true);
+  });
+});
+
+describe('the drift verdict', () => {
+  const quiet = { ks_p_value: 0.4, chi2_p_value: 0.7, confidence_psi: 0.01, predictions_psi: 0.02, accuracy_p_value: 0.5, change_points: [] };
+  it('says "no significant drift" only when the tests could run', () => {
+    expect(driftVerdict(quiet)).toBe(NO_DRIFT);
+    expect(driftVerdict({ ks_p_value: null, chi2_p_value: null, confidence_psi: null, predictions_psi: null, accuracy_p_value: null, change_points: [] })).toBe(NOT_TESTED);
+  });
+
+  it('names what moved', () => {
+    expect(driftVerdict({ ...quiet, ks_p_value: 0.001, accuracy_p_value: 0.002, change_points: [{}] })).toBe('confidences shifted, accuracy changed, 1 change point');
+    expect(driftVerdict({ ...quiet, predictions_psi: 0.3 })).toBe('predicted labels shifted');
   });
 });
