@@ -8,6 +8,7 @@ import { assignSlugs } from './model-slug.js';
 import type { SensorsStateStore } from './sensor-publisher.js';
 import { RepeatedFailures } from './repeated-failures.js';
 import { KeyedDebounce } from './keyed-debounce.js';
+import { SerialJobs } from './serial-jobs.js';
 
 /** What the drift publisher reads from the tracker. */
 export type DriftTracker = Pick<ModelPerformanceTracker, 'getDrift' | 'modelNames' | 'onChange'>;
@@ -59,13 +60,15 @@ export class DriftPublisher {
   readonly #failures: RepeatedFailures<FailureKind>;
   readonly #debounce: KeyedDebounce;
   #unsubscribe: (() => void) | null = null;
-  #tail: Promise<void> = Promise.resolve();
+  /** Evaluations one at a time; one asked for after stop() does nothing. */
+  readonly #jobs: SerialJobs;
   #stopped = false;
 
   constructor(options: DriftPublisherOptions) {
     this.#tracker = options.tracker;
     this.#hub = options.hub;
     this.#logger = options.logger;
+    this.#jobs = new SerialJobs(this.#logger, 'drift evaluation failed', () => this.#stopped);
     this.#failures = new RepeatedFailures(this.#logger, FAILURE_TEXT, 'drift ');
     this.#stateStore = options.stateStore;
     this.#configuredModels = options.configuredModels ?? [];
@@ -80,12 +83,12 @@ export class DriftPublisher {
 
   /** Evaluates every model: posts what changed, announces new drops. Never rejects. */
   evaluateAll(): Promise<void> {
-    return this.#enqueue(() => this.#evaluateAll());
+    return this.#jobs.run(() => this.#evaluateAll());
   }
 
   /** Forgets what was posted and posts everything again (after the hub (re)connects). Never rejects. */
   republishAll(): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#jobs.run(async () => {
       this.#posted.clear();
       await this.#evaluateAll();
     });
@@ -97,25 +100,12 @@ export class DriftPublisher {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     this.#debounce.cancel();
-    await this.#tail;
+    await this.#jobs.idle();
   }
 
   #changed(model: string): void {
     if (this.#stopped) return;
-    this.#debounce.trigger(model, () => void this.#enqueue(() => this.#evaluate(model)));
-  }
-
-  #enqueue(job: () => Promise<void>): Promise<void> {
-    const run = this.#tail.then(async () => {
-      if (this.#stopped) return;
-      try {
-        await job();
-      } catch (error) {
-        this.#logger.error('drift evaluation failed', { error });
-      }
-    });
-    this.#tail = run;
-    return run;
+    this.#debounce.trigger(model, () => void this.#jobs.run(() => this.#evaluate(model)));
   }
 
   async #evaluateAll(): Promise<void> {

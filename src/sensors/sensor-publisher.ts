@@ -16,6 +16,7 @@ import type { SensorsConfig } from './sensors-config.js';
 import { DEBOUNCE_MAX_WAIT_MS } from './sensors-config.js';
 import { RepeatedFailures } from './repeated-failures.js';
 import { KeyedDebounce } from './keyed-debounce.js';
+import { SerialJobs } from './serial-jobs.js';
 
 /** What the publisher reads from the tracker. */
 export type SensorsTracker = Pick<ModelPerformanceTracker, 'getPerformance' | 'modelNames' | 'onChange'>;
@@ -108,7 +109,8 @@ export class SensorPublisher {
   readonly #shown = new Set<string>();
   /** Models with predictions when the publisher was created: the hub may already show their numbers, which are never replaced by `unknown`. */
   readonly #hadData = new Set<string>();
-  #tail: Promise<void> = Promise.resolve();
+  /** Evaluations one at a time; one asked for after stop() does nothing. */
+  readonly #jobs: SerialJobs;
   #unsubscribe: (() => void) | null = null;
   #stopped = false;
 
@@ -116,6 +118,7 @@ export class SensorPublisher {
     this.#tracker = options.tracker;
     this.#hub = options.hub;
     this.#logger = options.logger;
+    this.#jobs = new SerialJobs(this.#logger, 'sensor evaluation failed', () => this.#stopped);
     this.#failures = new RepeatedFailures(this.#logger, FAILURE_TEXT);
     this.#debounce = new KeyedDebounce(options.config.debounce_ms, DEBOUNCE_MAX_WAIT_MS);
     this.#config = options.config;
@@ -138,18 +141,18 @@ export class SensorPublisher {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     this.#debounce.cancel();
-    await this.#tail;
+    await this.#jobs.idle();
     this.#logger.debug('sensors stopped');
   }
 
   /** Re-evaluates every model; posts what changed, announces drops and recoveries. Never rejects. */
   evaluateAll(): Promise<void> {
-    return this.#enqueue(() => this.#evaluateModels(null));
+    return this.#jobs.run(() => this.#evaluateModels(null));
   }
 
   /** Forgets what was posted and posts every model's sensors again (after the hub (re)connects). Never rejects. */
   republishAll(): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#jobs.run(async () => {
       this.#posted.clear();
       await this.#evaluateModels(null);
     });
@@ -158,22 +161,8 @@ export class SensorPublisher {
   #changed(model: string): void {
     if (this.#stopped) return;
     // A new model's entities appear (unknown) at once, before its first evaluation is posted.
-    if (this.#isNew(model)) void this.#enqueue(() => this.#evaluateModels(model, { pendingOnly: true }));
-    this.#debounce.trigger(model, () => void this.#enqueue(() => this.#evaluateModels(model)));
-  }
-
-  /** Runs jobs one at a time; a job asked for after stop() does nothing. */
-  #enqueue(job: () => Promise<void>): Promise<void> {
-    const run = this.#tail.then(async () => {
-      if (this.#stopped) return;
-      try {
-        await job();
-      } catch (error) {
-        this.#logger.error('sensor evaluation failed', { error });
-      }
-    });
-    this.#tail = run;
-    return run;
+    if (this.#isNew(model)) void this.#jobs.run(() => this.#evaluateModels(model, { pendingOnly: true }));
+    this.#debounce.trigger(model, () => void this.#jobs.run(() => this.#evaluateModels(model)));
   }
 
   /**
