@@ -19,6 +19,8 @@ export interface SegmentLogDamage {
 
 /** An unreadable last line left out of the fold: a commit that was cut short, never acknowledged. */
 export interface TornTail {
+  /** 1-based line number. */
+  line: number;
   /** Byte offset where it starts: the file is cut back to this length. */
   offset: number;
   bytes: number;
@@ -136,9 +138,11 @@ export class SegmentFold {
 }
 
 /**
- * Folds an open segment's log into the segment it holds. The last line may be unreadable (cut
- * short, or garbage a crash left after the last commit): it was never acknowledged, so it is left
- * out and reported as `torn`. Any other unreadable line, or an unreadable header, is damage.
+ * Folds a segment's log into the segment it holds. The last line may be unreadable (cut short, or
+ * garbage a crash left after the last commit): for the open segment it was never acknowledged, so
+ * it is left out and reported as `torn`. Any other unreadable line, or an unreadable header, is
+ * damage. A sealed log has no torn tail (the open one's is cut away before a later log is
+ * created): there `torn` is damage too (`SegmentFilesOnDisk.readSegment`).
  */
 export function foldSegmentLog(text: string): { log: FoldedSegmentLog } | { damage: SegmentLogDamage } {
   const lines = splitLogLines(text);
@@ -156,7 +160,7 @@ export function foldSegmentLog(text: string): { log: FoldedSegmentLog } | { dama
     const parsed = raw.complete ? parseLogLine(raw.text) : { reason: 'the line is cut short (no newline)' };
     const reason = 'reason' in parsed ? parsed.reason : fold.apply(parsed.value);
     if (reason !== null) {
-      if (isLast) return { log: { data: fold.toSegment(header.value), bytes, torn: { offset: raw.offset, bytes: raw.bytes, reason } } };
+      if (isLast) return { log: { data: fold.toSegment(header.value), bytes, torn: { line: index + 1, offset: raw.offset, bytes: raw.bytes, reason } } };
       return { damage: { line: index + 1, offset: raw.offset, reason } };
     }
     bytes += raw.bytes;

@@ -21,12 +21,12 @@ import { StoreState } from './store-state.js';
 import { loadStore, reloadStore } from './store-recovery.js';
 
 /**
- * Predictions in bounded segments (sealed ones lowdb documents), with running aggregates.
+ * Predictions in bounded segments (each an append-only log, sealed by no longer appending to it), with running aggregates.
  *
  * - Appends go to the open segment, an append-only log of JSON lines (segment-log-lines.ts): a
  *   commit appends its lines and fdatasyncs them once. It is sealed at `segment_max_records`,
- *   `segment_max_bytes` or `segment_max_age_hours`: compacted once into the sealed JSON segment
- *   file (open-segment.ts, seal-open-segment.ts).
+ *   `segment_max_bytes` or `segment_max_age_hours`: the log stays as it is, and the next
+ *   segment's log is created (open-segment.ts, seal-open-segment.ts).
  * - Sealed segments get a summary file (counts per model, version and hour, and id hashes), so
  *   start-up reads summaries and one open segment, never the whole history (store-recovery.ts);
  *   a torn last line of the open segment's log is dropped there (recover-open-segment.ts).
@@ -159,9 +159,9 @@ export class PredictionStore {
     await this.#state.files.readSegment(segment);
   }
 
-  /** The file of a segment, relative to the data directory. */
+  /** The file of a sealed segment (its log, or an older store's JSON document), relative to the data directory. */
   segmentFile(segment: number): string {
-    return relative(this.#state.options.dataDir, this.#state.files.segmentPath(segment));
+    return relative(this.#state.options.dataDir, this.#state.files.sealedSegmentPath(segment));
   }
 
   /** The running aggregates, to read; only the store's commits change them. */

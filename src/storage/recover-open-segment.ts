@@ -11,39 +11,42 @@ export interface RecoveredOpenSegment {
 }
 
 /**
- * Settles the open segment's files at start-up and returns which segment is open, if any:
+ * Settles the segment files at start-up and returns which segment is open, if any. `present`
+ * holds the segment numbers with a file (logs and sealed JSON documents); the open one leaves it.
  *
- * - a log beside a sealed file of the same number is what a stop during sealing left (the sealed
- *   file holds everything the log does): it is removed;
- * - the remaining log is the open segment;
- * - without one, the highest segment file without a summary is an open segment in the old
+ * - a log beside a sealed JSON document of the same number is what a stop while schema version 3
+ *   sealed it left (the document holds everything the log does): it is removed;
+ * - the highest remaining log is the open segment, unless it has a summary: then it was sealed
+ *   just before a stop (the summary is written alongside the commit that creates the next log)
+ *   and no segment is open. Every lower log is a sealed segment;
+ * - without a log, the highest segment document without a summary is an open segment in the old
  *   single-document form (schema version 2, or a repair's output): `readOpenSegment` converts it.
- *
- * `sealedFiles` (segment files present) loses a converted segment's number.
  */
-export async function findOpenSegment(state: StoreState, sealedFiles: Set<number>): Promise<{ segment: number; form: 'log' | 'document' } | null> {
+export async function findOpenSegment(state: StoreState, present: Set<number>): Promise<{ segment: number; form: 'log' | 'document' } | null> {
   const { logger, readOnly } = state.options;
+  const documents = new Set(await state.files.listSegmentDocuments());
   const logs: number[] = [];
-  for (const segment of await state.files.listOpenSegments()) {
-    if (!sealedFiles.has(segment)) {
+  for (const segment of await state.files.listSegmentLogs()) {
+    if (!present.has(segment)) continue;
+    if (!documents.has(segment)) {
       logs.push(segment);
       continue;
     }
-    // The sealed file was renamed into place whole, before the log was due to go; read it first
+    // The document was renamed into place whole, before the log was due to go; read it first
     // all the same, so a damaged one is named (and the log kept) rather than trusted.
-    await state.files.readSegment(segment);
-    if (!readOnly) await state.files.removeOpenSegment(segment, { syncDirectory: true });
+    await state.files.readSegmentDocument(segment);
+    if (!readOnly) await state.files.removeSegmentLog(segment, { syncDirectory: true });
     logger.info('removed the log of a segment sealed just before a stop', { segment });
   }
-  const highest = Math.max(0, ...sealedFiles);
+  const highest = Math.max(0, ...present);
   const log = logs.at(-1);
-  if (log !== undefined) {
-    if (logs.length > 1) throw new CorruptFileError(state.files.openSegmentPath(logs[0]!), `segment ${log} is open too; only one segment can be open`);
+  if (log !== undefined && !state.sealed.has(log)) {
     if (highest > log) throw new CorruptFileError(state.files.openSegmentPath(log), `it is open, but segment ${highest} after it is sealed`);
+    present.delete(log);
     return { segment: log, form: 'log' };
   }
-  if (highest > 0 && !state.sealed.has(highest)) {
-    sealedFiles.delete(highest);
+  if (highest > 0 && documents.has(highest) && !state.sealed.has(highest)) {
+    present.delete(highest);
     return { segment: highest, form: 'document' };
   }
   return null;
@@ -59,11 +62,11 @@ export async function readOpenSegment(state: StoreState, open: { segment: number
   const { logger, readOnly, dataDir } = state.options;
   const { segment } = open;
   if (open.form === 'document') {
-    const data = await state.files.readSegment(segment);
+    const data = await state.files.readSegmentDocument(segment);
     const text = segmentLogText(data, (record) => state.files.text(record));
     if (!readOnly) {
       await state.files.createOpenSegment(segment, text);
-      await state.files.removeSegment(segment);
+      await state.files.removeSegmentDocument(segment);
       logger.info('rewrote the open segment as an append-only log (store schema version 3)', { segment, records: data.records.length });
     }
     return { data, fileBytes: Buffer.byteLength(text) };

@@ -1,26 +1,18 @@
-import { describeError } from '../logging/to-error.js';
 import { decodeIdHashes } from './id-hashes.js';
-import { WriteFailedError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
 
 /**
- * Seals the open segment (unchanged since its last commit): compacts its log once into the sealed
- * JSON segment file (labels folded in, late labels still pending kept in `label_log`): temp file,
- * fsync, rename, fsync of `predictions/`. It must be durable before the next segment's log is
- * created (two logs would be two open segments). Its summary and the removal of its log are
- * derived (finishSeals), done while the commit that follows is written.
+ * Seals the open segment (unchanged since its last commit, every line of its log fdatasynced):
+ * nothing is written. Its log simply stops being appended to; the sealed segment is that log. The
+ * commit point is the next segment's log being created, in the commit that follows (the highest
+ * log is the open segment, every lower one sealed: store-recovery.ts). Its summary is derived
+ * (finishSeals), written while that commit is: found at start-up beside the highest log, it says
+ * that log was sealed just before a stop.
  */
-export async function sealOpenSegment(state: StoreState): Promise<void> {
+export function sealOpenSegment(state: StoreState): void {
   const open = state.open;
   if (!open) return;
   const segment = open.data.segment;
-  try {
-    await state.files.writeSegment(open.data);
-  } catch (error) {
-    const failure = new WriteFailedError(`could not seal segment ${segment} in ${state.options.dataDir}: ${describeError(error)}`);
-    state.lastWriteFailure = failure.message;
-    throw failure;
-  }
   const summary = state.summarize(open.data);
   state.sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
   state.ids.add(summary.segment, decodeIdHashes(summary.id_hashes));
@@ -32,9 +24,8 @@ export async function sealOpenSegment(state: StoreState): Promise<void> {
 }
 
 /**
- * Finishes the seals staged in a commit, whose sealed files are durable: writes each summary
- * (rebuilt at start-up if lost) and removes each log (one left beside its sealed file is removed
- * at start-up). Runs alongside the commit's own write: neither depends on the other.
+ * Finishes the seals staged in a commit: writes each summary (rebuilt at start-up if lost). Runs
+ * alongside the commit's own write: neither depends on the other.
  */
 export async function finishSeals(state: StoreState): Promise<void> {
   for (const summary of state.pendingSeals.splice(0)) {
@@ -42,12 +33,6 @@ export async function finishSeals(state: StoreState): Promise<void> {
       await state.files.writeSummary(summary);
     } catch (error) {
       state.derivedFailed(`could not write the summary of segment ${summary.segment}`, error);
-      continue;
-    }
-    try {
-      await state.files.removeOpenSegment(summary.segment);
-    } catch (error) {
-      state.derivedFailed(`could not remove the log of sealed segment ${summary.segment}`, error);
     }
   }
 }

@@ -7,19 +7,26 @@ import type { SegmentFile, SegmentSummary } from './segment-files.js';
 import { openSegmentFileName, parseOpenSegmentFileName, parseSegmentFileName, SegmentFileSchema, segmentFileName, SegmentSummarySchema, serializeSegment } from './segment-files.js';
 import type { FoldedSegmentLog } from './fold-segment-log.js';
 import { foldSegmentLog } from './fold-segment-log.js';
+import { segmentLogText } from './segment-log-lines.js';
 import { CorruptFileError } from './storage-errors.js';
 
 /**
- * The segment and summary files of one data directory (`predictions/`, `aggregates/`). Sealed
- * segments and summaries are read and written as lowdb documents through the durable adapter;
- * the open segment is a log appended line by line (segment-log-lines.ts), folded when read.
- * Record texts are cached, so a record is serialised once.
+ * The segment and summary files of one data directory (`predictions/`, `aggregates/`). A segment
+ * is a log appended line by line while open (segment-log-lines.ts), folded when read; sealed, it
+ * stays that log. Summaries, and the sealed segments of stores written by schema version 3 and
+ * before, are lowdb documents read and written through the durable adapter. Record texts are
+ * cached, so a record is serialised once.
  */
 export class SegmentFilesOnDisk {
   readonly segmentsDir: string;
   readonly summariesDir: string;
   readonly #fs: FileSystem;
   readonly #texts = new WeakMap<PredictionLog, string>();
+  /**
+   * Segments with a sealed JSON document, as last listed (listSegments, at start-up) and kept up to
+   * date by this object's writes and removals: which form a sealed segment has (sealedSegmentPath).
+   */
+  readonly #documents = new Set<number>();
 
   constructor(dataDir: string, fs: FileSystem) {
     this.segmentsDir = join(dataDir, 'predictions');
@@ -44,13 +51,34 @@ export class SegmentFilesOnDisk {
     return join(this.segmentsDir, openSegmentFileName(segment));
   }
 
-  /** Segment numbers of the sealed segment files present, ascending. */
-  async listSegments(): Promise<number[]> {
-    return (await this.#fs.readdir(this.segmentsDir)).map(parseSegmentFileName).filter((n): n is number => n !== null).sort((a, b) => a - b);
+  /** The file of a sealed segment: its JSON document when one was listed or written, else its log. */
+  sealedSegmentPath(segment: number): string {
+    return this.#documents.has(segment) ? this.segmentPath(segment) : this.openSegmentPath(segment);
   }
 
-  /** Segment numbers of the open segment logs present (one, but for a stop during sealing), ascending. */
-  async listOpenSegments(): Promise<number[]> {
+  /** Segment numbers with a segment file (a log, a sealed JSON document, or both), ascending; notes which are documents. */
+  async listSegments(): Promise<number[]> {
+    const names = await this.#fs.readdir(this.segmentsDir);
+    const numbers = new Set<number>();
+    this.#documents.clear();
+    for (const name of names) {
+      const log = parseOpenSegmentFileName(name);
+      const document = parseSegmentFileName(name);
+      if (document !== null) this.#documents.add(document);
+      if (log !== null || document !== null) numbers.add((log ?? document)!);
+    }
+    return [...numbers].sort((a, b) => a - b);
+  }
+
+  /** Segment numbers of the sealed JSON documents present (written by schema version 3 and before), ascending. */
+  async listSegmentDocuments(): Promise<number[]> {
+    const numbers = (await this.#fs.readdir(this.segmentsDir)).map(parseSegmentFileName).filter((n): n is number => n !== null).sort((a, b) => a - b);
+    for (const segment of numbers) this.#documents.add(segment);
+    return numbers;
+  }
+
+  /** Segment numbers of the logs present, ascending: the highest is the open segment (unless it has a summary), every lower one is sealed. */
+  async listSegmentLogs(): Promise<number[]> {
     return (await this.#fs.readdir(this.segmentsDir)).map(parseOpenSegmentFileName).filter((n): n is number => n !== null).sort((a, b) => a - b);
   }
 
@@ -91,10 +119,22 @@ export class SegmentFilesOnDisk {
     return new Low<SegmentSummary | null>(adapter, null);
   }
 
-  async writeSegment(data: SegmentFile): Promise<void> {
+  /** Writes a sealed segment as a JSON document (a repair of a damaged document keeps its form). */
+  async writeSegmentDocument(data: SegmentFile): Promise<void> {
     const db = this.#segmentDb(data.segment);
     db.data = data;
     await db.write();
+    this.#documents.add(data.segment);
+  }
+
+  /**
+   * Rewrites a sealed segment whole (late labels, a re-applied logged label) in the form it has on
+   * disk: a sealed JSON document of an older store stays one; otherwise a compacted log (header
+   * with the new revision, record lines, logged intents): temp file, fsync, rename, directory fsync.
+   */
+  async writeSegment(data: SegmentFile): Promise<void> {
+    if (this.#documents.has(data.segment)) return this.writeSegmentDocument(data);
+    await this.createOpenSegment(data.segment, segmentLogText(data, (record) => this.text(record)));
   }
 
   async writeSummary(summary: SegmentSummary): Promise<void> {
@@ -103,8 +143,29 @@ export class SegmentFilesOnDisk {
     await db.write();
   }
 
-  /** Reads and validates a segment file; CorruptFileError names it when it is missing or wrong. */
+  /**
+   * Reads and validates a sealed segment: its log, or (a store of schema version 3 and before) its
+   * JSON document. CorruptFileError names the file when it is missing or wrong; in a sealed log
+   * every line must read, the last one too (line and byte named).
+   */
   async readSegment(segment: number): Promise<SegmentFile> {
+    if (this.#documents.has(segment)) return this.readSegmentDocument(segment);
+    const path = this.openSegmentPath(segment);
+    const text = await this.#fs.readFile(path);
+    if (text === null) return this.readSegmentDocument(segment);
+    const folded = foldSegmentLog(text);
+    if ('damage' in folded) {
+      const { line, offset, reason } = folded.damage;
+      throw new CorruptFileError(path, `line ${line} (byte ${offset}): ${reason}`);
+    }
+    const { data, torn } = folded.log;
+    if (torn) throw new CorruptFileError(path, `line ${torn.line} (byte ${torn.offset}): ${torn.reason}`);
+    if (data.segment !== segment) throw new CorruptFileError(path, `it says it is segment ${data.segment}`);
+    return data;
+  }
+
+  /** Reads and validates a sealed JSON document; CorruptFileError names it when it is missing or wrong. */
+  async readSegmentDocument(segment: number): Promise<SegmentFile> {
     const db = this.#segmentDb(segment);
     await db.read();
     const path = this.segmentPath(segment);
@@ -159,18 +220,25 @@ export class SegmentFilesOnDisk {
   }
 
   /**
-   * Removes the log of a segment whose sealed file is durably in place. Not fsynced by default:
-   * a log that comes back after a power cut is removed again at start-up (its sealed file holds
-   * all it does); the next fsync of the directory makes the removal durable anyway.
+   * Removes the log of a segment whose sealed JSON document (schema version 3) is durably in
+   * place: a stop while version 3 sealed it. Not fsynced by default.
    */
-  async removeOpenSegment(segment: number, options: { syncDirectory?: boolean } = {}): Promise<void> {
+  async removeSegmentLog(segment: number, options: { syncDirectory?: boolean } = {}): Promise<void> {
     await this.#fs.unlink(this.openSegmentPath(segment));
     if (options.syncDirectory) await this.#fs.syncDirectory(this.segmentsDir);
   }
 
-  /** Removes a segment file durably (retention). */
-  async removeSegment(segment: number): Promise<void> {
+  /** Removes a sealed JSON document durably (one converted to a log). */
+  async removeSegmentDocument(segment: number): Promise<void> {
+    this.#documents.delete(segment);
     await this.#fs.unlink(this.segmentPath(segment));
+    await this.#fs.syncDirectory(this.segmentsDir);
+  }
+
+  /** Removes a sealed segment's file, its log or its JSON document, durably (retention). */
+  async removeSegment(segment: number): Promise<void> {
+    await this.#fs.unlink(this.sealedSegmentPath(segment));
+    this.#documents.delete(segment);
     await this.#fs.syncDirectory(this.segmentsDir);
   }
 }

@@ -6,21 +6,22 @@ import { LabelIntentSchema } from './segment-files.js';
 import { storedFileHeader } from './stored-file-version.js';
 
 /**
- * The open segment's file, predictions/segment-NNNNNNNN.jsonl: JSON lines, appended, never
- * rewritten. The first line is the header; then, in commit order:
+ * A segment's log, predictions/segment-NNNNNNNN.jsonl: JSON lines, appended while the segment is
+ * open (the highest-numbered log), never appended to once sealed (a later log exists). The first
+ * line is the header; then, in commit order:
  *
  *   {"record":{…}}   a prediction (the next sequence number)
  *   {"label":{…}}    a new label for a prediction of this segment (replaces its label fields)
  *   {"intent":{…}}   a late label for a prediction of a sealed segment, logged before that
  *                    segment is rewritten (start-up applies it again if the rewrite did not finish)
  *
- * Folding the lines in order gives the segment (fold-segment-log.ts); sealing writes that as the
- * sealed JSON segment file.
+ * Folding the lines in order gives the segment (fold-segment-log.ts). A sealed log is rewritten
+ * whole (compacted: header with `revision` bumped, record lines, intents) only for a late label.
  */
 export const SegmentLogHeaderSchema = z.object({
-  ...storedFileHeader('open-segment'),
+  ...storedFileHeader('segment-log'),
   segment: z.number().int().min(0),
-  /** Carried into the sealed file (0 for a segment that was never sealed before). */
+  /** Bumped each time a sealed segment is rewritten for late labels (0 until then). */
   revision: z.number().int().min(0),
   /** Sequence number of the first record line. */
   first_seq: z.number().int().min(0),
@@ -60,7 +61,7 @@ export function intentLine(intent: LabelIntent): string {
 /** The header of a segment's log. */
 export function headerOf(segment: SegmentFile): SegmentLogHeader {
   const { schema_version, segment: number, revision, first_seq, created_at } = segment;
-  return { schema_version, kind: 'open-segment', segment: number, revision, first_seq, created_at };
+  return { schema_version, kind: 'segment-log', segment: number, revision, first_seq, created_at };
 }
 
 /** A whole log holding `segment` (header, records, logged late labels): for a new file, a migration or a repair. */

@@ -74,7 +74,7 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
           break;
         }
         // The open segment is unchanged and already on disk: seal it, start the next one.
-        await sealOpenSegment(state);
+        sealOpenSegment(state);
         open = stageOpen(state, null, now);
       }
       const index = open.data.records.length;

@@ -15,7 +15,7 @@ import { salvageSegmentLog } from './salvage-segment-log.js';
 import { segmentLogText } from './segment-log-lines.js';
 import { SegmentFilesOnDisk } from './segment-files-on-disk.js';
 import type { SegmentFile, SegmentSummary } from './segment-files.js';
-import { parseOpenSegmentFileName, parseSegmentFileName, SegmentFileSchema, segmentFileName, SegmentSummarySchema } from './segment-files.js';
+import { openSegmentFileName, parseOpenSegmentFileName, parseSegmentFileName, SegmentFileSchema, segmentFileName, SegmentSummarySchema } from './segment-files.js';
 import { CorruptFileError } from './storage-errors.js';
 import { storedFileHeader } from './stored-file-version.js';
 import type { Contribute } from './summarize-segment.js';
@@ -123,30 +123,40 @@ async function scan(options: DoctorOptions, now: Date): Promise<Scan> {
   }
   const segmentsDir = join(dataDir, 'predictions');
   let nextSeq = 0;
-  const sealedFiles = new Set<number>();
-  for (const name of (await nodeFileSystem.readdir(segmentsDir)).sort()) {
+  const names = (await nodeFileSystem.readdir(segmentsDir)).sort();
+  // The open segment: the highest log (not beside a version-3 sealed document), unless it has a
+  // summary (sealed just before a stop). Every other log is sealed: a torn last line there is damage.
+  const documents = new Set(names.map(parseSegmentFileName).filter((n): n is number => n !== null));
+  const highestLog = Math.max(-1, ...names.map(parseOpenSegmentFileName).filter((n): n is number => n !== null && !documents.has(n)));
+  const openLog = summaries.has(highestLog) ? null : highestLog;
+  for (const name of names) {
     const logSegment = parseOpenSegmentFileName(name);
-    // A log beside its sealed file (a stop during sealing) is removed at start-up: not a problem.
-    if (logSegment !== null && !sealedFiles.has(logSegment)) {
+    // A log beside its sealed document (a stop while version 3 sealed it) is removed at start-up: not a problem.
+    if (logSegment !== null && !documents.has(logSegment)) {
       const path = join(segmentsDir, name);
       const text = await fs.readFile(path, 'utf8');
       const folded = foldSegmentLog(text);
-      if ('log' in folded) {
-        // A torn last line is a commit never acknowledged: start-up cuts it away.
+      const summary = summaries.get(logSegment);
+      // A torn last line of the open log is a commit never acknowledged: start-up cuts it away.
+      if ('log' in folded && (folded.log.torn === null || logSegment === openLog)) {
         segments.set(logSegment, folded.log.data);
         nextSeq = folded.log.data.first_seq + folded.log.data.records.length;
+        if (summary) nextSeq = Math.max(nextSeq, summary.first_seq + summary.record_count);
         continue;
       }
-      const { data, ...salvage } = salvageSegmentLog(text, logSegment, { first_seq: nextSeq, revision: 0, record_count: null }, now);
+      const fallback: SegmentFallback = summary
+        ? { first_seq: summary.first_seq, revision: summary.source_revision, record_count: summary.raw_dropped ? null : summary.record_count }
+        : { first_seq: nextSeq, revision: 0, record_count: null };
+      const { data, ...salvage } = salvageSegmentLog(text, logSegment, fallback, now);
       salvaged.set(rel(path), { segment: data });
-      const { line, offset, reason } = folded.damage;
+      const { line, offset, reason } = 'damage' in folded ? folded.damage : folded.log.torn!;
       problems.push({ file: rel(path), kind: 'unreadable', detail: `line ${line} (byte ${offset}): ${reason} (${describeSalvage(salvage, 'predictions')})`, repair: 'salvage', salvage });
       if (data) nextSeq = data.first_seq + data.records.length;
+      if (summary) nextSeq = Math.max(nextSeq, summary.first_seq + summary.record_count);
       continue;
     }
     const segment = parseSegmentFileName(name);
     if (segment === null) continue;
-    sealedFiles.add(segment);
     const path = join(segmentsDir, name);
     const summary = summaries.get(segment);
     const result = await readJson(path, SegmentFileSchema);
@@ -170,8 +180,9 @@ async function scan(options: DoctorOptions, now: Date): Promise<Scan> {
   const unreadable = new Set(problems.map((problem) => problem.file));
   const highest = Math.max(0, ...segments.keys());
   for (const [segment, summary] of summaries) {
-    const segmentPath = join('predictions', segmentFileName(segment));
-    if (!summary.raw_dropped && !segments.has(segment) && !unreadable.has(segmentPath)) {
+    // Its segment is a log (schema version 4) or a sealed JSON document (version 3 and before).
+    const segmentPath = join('predictions', openSegmentFileName(segment));
+    if (!summary.raw_dropped && !segments.has(segment) && !unreadable.has(segmentPath) && !unreadable.has(join('predictions', segmentFileName(segment)))) {
       problems.push({
         file: join('aggregates', segmentFileName(segment)),
         kind: 'missing_segment',
@@ -261,9 +272,9 @@ export async function repairStore(options: DoctorOptions & { now?: Date }): Prom
     const files = new SegmentFilesOnDisk(options.dataDir, nodeFileSystem);
     for (const [file, fresh] of salvaged) {
       if ('segment' in fresh && fresh.segment) {
-        // The open segment's log is written again as a log; a sealed segment as its JSON file.
+        // A log is written again as a log; a sealed JSON document (schema version 3 and before) as one.
         if (file.endsWith('.jsonl')) await files.createOpenSegment(fresh.segment.segment, segmentLogText(fresh.segment));
-        else await files.writeSegment(fresh.segment);
+        else await files.writeSegmentDocument(fresh.segment);
       }
       if ('log' in fresh && fresh.log !== null) {
         const path = join(options.dataDir, file);

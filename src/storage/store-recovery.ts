@@ -21,7 +21,7 @@ export async function loadStore(state: StoreState): Promise<void> {
 
   for (const segment of summaryNumbers) {
     const summary = await state.files.readSummary(segment);
-    const segmentPath = state.files.segmentPath(segment);
+    const segmentPath = state.files.sealedSegmentPath(segment);
     if (!summary.raw_dropped && !segmentSet.has(segment)) {
       throw new CorruptFileError(segmentPath, `the file is missing, but its summary says it holds ${summary.record_count} predictions`);
     }

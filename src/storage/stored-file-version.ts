@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { fromVersion1 } from './migrate-from-version-1.js';
 import { fromVersion2 } from './migrate-from-version-2.js';
+import { fromVersion3 } from './migrate-from-version-3.js';
 
 /** Version of every file the store writes. Bump it with a migration step in `migrateStoredFile`. */
-export const STORE_SCHEMA_VERSION = 3;
+export const STORE_SCHEMA_VERSION = 4;
 
 /** Fields every stored file starts with. */
 export function storedFileHeader<K extends string>(kind: K) {
@@ -17,6 +18,7 @@ export function storedFileHeader<K extends string>(kind: K) {
 export const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {
   1: fromVersion1,
   2: fromVersion2,
+  3: fromVersion3,
 };
 
 /**

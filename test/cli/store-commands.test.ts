@@ -56,16 +56,16 @@ describe('hap ml-metrics doctor and repair', () => {
   });
 
   it('names every damaged file; repair salvages what reads, sets aside nothing else, prints what was kept and lost per file, and the store opens again', async () => {
-    const segment2 = join(dataDir, 'predictions', 'segment-00000002.json');
+    const segment2 = join(dataDir, 'predictions', 'segment-00000002.jsonl');
     const original2 = await readFile(segment2, 'utf8');
     const cut = Math.floor(original2.length / 2);
     const truncated = original2.slice(0, cut);
     await writeFile(segment2, truncated);
-    // The records whose whole line lies before the cut are the ones that survive.
+    // The records whose whole line (newline included) lies before the cut are the ones that survive.
     const survivors = original2
       .split('\n')
-      .filter((line) => line.startsWith('{"prediction_id"') && truncated.includes(line.replace(/,$/, '')))
-      .map((line) => (JSON.parse(line.replace(/,$/, '')) as { prediction_id: string }).prediction_id);
+      .filter((line) => line.startsWith('{"record":') && truncated.includes(`${line}\n`))
+      .map((line) => (JSON.parse(line) as { record: { prediction_id: string } }).record.prediction_id);
     await writeFile(join(dataDir, 'training.json'), 'not json at all');
     await rm(join(dataDir, 'aggregates', 'segment-00000003.json'));
     const summary1 = join(dataDir, 'aggregates', 'segment-00000001.json');
@@ -76,7 +76,7 @@ describe('hap ml-metrics doctor and repair', () => {
     const doctor = hap('doctor');
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toContain('4 problem(s)');
-    expect(doctor.stdout).toMatch(new RegExp(`predictions/segment-00000002\\.json: not valid JSON.*repair keeps ${survivors.length} predictions; loses ${10 - survivors.length}; the file ends early.*fresh file`));
+    expect(doctor.stdout).toMatch(new RegExp(`predictions/segment-00000002\\.jsonl: line \\d+ \\(byte \\d+\\): the line is cut short.*repair keeps ${survivors.length} predictions; loses ${10 - survivors.length}; the file ends early.*fresh file`));
     expect(doctor.stdout).toMatch(/training\.json: not valid JSON/);
     expect(doctor.stdout).toMatch(/aggregates\/segment-00000003\.json: sealed segment 3 has no summary/);
     expect(doctor.stdout).toMatch(/aggregates\/segment-00000001\.json: its counts differ/);
@@ -91,14 +91,14 @@ describe('hap ml-metrics doctor and repair', () => {
     const kept = 25 + survivors.length;
     expect(repair.stdout).toMatch(new RegExp(`kept 4 segment\\(s\\) holding ${kept} prediction\\(s\\)`));
     expect(repair.stdout).toMatch(/salvaged \(each original is in quarantine\/.*untouched\)/);
-    expect(repair.stdout).toContain(`predictions/segment-00000002.json: kept ${survivors.length} prediction(s), lost ${10 - survivors.length} (the file was cut off)`);
+    expect(repair.stdout).toContain(`predictions/segment-00000002.jsonl: kept ${survivors.length} prediction(s), lost ${10 - survivors.length} (the file was cut off)`);
     expect(repair.stdout).toContain('training.json: nothing in it could be read');
     expect(repair.stdout).toMatch(/recomputed from their segments:\n(.*\n)*\s+aggregates\/segment-00000001\.json/);
 
     const [stamp] = await readdir(join(dataDir, 'quarantine'));
     const quarantined = await readdir(join(dataDir, 'quarantine', stamp!));
-    expect(quarantined.sort()).toEqual(['predictions__segment-00000002.json', 'training.json']);
-    expect(await readFile(join(dataDir, 'quarantine', stamp!, 'predictions__segment-00000002.json'), 'utf8')).toBe(truncated);
+    expect(quarantined.sort()).toEqual(['predictions__segment-00000002.jsonl', 'training.json']);
+    expect(await readFile(join(dataDir, 'quarantine', stamp!, 'predictions__segment-00000002.jsonl'), 'utf8')).toBe(truncated);
 
     expect(hap('doctor').code).toBe(0);
     const tracker = await openTracker({ dataDir, config: CONFIG });

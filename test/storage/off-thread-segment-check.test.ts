@@ -34,7 +34,7 @@ describe('OffThreadSegmentCheck', () => {
 
   it('passes a good segment and names a damaged one with the reason readSegment gives', async () => {
     await sealedStore(harness.dir.path);
-    await appendFile(join(harness.dir.path, 'predictions', 'segment-00000002.json'), 'garbage\n');
+    await appendFile(join(harness.dir.path, 'predictions', 'segment-00000002.jsonl'), 'garbage\n');
     const check = built.OffThreadSegmentCheck.open(harness.dir.path);
     expect(check).not.toBeNull();
     try {
@@ -48,7 +48,7 @@ describe('OffThreadSegmentCheck', () => {
         CorruptFileError: typeof CorruptFileError;
       };
       expect(failure).toBeInstanceOf(BuiltCorrupt);
-      expect((failure as CorruptFileError).path).toMatch(/segment-00000002\.json$/);
+      expect((failure as CorruptFileError).path).toMatch(/segment-00000002\.jsonl$/);
       expect((failure as CorruptFileError).reason).toMatch(/not valid JSON/);
       // A missing segment is refused too, and the worker keeps answering after failures.
       await expect(check!.verify(99)).rejects.toThrow(/segment-00000099/);

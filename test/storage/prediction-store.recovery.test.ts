@@ -25,9 +25,9 @@ function stop(tracker: ModelPerformanceTracker): Promise<void> {
 
 const segmentPath = (n: number) => join(harness.dir.path, 'predictions', `segment-${String(n).padStart(8, '0')}.json`);
 const summaryPath = (n: number) => join(harness.dir.path, 'aggregates', `segment-${String(n).padStart(8, '0')}.json`);
-/** The open segment's log. */
+/** A segment's log (the open one, and every sealed one since schema version 4). */
 const logPath = (n: number) => `${segmentPath(n)}l`;
-/** A sealed segment, or the open one's log folded. */
+/** A sealed JSON document (schema version 3 and before), or a log folded. */
 const readSegment = async (n: number) => {
   const sealed = await readFile(segmentPath(n), 'utf8').catch(() => null);
   if (sealed !== null) return parseStoredJson(segmentPath(n), sealed, SegmentFileSchema);
@@ -141,7 +141,7 @@ describe('interrupted late label', () => {
   }
 
   it('re-applies a logged label at start-up when the sealed segment was not rewritten', async () => {
-    await crashDuringLabel('predictions/.segment-00000001.json.tmp');
+    await crashDuringLabel('predictions/.segment-00000001.jsonl.tmp');
     // The open segment holds the intent; sealed segment 1 and its summary are as before.
     expect((await readSegment(3)).label_log).toMatchObject([{ prediction_id: 'p-3', segment: 1, target_revision: 1 }]);
     expect((await readSegment(1)).revision).toBe(0);
@@ -266,18 +266,18 @@ describe('corrupt files', () => {
 
   it('reports a corrupt sealed segment when it is read (start-up reads only summaries), and keeps taking writes', { timeout: 10_000 }, async () => {
     await seedStore();
-    const text = await readFile(segmentPath(1), 'utf8');
+    const text = await readFile(logPath(1), 'utf8');
     const truncated = text.slice(0, 100);
-    await writeFile(segmentPath(1), truncated);
+    await writeFile(logPath(1), truncated);
     const tracker = await start();
     expect(tracker.store.stats().stored_predictions).toBe(25);
-    await expect(tracker.getPredictions('voice_recognition', { limit: 100 })).rejects.toThrow(segmentPath(1));
-    await expect(tracker.recordGroundTruth('p-3', { correct: false })).rejects.toThrow(segmentPath(1));
-    await expect(tracker.logPrediction(voicePrediction(3))).rejects.toThrow(segmentPath(1));
+    await expect(tracker.getPredictions('voice_recognition', { limit: 100 })).rejects.toThrow(logPath(1));
+    await expect(tracker.recordGroundTruth('p-3', { correct: false })).rejects.toThrow(logPath(1));
+    await expect(tracker.logPrediction(voicePrediction(3))).rejects.toThrow(logPath(1));
     // The failures above did not wedge the commit queue.
     await expect(tracker.logPrediction(voicePrediction(26))).resolves.toEqual({ prediction_id: 'p-26', correct: null });
     await expect(tracker.recordGroundTruth('p-26', { correct: true })).resolves.toMatchObject({ correct: true });
-    expect(await readFile(segmentPath(1), 'utf8')).toBe(truncated);
+    expect(await readFile(logPath(1), 'utf8')).toBe(truncated);
   });
 });
 

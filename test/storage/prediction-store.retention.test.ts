@@ -34,7 +34,7 @@ function stop(tracker: ModelPerformanceTracker): Promise<void> {
 
 const files = async (sub: string) => (await readdir(join(harness.dir.path, sub))).filter((name) => !name.startsWith('.')).sort();
 const name = (n: number) => `segment-${String(n).padStart(8, '0')}.json`;
-/** The open segment's file: its log. */
+/** A segment's file: its log (the open one, and every sealed one since schema version 4). */
 const log = (n: number) => `${name(n)}l`;
 const summary = async (n: number) => {
   const path = join(harness.dir.path, 'aggregates', name(n));
@@ -67,7 +67,7 @@ describe('retention', () => {
   it('drops whole sealed segments older than retention_days; their summaries and all-time metrics stay', async () => {
     let tracker = await start();
     await logHistory(tracker);
-    expect(await files('predictions')).toEqual([...[1, 2, 3, 4].map(name), log(5)]);
+    expect(await files('predictions')).toEqual([1, 2, 3, 4, 5].map(log));
     const allTime = await tracker.getPerformance('voice_recognition');
     const models = await tracker.listModels();
     const oldRange = { since: ago(OLD, 200), until: ago(OLD, 0) };
@@ -75,7 +75,7 @@ describe('retention', () => {
     expect(oldPerformance.total_predictions).toBe(25);
 
     expect(await tracker.applyRetention()).toEqual({ segments: 2, records: 20 });
-    expect(await files('predictions')).toEqual([...[3, 4].map(name), log(5)]);
+    expect(await files('predictions')).toEqual([3, 4, 5].map(log));
     expect(await files('aggregates')).toEqual([1, 2, 3, 4].map(name));
     for (const n of [1, 2]) expect(await summary(n)).toMatchObject({ segment: n, raw_dropped: true, id_hashes: '', record_count: 10 });
     expect(await summary(3)).toMatchObject({ raw_dropped: false });
@@ -119,7 +119,7 @@ describe('retention', () => {
       `writeFileSynced aggregates/.${name(n)}.tmp`,
       `rename aggregates/${name(n)}`,
       'syncDirectory aggregates',
-      `unlink predictions/${name(n)}`,
+      `unlink predictions/${log(n)}`,
       'syncDirectory predictions',
     ];
     expect(steps).toEqual([...segmentSteps(1), ...segmentSteps(2)]);
@@ -133,19 +133,19 @@ describe('retention', () => {
     fs.fault = (call) => (call.op === 'unlink' ? 'EIO' : null);
     await expect(tracker.applyRetention()).rejects.toThrow('EIO');
     await stop(tracker);
-    expect(await files('predictions')).toEqual([...[1, 2, 3, 4].map(name), log(5)]);
+    expect(await files('predictions')).toEqual([1, 2, 3, 4, 5].map(log));
     expect(await summary(1)).toMatchObject({ raw_dropped: true });
 
     // A start-up that writes says so (issue 9b): the removal is logged, naming the segment.
     const logger = recordingLogger();
     const restartFs = new RecordingFileSystem();
     tracker = await harness.open({ config: SMALL_SEGMENTS_CONFIG, now: () => clock, fs: restartFs, logger });
-    expect(restartFs.calls('unlink').map((call) => call.path)).toEqual([join(harness.dir.path, 'predictions', name(1))]);
+    expect(restartFs.calls('unlink').map((call) => call.path)).toEqual([join(harness.dir.path, 'predictions', log(1))]);
     expect(logger.entries.filter((entry) => entry.message.includes('retention had dropped'))).toMatchObject([{ level: 'info', fields: { segment: 1 } }]);
-    expect(await files('predictions')).toEqual([...[2, 3, 4].map(name), log(5)]);
+    expect(await files('predictions')).toEqual([2, 3, 4, 5].map(log));
     expectSameMetrics(aggregated(await tracker.getPerformance('voice_recognition')), aggregated(allTime));
     expect(await tracker.applyRetention()).toEqual({ segments: 1, records: 10 });
-    expect(await files('predictions')).toEqual([...[3, 4].map(name), log(5)]);
+    expect(await files('predictions')).toEqual([3, 4, 5].map(log));
     expectSameMetrics(aggregated(await tracker.getPerformance('voice_recognition')), aggregated(allTime));
   });
 });

@@ -77,10 +77,10 @@ describe('segment bounds', () => {
     const tracker = await start(SMALL_SEGMENTS_CONFIG);
     await logRange(tracker, 1, 95, 7);
     const segments = await storedFiles('predictions');
-    // Nine sealed segment files, and the open segment's log.
-    expect(segments).toEqual(Array.from({ length: 10 }, (_, i) => `segment-${String(i + 1).padStart(8, '0')}.json${i === 9 ? 'l' : ''}`));
+    // Ten logs: nine sealed (each kept as it was written), and the open one.
+    expect(segments).toEqual(Array.from({ length: 10 }, (_, i) => `segment-${String(i + 1).padStart(8, '0')}.jsonl`));
     const summaries = await storedFiles('aggregates');
-    expect(summaries).toEqual(segments.slice(0, 9));
+    expect(summaries).toEqual(segments.slice(0, 9).map((name) => name.slice(0, -1)));
 
     let seq = 0;
     for (const [index, name] of segments.entries()) {
@@ -91,7 +91,7 @@ describe('segment bounds', () => {
       expect(segment.records.map((r) => r.prediction_id)).toEqual(Array.from({ length: segment.records.length }, (_, i) => `p-${seq + i + 1}`));
       seq += segment.records.length;
       if (index < 9) {
-        const summary = await readSummary(name);
+        const summary = await readSummary(name.slice(0, -1));
         expect(summary).toMatchObject({ segment: index + 1, first_seq: segment.first_seq, record_count: 10, raw_dropped: false, source_revision: 0 });
         expect(summary.min_timestamp).toBe(segment.records[0]!.timestamp);
         expect(summary.max_timestamp).toBe(segment.records[9]!.timestamp);

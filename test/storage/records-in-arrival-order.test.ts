@@ -70,7 +70,7 @@ describe('PredictionStore.inArrivalOrder', () => {
 
     const fs = new RecordingFileSystem({ keepData: false });
     const tracker = await harness.open({ config, now: () => NOW, fs });
-    const segmentReads = () => fs.calls('readFile').filter((call) => /predictions\/segment-\d+\.json$/.test(call.path)).map((call) => Number(/(\d+)\.json$/.exec(call.path)![1]));
+    const segmentReads = () => fs.calls('readFile').filter((call) => /predictions\/segment-\d+\.jsonl?$/.test(call.path)).map((call) => Number(/(\d+)\.jsonl?$/.exec(call.path)![1]));
     fs.reset();
     const iterator = (await tracker.store.inArrivalOrder())[Symbol.asyncIterator]();
     expect(segmentReads()).toEqual([]);

@@ -28,14 +28,14 @@ afterEach(async () => {
 
 describe('SegmentVerifier', () => {
   it('reports each unreadable sealed segment once, by its file, and only those', async () => {
-    await appendFile(join(dir.path, 'predictions', 'segment-00000002.json'), 'garbage\n');
-    await writeFile(join(dir.path, 'predictions', 'segment-00000004.json'), '{"schema_version":2');
+    await appendFile(join(dir.path, 'predictions', 'segment-00000002.jsonl'), 'garbage\n');
+    await writeFile(join(dir.path, 'predictions', 'segment-00000004.jsonl'), '{"schema_version":2');
     tracker = await openTracker({ dataDir: dir.path, config: CONFIG });
     const found: Array<{ file: string; reason: string }> = [];
     const verifier = new SegmentVerifier({ store: tracker.store, onUnreadable: (file, reason) => found.push({ file, reason }), logger: recordingLogger('storage'), pauseMs: 0 });
     verifier.start();
     await verifier.finished();
-    expect(found.map((entry) => entry.file)).toEqual(['predictions/segment-00000002.json', 'predictions/segment-00000004.json']);
+    expect(found.map((entry) => entry.file)).toEqual(['predictions/segment-00000002.jsonl', 'predictions/segment-00000004.jsonl']);
     expect(found[0]!.reason).toMatch(/not valid JSON/);
   });
 
@@ -63,7 +63,7 @@ describe('SegmentVerifier', () => {
   });
 
   it('uses the given check, and when that check stops working finishes on its own thread with the same findings', async () => {
-    await writeFile(join(dir.path, 'predictions', 'segment-00000003.json'), '{"schema_version":2');
+    await writeFile(join(dir.path, 'predictions', 'segment-00000003.jsonl'), '{"schema_version":2');
     tracker = await openTracker({ dataDir: dir.path, config: CONFIG });
     const asked: number[] = [];
     let closed = 0;
@@ -88,7 +88,7 @@ describe('SegmentVerifier', () => {
     await verifier.finished();
     // Segment 1 by the check; 2 failed there and was redone here; 3 and 4 never went to the check again.
     expect(asked).toEqual([1, 2]);
-    expect(found).toEqual(['predictions/segment-00000003.json']);
+    expect(found).toEqual(['predictions/segment-00000003.jsonl']);
     expect(closed).toBeGreaterThanOrEqual(1);
     expect(logger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.message)).toEqual([
       'the off-thread segment check stopped working; the rest is checked on the main thread',

@@ -21,6 +21,8 @@ let dataDir: string;
 const labels = new LabelResolver(ConfigSchema.parse(CONFIG).models);
 const doctorOptions = () => ({ dataDir, contribute: labels.contribute, labelFingerprint: labels.fingerprint });
 const segmentPath = (n: number) => join(dataDir, 'predictions', `segment-${String(n).padStart(8, '0')}.json`);
+/** A segment's log: the open one, and every sealed one since schema version 4. */
+const logPath = (n: number) => `${segmentPath(n)}l`;
 
 async function allPredictionIds(tracker: ModelPerformanceTracker): Promise<string[]> {
   const ids: string[] = [];
@@ -73,39 +75,43 @@ afterEach(async () => {
 });
 
 describe('repair salvages damaged segments', () => {
-  it('a sealed segment with one trailing garbage line loses nothing, and its original is kept untouched', async () => {
-    const path = segmentPath(2);
+  it('a sealed log with a garbage line at its end keeps every record, and its original is kept untouched', async () => {
+    const path = logPath(2);
     await appendFile(path, 'this line is garbage\n');
     const damaged = await readFile(path, 'utf8');
-    const before = (await diagnoseStore(doctorOptions())).find((problem) => problem.file === 'predictions/segment-00000002.json');
-    expect(before?.repair).toBe('salvage');
+    const before = (await diagnoseStore(doctorOptions())).find((problem) => problem.file === 'predictions/segment-00000002.jsonl');
+    // Only the open log's last line may be unreadable (a commit never acknowledged); in a sealed one it is damage.
+    expect(before).toMatchObject({ kind: 'unreadable', repair: 'salvage', detail: expect.stringMatching(/^line 12 \(byte \d+\): not valid JSON/) });
+    // Start-up reads summaries only; reading the log (the background check, a query) names the line.
+    const tracker = await openTracker({ dataDir, config: CONFIG });
+    await expect(tracker.store.verifySealedSegment(2)).rejects.toThrow(/segment-00000002\.jsonl is unreadable \(line 12 \(byte \d+\): not valid JSON/);
+    await tracker.close();
 
     const report = await repairStore(doctorOptions());
-    expect(report.salvaged).toEqual([{ file: 'predictions/segment-00000002.json', kept: 10, lost: 0, cut_off: false, trailing_lines: 1, lost_exact: true }]);
+    expect(report.salvaged).toEqual([{ file: 'predictions/segment-00000002.jsonl', kept: 10, lost: 1, cut_off: false, trailing_lines: 0, lost_exact: true }]);
     expect(report.set_aside).toEqual([]);
     expect(report.kept_predictions).toBe(TOTAL);
-    expect(await quarantined()).toEqual(new Map([['predictions__segment-00000002.json', damaged]]));
+    expect(await quarantined()).toEqual(new Map([['predictions__segment-00000002.jsonl', damaged]]));
     await reopened((_tracker, ids) => expect(ids).toHaveLength(TOTAL));
   });
 
-  it('a truncated sealed segment loses only the records whose bytes are gone', async () => {
-    const path = segmentPath(2);
+  it('a truncated sealed log loses only the records whose lines are gone (its summary says how many)', async () => {
+    const path = logPath(2);
     const original = await readFile(path, 'utf8');
     const cut = Math.floor(original.length * 0.55);
     await writeFile(path, original.slice(0, cut));
-    // The records whose whole line (without its comma) lies before the cut are still there.
+    // The records whose whole line, newline included, lies before the cut are still there.
     let offset = 0;
     const whole: string[] = [];
     for (const line of original.split('\n')) {
-      const end = offset + line.replace(/,$/, '').length;
-      if (line.startsWith('{"prediction_id"') && end <= cut) whole.push((JSON.parse(line.replace(/,$/, '')) as { prediction_id: string }).prediction_id);
+      if (line.startsWith('{"record":') && offset + line.length + 1 <= cut) whole.push((JSON.parse(line) as { record: { prediction_id: string } }).record.prediction_id);
       offset += line.length + 1;
     }
     expect(whole.length).toBeGreaterThan(0);
     expect(whole.length).toBeLessThan(10);
 
     const report = await repairStore(doctorOptions());
-    expect(report.salvaged).toEqual([{ file: 'predictions/segment-00000002.json', kept: whole.length, lost: 10 - whole.length, cut_off: true, trailing_lines: 0, lost_exact: true }]);
+    expect(report.salvaged).toEqual([{ file: 'predictions/segment-00000002.jsonl', kept: whole.length, lost: 10 - whole.length, cut_off: true, trailing_lines: 0, lost_exact: true }]);
     expect(report.rebuilt).toContain('aggregates/segment-00000002.json');
     await reopened(async (tracker, ids) => {
       expect(ids).toHaveLength(TOTAL - 10 + whole.length);
@@ -113,15 +119,15 @@ describe('repair salvages damaged segments', () => {
     });
   });
 
-  it('a garbage line in the middle of a segment costs only its record', async () => {
-    const path = segmentPath(1);
+  it('a garbage line in the middle of a sealed log costs only its record', async () => {
+    const path = logPath(1);
     const lines = (await readFile(path, 'utf8')).split('\n');
-    const victim = (JSON.parse(lines[4]!.replace(/,$/, '')) as { prediction_id: string }).prediction_id;
-    lines[4] = '{"prediction_id":"half a rec';
+    const victim = (JSON.parse(lines[4]!) as { record: { prediction_id: string } }).record.prediction_id;
+    lines[4] = '{"record":{"prediction_id":"half a rec';
     await writeFile(path, lines.join('\n'));
 
     const report = await repairStore(doctorOptions());
-    expect(report.salvaged).toEqual([{ file: 'predictions/segment-00000001.json', kept: 9, lost: 1, cut_off: false, trailing_lines: 0, lost_exact: true }]);
+    expect(report.salvaged).toEqual([{ file: 'predictions/segment-00000001.jsonl', kept: 9, lost: 1, cut_off: false, trailing_lines: 0, lost_exact: true }]);
     await reopened(async (tracker, ids) => {
       expect(ids).toHaveLength(TOTAL - 1);
       expect(await tracker.getPrediction(victim)).toBeNull();
@@ -129,7 +135,7 @@ describe('repair salvages damaged segments', () => {
   });
 
   it('the open segment\'s log cut off mid-line is no damage: doctor finds nothing, start-up drops the torn line and keeps every whole record', async () => {
-    const path = `${segmentPath(4)}l`;
+    const path = logPath(4);
     const original = await readFile(path, 'utf8');
     const lastRecord = original.lastIndexOf('{"record":');
     await writeFile(path, original.slice(0, lastRecord + 20));
@@ -143,7 +149,7 @@ describe('repair salvages damaged segments', () => {
   });
 
   it('a garbage line in the middle of the open segment\'s log costs only its record', async () => {
-    const path = `${segmentPath(4)}l`;
+    const path = logPath(4);
     const lines = (await readFile(path, 'utf8')).split('\n');
     const victim = (JSON.parse(lines[2]!) as { record: { prediction_id: string } }).record.prediction_id;
     lines[2] = '{"record":{"prediction_id":"half a rec';

@@ -69,7 +69,7 @@ describe('a store written by schema version 1', () => {
         expect(JSON.parse(await readFile(join(dataDir, sub, name), 'utf8'))).toMatchObject({ schema_version: 1 });
       }
     }
-    expect(STORE_SCHEMA_VERSION).toBe(3);
+    expect(STORE_SCHEMA_VERSION).toBe(4);
   });
 
   it('is healthy for `hap ml-metrics doctor` as it is, and again once the service has opened it', async () => {
@@ -156,9 +156,9 @@ describe('a store written by schema version 1', () => {
   it('still refuses a file from a newer version, with the same message', async () => {
     const path = join(dataDir, 'aggregates', 'segment-00000002.json');
     const summary = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-    await writeFile(path, JSON.stringify({ ...summary, schema_version: 4 }));
+    await writeFile(path, JSON.stringify({ ...summary, schema_version: 5 }));
     await expect(open()).rejects.toThrow(
-      /written by a newer hap-ml-metrics \(schema_version 4; this one reads up to 3\); upgrade hap-ml-metrics/,
+      /written by a newer hap-ml-metrics \(schema_version 5; this one reads up to 4\); upgrade hap-ml-metrics/,
     );
   });
 });
@@ -205,9 +205,9 @@ describe('MIGRATIONS[1]', () => {
       kind: 'predictions-segment',
       records: [{ confidence: 0.5 }],
     });
-    // …and on through version 3, which changes no JSON file but for its version.
+    // …and on through versions 3 and 4, which change no JSON document but for its version.
     expect(migrateStoredFile({ schema_version: 1, kind: 'predictions-segment', records: [{ confidence: 0.5 }] })).toEqual({
-      value: { schema_version: 3, kind: 'predictions-segment', records: [{ confidence: 0.5 }] },
+      value: { schema_version: 4, kind: 'predictions-segment', records: [{ confidence: 0.5 }] },
     });
   });
 });

@@ -91,7 +91,7 @@ describe('a store written by schema version 2', () => {
       }
     }
     expect(await predictionFiles()).toEqual([1, 2, 3, 4].map((n) => `segment-0000000${n}.json`));
-    expect(STORE_SCHEMA_VERSION).toBe(3);
+    expect(STORE_SCHEMA_VERSION).toBe(4);
   });
 
   it('answers as version 2 did, read-only without touching a file', async () => {
@@ -112,7 +112,7 @@ describe('a store written by schema version 2', () => {
     if ('damage' in folded) throw new Error(folded.damage.reason);
     const document = JSON.parse(before.get('predictions/segment-00000004.json')!) as { records: unknown[]; label_log: unknown[]; first_seq: number };
     expect(folded.log.torn).toBeNull();
-    expect(folded.log.data).toMatchObject({ schema_version: 3, segment: 4, first_seq: document.first_seq, revision: 0 });
+    expect(folded.log.data).toMatchObject({ schema_version: 4, segment: 4, first_seq: document.first_seq, revision: 0 });
     expect(folded.log.data.records).toEqual(document.records);
     expect(folded.log.data.label_log).toEqual(document.label_log);
     expect(log.split('\n').filter((line) => line !== '')).toHaveLength(1 + 40 + document.label_log.length);
@@ -141,8 +141,8 @@ describe('a store written by schema version 2', () => {
     await tracker.recordGroundTruth('v-339', { ground_truth: { user_id: 3 }, rating: 5 });
     await tracker.recordGroundTruth('v-13', { ground_truth: { user_id: 1 } }); // sealed segment 1
     await tracker.close();
-    // Segment 4 sealed at 100 records (its 40 and 60 new ones); segment 5 open with the other 10.
-    expect(await predictionFiles()).toEqual([1, 2, 3, 4].map((n) => `segment-0000000${n}.json`).concat('segment-00000005.jsonl'));
+    // Segment 4 sealed at 100 records (its 40 and 60 new ones): its log stays; segment 5 open with the other 10.
+    expect(await predictionFiles()).toEqual([1, 2, 3].map((n) => `segment-0000000${n}.json`).concat('segment-00000004.jsonl', 'segment-00000005.jsonl'));
     tracker = await open();
     try {
       expect((await tracker.getPerformance('voice_recognition', { version: '2.0' })).total_predictions).toBe(before.total_predictions + 70);
