@@ -151,6 +151,8 @@ describe('interrupted late label', () => {
     expect(await tracker.store.get('p-3')).toMatchObject({ ground_truth: { user_id: 0 }, correct: true, labeled_at: '2024-01-15T11:30:00.000Z' });
     expect((await readSegment(1)).revision).toBe(1);
     expect((await readSegment(1)).records[2]).toMatchObject({ prediction_id: 'p-3', correct: true });
+    // Sealed segment 1 is still a log, rewritten whole (compacted) with its revision bumped.
+    expect((await readFile(logPath(1), 'utf8')).split('\n')[0]).toMatch(/^\{"schema_version":4,"kind":"segment-log","segment":1,"revision":1,/);
     expect(await readSummary(1)).toMatchObject({ source_revision: 1 });
     expect(await tracker.getPerformance('voice_recognition')).toMatchObject({ labeled_predictions: 1, correct_predictions: 1 });
     await expectAggregatesMatchRebuild(tracker);

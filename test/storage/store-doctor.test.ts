@@ -1,4 +1,4 @@
-import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/config-schema.js';
@@ -125,9 +125,13 @@ describe('repair salvages damaged segments', () => {
     const victim = (JSON.parse(lines[4]!) as { record: { prediction_id: string } }).record.prediction_id;
     lines[4] = '{"record":{"prediction_id":"half a rec';
     await writeFile(path, lines.join('\n'));
+    // Without its summary, start-up reads the sealed log to rebuild it, and refuses it.
+    await rm(join(dataDir, 'aggregates', 'segment-00000001.json'));
+    await expect(openTracker({ dataDir, config: CONFIG })).rejects.toThrow(/segment-00000001\.jsonl is unreadable \(line 5 \(byte \d+\): not valid JSON/);
 
     const report = await repairStore(doctorOptions());
     expect(report.salvaged).toEqual([{ file: 'predictions/segment-00000001.jsonl', kept: 9, lost: 1, cut_off: false, trailing_lines: 0, lost_exact: true }]);
+    expect(report.rebuilt).toContain('aggregates/segment-00000001.json');
     await reopened(async (tracker, ids) => {
       expect(ids).toHaveLength(TOTAL - 1);
       expect(await tracker.getPrediction(victim)).toBeNull();
