@@ -28,7 +28,7 @@ async function failingService(failing: number | null): Promise<{ url: string; lo
   await harness.close(writer);
   const fs = new RecordingFileSystem({ keepData: false });
   const tracker = await harness.open({ config: SMALL_SEGMENTS_CONFIG, now: () => NOW, fs });
-  const file = `predictions/segment-${String(failing).padStart(8, '0')}.json`;
+  const file = `predictions/segment-${String(failing).padStart(8, '0')}.jsonl`;
   fs.fault = (call) => (failing !== null && call.op === 'readFile' && call.path.endsWith(file) ? 'EIO' : null);
   const logs = recordingLogger();
   server = createApiServer({ tracker, logger: logs, host: '127.0.0.1', port: 0, bodyLimitBytes: 1 << 20 });
@@ -38,10 +38,10 @@ async function failingService(failing: number | null): Promise<{ url: string; lo
 describe('an export that fails half way', () => {
   it('answers 503 naming the file when the store fails before the first piece (a damaged first segment)', async () => {
     const { url } = await failingService(null);
-    await writeFile(join(harness.dir.path, 'predictions', 'segment-00000001.json'), '{"not": "a segment"');
+    await writeFile(join(harness.dir.path, 'predictions', 'segment-00000001.jsonl'), '{"not": "a segment"');
     const response = await fetch(`${url}/api/v1/ml-metrics/models/voice_recognition/export?format=jsonl`);
     expect(response.status).toBe(503);
-    expect(((await response.json()) as { error: string }).error).toMatch(/segment-00000001\.json.*doctor/);
+    expect(((await response.json()) as { error: string }).error).toMatch(/segment-00000001\.jsonl.*doctor/);
   });
 
   it('cuts the connection after that, so the client sees an error rather than a short file, and logs why', async () => {

@@ -19,7 +19,7 @@ const CONFIG = {
   models: { voice_recognition: { label_key: 'user_id' } },
   hub: { sensors: { debounce_ms: 50 } },
 };
-const DAMAGED = 'predictions/segment-00000002.json';
+const DAMAGED = 'predictions/segment-00000002.jsonl';
 
 let hub: FakeHub;
 let dir: TempDir;

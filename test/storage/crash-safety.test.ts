@@ -270,7 +270,7 @@ async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
         parseStoredJson(path, text, SegmentFileSchema);
         continue;
       }
-      // The open segment's log, after a clean stop: every line reads, none is torn.
+      // Every log (the open segment's and the sealed ones'), after a clean stop: every line reads, none is torn.
       const folded = foldSegmentLog(text);
       expect('log' in folded && folded.log.torn === null, `${path}: ${JSON.stringify('damage' in folded ? folded.damage : folded.log.torn)}`).toBe(true);
     }

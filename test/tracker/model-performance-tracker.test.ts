@@ -65,7 +65,7 @@ describe('restart', () => {
     const predictions = await allPredictions(tracker);
     expect(predictions.map((p) => p.prediction_id)).toEqual(Array.from({ length: 25 }, (_, i) => `p-${25 - i}`));
     const models = await tracker.listModels();
-    expect(await segmentFiles('predictions')).toEqual(['segment-00000001.json', 'segment-00000002.json', 'segment-00000003.jsonl']);
+    expect(await segmentFiles('predictions')).toEqual(['segment-00000001.jsonl', 'segment-00000002.jsonl', 'segment-00000003.jsonl']);
     expect(await segmentFiles('aggregates')).toEqual(['segment-00000001.json', 'segment-00000002.json']);
 
     tracker = await restart(tracker);
