@@ -198,7 +198,8 @@ describe('a damaged sealed segment', () => {
     const tracker = await seed(records);
     const before = await tracker.getPerformance('voice', { version: '1.0' });
     await harness.close(tracker);
-    const sealed = (await readdir(join(harness.dir.path, 'predictions'))).filter((name) => /^segment-\d+\.json$/.test(name)).sort();
+    // Every log but the highest (the open segment) is a sealed segment.
+    const sealed = (await readdir(join(harness.dir.path, 'predictions'))).filter((name) => /^segment-\d+\.jsonl$/.test(name)).sort().slice(0, -1);
     expect(sealed.length).toBeGreaterThan(1);
     await appendFile(join(harness.dir.path, 'predictions', sealed[0]!), 'garbage\n');
 
