@@ -110,8 +110,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   let drained: (() => void) | undefined;
 
 
-  async function respond(req: IncomingMessage, trusted: boolean): Promise<JsonAnswer | StreamResult> {
-    const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
+  async function respond(req: IncomingMessage, rawPath: string, rawQuery: string, trusted: boolean): Promise<JsonAnswer | StreamResult> {
     const match = router.match(req.method ?? 'GET', rawPath);
     const isPublic = match.kind === 'matched' && match.route.public === true;
     if (!isPublic && !trusted && !isAuthorized(req.headers.authorization)) throw refusedToken;
@@ -145,7 +144,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse, trusted: boolean): Promise<void> {
     const started = performance.now();
-    const { rawPath } = splitTarget(req.url ?? '/');
+    const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;
@@ -157,14 +156,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       logger.debug('request', { method: req.method, path: rawPath, status: 204, ms: Math.round(performance.now() - started) });
       return;
     }
-    const served = await servePanel(req, res, rawPath, trusted);
+    // Only the panel's few paths and the event stream are served outside the router.
+    const served = panel.has(rawPath) || rawPath === eventsPath ? await servePanel(req, res, rawPath, trusted) : null;
     if (served !== null) {
       logger.debug('request', { method: req.method, path: rawPath, status: served, ms: Math.round(performance.now() - started) });
       return;
     }
     let answer: JsonAnswer | StreamResult;
     try {
-      answer = await respond(req, trusted);
+      answer = await respond(req, rawPath, rawQuery, trusted);
     } catch (error) {
       const mapped = toErrorResponse(error);
       if (mapped.unexpected) {

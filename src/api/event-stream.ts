@@ -33,7 +33,10 @@ export class EventStream {
 
   start(): void {
     if (this.#unsubscribe) return;
-    this.#unsubscribe = this.#options.subscribe((change) => this.#send(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
+    this.#unsubscribe = this.#options.subscribe((change) => {
+      // Every stored prediction passes here: with no dashboard open there is nothing to build.
+      if (this.#clients.size > 0) this.#send(`event: change\ndata: ${JSON.stringify(change)}\n\n`);
+    });
     this.#heartbeat = setInterval(() => this.#send(': heartbeat\n\n'), this.#options.heartbeatMs ?? 15_000);
     this.#heartbeat.unref();
   }

@@ -7,6 +7,7 @@ import { HttpError } from './http-error.js';
  */
 export function parseQuery(rawQuery: string): Record<string, string> {
   const query: Record<string, string> = {};
+  if (rawQuery === '') return query;
   const repeated = new Set<string>();
   for (const [key, value] of new URLSearchParams(rawQuery)) {
     // An empty parameter (`?cursor=&version=`, as forms and scripts send) is absent.

@@ -46,21 +46,33 @@ export function decodePathSegments(rawPath: string): string[] {
 /** A small exact-match router: literal segments and `{param}` segments (non-empty). */
 export class Router<R extends Route<unknown>> {
   private readonly routes: { route: R; segments: Segment[] }[] = [];
+  /**
+   * Routes without `{param}` segments found before, by method and raw path. Without `%` a path
+   * decodes to itself, so such a path always matches the same route: at most one entry per route.
+   */
+  private readonly literalMatches = new Map<string, R>();
 
   add(route: R): this {
     this.routes.push({ route, segments: parsePattern(route.path) });
+    this.literalMatches.clear();
     return this;
   }
 
   /** `rawPath` is the path part of the request target, before decoding. */
   match(method: string, rawPath: string): RouteMatch<R> {
     if (!rawPath.startsWith('/')) return { kind: 'not-found' };
+    const literal = rawPath.includes('%') ? undefined : `${method} ${rawPath}`;
+    const known = literal === undefined ? undefined : this.literalMatches.get(literal);
+    if (known !== undefined) return { kind: 'matched', route: known, params: {} };
     const parts = decodePathSegments(rawPath);
     const allow: HttpMethod[] = [];
     for (const { route, segments } of this.routes) {
       const params = matchSegments(segments, parts);
       if (params === undefined) continue;
-      if (route.method === method) return { kind: 'matched', route, params };
+      if (route.method === method) {
+        if (literal !== undefined && segments.every((segment) => 'literal' in segment)) this.literalMatches.set(literal, route);
+        return { kind: 'matched', route, params };
+      }
       if (!allow.includes(route.method)) allow.push(route.method);
     }
     return allow.length > 0 ? { kind: 'method-not-allowed', allow } : { kind: 'not-found' };

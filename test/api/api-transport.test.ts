@@ -172,6 +172,21 @@ describe('request bodies', () => {
     });
     expect(response.status).toBe(400);
   });
+
+  it('answers 400 to an encoded surrogate or an overlong encoding, and reads a body after a byte order mark', async () => {
+    const api = await startApi();
+    const send = (bytes: number[]) =>
+      fetch(`${api.base}/predictions`, { method: 'POST', body: Buffer.from(bytes), headers: { 'content-type': 'application/json' } });
+    // "\uD800" as UTF-8 bytes (ED A0 80), and "/" as an overlong two-byte form (C0 AF), inside a string.
+    for (const bad of [[0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
+      const response = await send([0x7b, 0x22, ...bad, 0x22, 0x3a, 0x31, 0x7d]);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toBe('request body is not valid UTF-8; send UTF-8 encoded JSON');
+    }
+    const withMark = await send([0xef, 0xbb, 0xbf, ...Buffer.from(JSON.stringify(PREDICTION))]);
+    expect(withMark.status).toBe(201);
+    expect(await storedCount(api.base, 'voice_recognition')).toBe(1);
+  });
 });
 
 describe('bearer token', () => {

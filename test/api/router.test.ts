@@ -33,6 +33,24 @@ describe('Router', () => {
     expect(router.match('GET', '/api/models/x/compare')).toEqual({ kind: 'method-not-allowed', allow: ['POST'] });
     expect(() => router.match('GET', '/api/models/%E0%A4%A')).toThrow(HttpError);
   });
+
+  it('answers a parameterless path the same the second time, with fresh params, and sees routes added later', () => {
+    const own = new Router<Route<string>>()
+      .add({ method: 'GET', path: '/a/{name}', handler: 'param first' })
+      .add({ method: 'GET', path: '/a/b', handler: 'literal' })
+      .add({ method: 'POST', path: '/c', handler: 'post' });
+    for (let round = 0; round < 2; round += 1) {
+      expect(own.match('GET', '/a/b')).toEqual({ kind: 'matched', route: { method: 'GET', path: '/a/{name}', handler: 'param first' }, params: { name: 'b' } });
+      expect(own.match('GET', '/c')).toEqual({ kind: 'method-not-allowed', allow: ['POST'] });
+      const first = own.match('POST', '/c');
+      expect(first).toMatchObject({ kind: 'matched', route: { handler: 'post' }, params: {} });
+      if (first.kind === 'matched') first.params.x = 'changed by a caller';
+      expect(own.match('POST', '/c')).toMatchObject({ params: {} });
+      expect(own.match('POST', '/%63')).toMatchObject({ kind: 'matched', route: { handler: 'post' } });
+    }
+    own.add({ method: 'GET', path: '/c', handler: 'added' });
+    expect(own.match('GET', '/c')).toMatchObject({ kind: 'matched', route: { handler: 'added' } });
+  });
 });
 
 describe('parseQuery', () => {
