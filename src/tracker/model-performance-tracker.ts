@@ -308,8 +308,10 @@ export class ModelPerformanceTracker {
     if (!this.#readOnly) await this.#registry.registerMissing(this.modelNames(), (name) => this.#store.aggregates.versions(name), this.#training.entries, this.#now());
   }
 
-  async #register(model: string, version: string, seen: string, from: VersionRegistration['registered_from']): Promise<void> {
-    if (!this.#readOnly) await this.#registry.sighted(model, version, seen, from, this.#now());
+  /** Registers a version the registry lacks; a known one (every prediction but a version's first) costs no clock read and no promise. */
+  #register(model: string, version: string, seen: string, from: VersionRegistration['registered_from']): Promise<void> | undefined {
+    if (this.#readOnly || this.#registry.has(model, version)) return undefined;
+    return this.#registry.sighted(model, version, seen, from, this.#now());
   }
 
   /** Stored comparisons, newest first. */
