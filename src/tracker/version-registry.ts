@@ -26,7 +26,7 @@ export class VersionRegistry {
   constructor(log: JsonLogStore<VersionRegistration>, logger: Logger) {
     this.#log = log;
     this.#logger = logger;
-    for (const entry of log.entries) this.#known(entry.model_name, entry.model_version);
+    for (const entry of log.entries) this.#markKnown(entry.model_name, entry.model_version);
   }
 
   get entries(): readonly VersionRegistration[] {
@@ -45,7 +45,7 @@ export class VersionRegistry {
     await Promise.all(entries.map((entry) => this.#registerOne(entry)));
   }
 
-  #known(model: string, version: string): void {
+  #markKnown(model: string, version: string): void {
     let versions = this.#knownVersions.get(model);
     if (!versions) {
       versions = new Set();
@@ -62,7 +62,7 @@ export class VersionRegistry {
     const write = this.#log
       .append(entry)
       .then(() => {
-        this.#known(entry.model_name, entry.model_version);
+        this.#markKnown(entry.model_name, entry.model_version);
         this.#logger.info('registered a new model version', { model: entry.model_name, version: entry.model_version, from: entry.registered_from });
       })
       .catch((error: unknown) => {
