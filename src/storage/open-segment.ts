@@ -38,10 +38,10 @@ export function reopenSegment(data: SegmentFile, fileBytes: number): OpenSegment
   return { data, ids: indexRecords(data.records), bytes: fileBytes, pending: [], fileBytes, dirty: false };
 }
 
-/** Stages a line for the next commit. */
-export function stageLine(open: OpenSegment, line: string): void {
+/** Stages a line (of `bytes` UTF-8 bytes, when the caller knows) for the next commit. */
+export function stageLine(open: OpenSegment, line: string, bytes = Buffer.byteLength(line)): void {
   open.pending.push(line);
-  open.bytes += Buffer.byteLength(line);
+  open.bytes += bytes;
   open.dirty = true;
 }
 

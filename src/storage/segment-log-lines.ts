@@ -49,6 +49,13 @@ export function recordLine(recordText: string): string {
   return `{"record":${recordText}}\n`;
 }
 
+/** UTF-8 bytes of a record line whose record text is `recordTextBytes` long (the wrapper is ASCII). */
+export function recordLineBytes(recordTextBytes: number): number {
+  return recordTextBytes + RECORD_LINE_WRAPPER_BYTES;
+}
+
+const RECORD_LINE_WRAPPER_BYTES = recordLine('').length;
+
 export function labelLine(record: PredictionLog): string {
   const { prediction_id, ground_truth, ground_truth_source, correct, labeled_at, rating } = record;
   return `${JSON.stringify({ label: { prediction_id, ground_truth, ground_truth_source, correct, labeled_at, rating } })}\n`;

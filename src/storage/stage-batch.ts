@@ -6,7 +6,7 @@ import { isFull, newOpenSegment, stageLine } from './open-segment.js';
 import { sealOpenSegment } from './seal-open-segment.js';
 import type { LoadedSegment } from './segment-cache.js';
 import type { LabelIntent } from './segment-files.js';
-import { intentLine, labelLine, recordLine } from './segment-log-lines.js';
+import { intentLine, labelLine, recordLine, recordLineBytes } from './segment-log-lines.js';
 import { DuplicateIdError, UnknownIdError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
 
@@ -66,8 +66,11 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
         operation.reject(new DuplicateIdError(`prediction_id "${record.prediction_id}" is already stored`));
         continue;
       }
-      const line = recordLine(state.files.text(record));
-      if (isFull(open, state.options.storage, now, Buffer.byteLength(line))) {
+      const text = state.files.text(record);
+      const line = recordLine(text);
+      // Measured on the record's text (a flat string): measuring the line would copy it first.
+      const lineBytes = recordLineBytes(Buffer.byteLength(text));
+      if (isFull(open, state.options.storage, now, lineBytes)) {
         if (open.dirty || targets.size > 0) {
           // One commit writes one segment: the rest goes in the next commit, into a new segment.
           requeue(batch.slice(position));
@@ -80,7 +83,7 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
       const index = open.data.records.length;
       open.data.records.push(record);
       open.ids.set(record.prediction_id, index);
-      stageLine(open, line);
+      stageLine(open, line, lineBytes);
       changes.push({ before: null, after: record, seq: open.data.first_seq + index });
       accepted.push(() => operation.resolve());
       rejectAccepted.push(operation.reject);
@@ -188,7 +191,7 @@ async function findSealed(state: StoreState, id: string, targets: Map<number, Re
 }
 
 async function recordExists(state: StoreState, id: string, open: OpenSegment, targets: Map<number, LoadedSegment>): Promise<boolean> {
-  if (findStaged(id, open)) return true;
+  if (open.ids.has(id)) return true;
   for (const segment of state.ids.candidates(id)) {
     const loaded = targets.get(segment) ?? (await state.loadSealed(segment));
     if (loaded.ids.has(id)) return true;

@@ -4,7 +4,7 @@ import { BreakdownQuerySchema } from '../domain/breakdown.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog } from '../domain/prediction.js';
-import { GroundTruthInputSchema, PredictionInputSchema } from '../domain/prediction.js';
+import { GroundTruthInputSchema } from '../domain/prediction.js';
 import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
 import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
@@ -30,7 +30,7 @@ import type { ModelVersions } from './model-summaries.js';
 import { modelVersions, summarizeModel } from './model-summaries.js';
 import { pairOutcomes } from './paired-outcomes.js';
 import { findRecentPredictions, pagePredictions } from './read-predictions.js';
-import { checkPredictionId, parseInput, parseModelName } from './parse-input.js';
+import { checkPredictionId, parseInput, parseModelName, parsePredictionInput } from './parse-input.js';
 import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
 import { countWindow } from './window-counts.js';
@@ -109,7 +109,7 @@ export class ModelPerformanceTracker {
 
   /** Validates and durably stores a prediction; resolves only once it is on disk. */
   async logPrediction(input: PredictionInput | unknown): Promise<LoggedPrediction> {
-    const record = newRecord(parseInput(PredictionInputSchema, input, 'prediction'), this.#labels, this.#now());
+    const record = newRecord(parsePredictionInput(input), this.#labels, this.#now());
     await throughStore(() => this.#store.insert(record));
     await this.#register(record.model_name, record.model_version, record.timestamp, 'prediction');
     this.#notify({ model_name: record.model_name, model_version: record.model_version, kind: 'prediction' });
@@ -308,8 +308,10 @@ export class ModelPerformanceTracker {
     if (!this.#readOnly) await this.#registry.registerMissing(this.modelNames(), (name) => this.#store.aggregates.versions(name), this.#training.entries, this.#now());
   }
 
-  async #register(model: string, version: string, seen: string, from: VersionRegistration['registered_from']): Promise<void> {
-    if (!this.#readOnly) await this.#registry.sighted(model, version, seen, from, this.#now());
+  /** Registers a version the registry lacks; a known one (every prediction but a version's first) costs no clock read and no promise. */
+  #register(model: string, version: string, seen: string, from: VersionRegistration['registered_from']): Promise<void> | undefined {
+    if (this.#readOnly || this.#registry.has(model, version)) return undefined;
+    return this.#registry.sighted(model, version, seen, from, this.#now());
   }
 
   /** Stored comparisons, newest first. */

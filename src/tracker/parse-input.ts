@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { ModelNameSchema } from '../domain/names.js';
+import type { ParsedPredictionInput } from '../domain/prediction.js';
+import { PredictionInputFastSchema, PredictionInputSchema } from '../domain/prediction.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { InvalidInputError } from './errors.js';
 
@@ -25,4 +27,10 @@ export function checkPredictionId(predictionId: unknown): asserts predictionId i
   if (typeof predictionId !== 'string' || predictionId.length === 0 || predictionId.length > 200) {
     throw new InvalidInputError('invalid prediction_id', [{ path: 'prediction_id', message: 'expected an id of 1 to 200 characters' }]);
   }
+}
+
+/** A prediction as the tracker accepts it (PredictionInputSchema), or InvalidInputError naming each problem. */
+export function parsePredictionInput(input: unknown): ParsedPredictionInput {
+  const fast = PredictionInputFastSchema.safeParse(input ?? {});
+  return fast.success ? fast.data : parseInput(PredictionInputSchema, input, 'prediction');
 }

@@ -19,13 +19,14 @@ function key(model: string, version: string): string {
 export class VersionRegistry {
   readonly #log: JsonLogStore<VersionRegistration>;
   readonly #logger: Logger;
-  readonly #known = new Set<string>();
+  /** Registered versions by model (what `has` asks on every logged prediction: no key string to build). */
+  readonly #knownVersions = new Map<string, Set<string>>();
   readonly #pending = new Map<string, Promise<void>>();
 
   constructor(log: JsonLogStore<VersionRegistration>, logger: Logger) {
     this.#log = log;
     this.#logger = logger;
-    for (const entry of log.entries) this.#known.add(key(entry.model_name, entry.model_version));
+    for (const entry of log.entries) this.#markKnown(entry.model_name, entry.model_version);
   }
 
   get entries(): readonly VersionRegistration[] {
@@ -33,7 +34,7 @@ export class VersionRegistry {
   }
 
   has(model: string, version: string): boolean {
-    return this.#known.has(key(model, version));
+    return this.#knownVersions.get(model)?.has(version) ?? false;
   }
 
   /**
@@ -44,15 +45,24 @@ export class VersionRegistry {
     await Promise.all(entries.map((entry) => this.#registerOne(entry)));
   }
 
+  #markKnown(model: string, version: string): void {
+    let versions = this.#knownVersions.get(model);
+    if (!versions) {
+      versions = new Set();
+      this.#knownVersions.set(model, versions);
+    }
+    versions.add(version);
+  }
+
   #registerOne(entry: VersionRegistration): Promise<void> {
+    if (this.has(entry.model_name, entry.model_version)) return Promise.resolve();
     const id = key(entry.model_name, entry.model_version);
-    if (this.#known.has(id)) return Promise.resolve();
     const pending = this.#pending.get(id);
     if (pending) return pending;
     const write = this.#log
       .append(entry)
       .then(() => {
-        this.#known.add(id);
+        this.#markKnown(entry.model_name, entry.model_version);
         this.#logger.info('registered a new model version', { model: entry.model_name, version: entry.model_version, from: entry.registered_from });
       })
       .catch((error: unknown) => {

@@ -117,6 +117,31 @@ describe('restart', () => {
     tracker = await restart(tracker);
     expect(await tracker.store.get('seed-1')).toEqual(expected);
   });
+
+  it('keeps a copy: changing the caller\'s objects afterwards changes nothing stored', async () => {
+    const tracker = await start();
+    const body = {
+      prediction_id: 'copy-1',
+      model_name: 'voice_recognition',
+      input_data: { audio_length: 2.5, samples: [1, 2] },
+      prediction: { user_id: 1 },
+      ground_truth: { user_id: 1 },
+      context: { device: 'mic', nested: { room: 'hall' } },
+    };
+    await tracker.logPrediction(body);
+    body.input_data.samples.push(3);
+    body.prediction.user_id = 2;
+    body.ground_truth.user_id = 2;
+    body.context.nested.room = 'attic';
+    const stored = await tracker.store.get('copy-1');
+    expect(stored).toMatchObject({
+      input_data: { audio_length: 2.5, samples: [1, 2] },
+      prediction: { user_id: 1 },
+      ground_truth: { user_id: 1 },
+      correct: true,
+      context: { device: 'mic', nested: { room: 'hall' } },
+    });
+  });
 });
 
 describe('late labels', () => {
