@@ -1,5 +1,7 @@
 import type { PredictionLog } from '../domain/prediction.js';
-import type { SegmentFile, SegmentSummary } from './segment-files.js';
+import type { SealedSegment } from './sealed-segment.js';
+import { groupHoldsHour } from './sealed-segment.js';
+import type { SegmentFile } from './segment-files.js';
 import type { StoreState } from './store-state.js';
 
 const HOUR_MS = 3_600_000;
@@ -9,22 +11,6 @@ export interface HourRecords {
   records: PredictionLog[];
   /** False when a segment holding records of this hour had its raw records dropped by retention. */
   complete: boolean;
-}
-
-/**
- * A summary's timestamp bounds in ms, parsed once per summary object (summaries are replaced,
- * never changed in place, when a segment is rewritten): a time-window query walks every sealed
- * summary, and parsing two ISO strings for each of 1000 segments was most of its CPU.
- */
-const boundsOf = new WeakMap<SegmentSummary, { min: number; max: number } | null>();
-
-function bounds(summary: SegmentSummary): { min: number; max: number } | null {
-  let known = boundsOf.get(summary);
-  if (known === undefined) {
-    known = summary.min_timestamp === null || summary.max_timestamp === null ? null : { min: Date.parse(summary.min_timestamp), max: Date.parse(summary.max_timestamp) };
-    boundsOf.set(summary, known);
-  }
-  return known;
 }
 
 /**
@@ -49,12 +35,10 @@ function sealedHour(data: SegmentFile, key: string, inHour: (record: PredictionL
 }
 
 /** Whether a sealed segment's summary counts records of this model version in the hour starting at `hour`. */
-function holdsHour(summary: SegmentSummary, model: string, version: string, hour: number): boolean {
-  const range = bounds(summary);
-  if (range === null || range.max < hour || range.min >= hour + HOUR_MS) return false;
-  return summary.groups.some(
-    (group) => group.model_name === model && group.model_version === version && group.buckets.some((bucket) => bucket.hour === hour),
-  );
+function holdsHour(summary: SealedSegment, model: string, version: string, hour: number): boolean {
+  // Bounds parsed once per segment (sealedSegmentOf): a time-window query looks at every sealed segment.
+  if (summary.min_ms === null || summary.max_ms === null || summary.max_ms < hour || summary.min_ms >= hour + HOUR_MS) return false;
+  return summary.groups.some((group) => group.model_name === model && group.model_version === version && groupHoldsHour(group, hour));
 }
 
 /**
@@ -71,7 +55,7 @@ export async function recordsOfHour(state: StoreState, model: string, version: s
   };
   const records: PredictionLog[] = state.open ? state.open.data.records.filter(inHour) : [];
   let complete = true;
-  for (const [segment, { summary }] of state.sealed) {
+  for (const [segment, summary] of state.sealed) {
     if (!holdsHour(summary, model, version, hour)) continue;
     if (summary.raw_dropped) {
       complete = false;

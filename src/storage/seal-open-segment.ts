@@ -1,5 +1,6 @@
 import { describeError } from '../logging/to-error.js';
 import { decodeIdHashes } from './id-hashes.js';
+import { sealedSegmentOf } from './sealed-segment.js';
 import { WriteFailedError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
 
@@ -22,7 +23,7 @@ export async function sealOpenSegment(state: StoreState): Promise<void> {
     throw failure;
   }
   const summary = state.summarize(open.data);
-  state.sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
+  state.sealed.set(summary.segment, sealedSegmentOf(summary));
   state.ids.add(summary.segment, decodeIdHashes(summary.id_hashes));
   state.cache.set(segment, { data: open.data, ids: open.ids });
   state.open = null;
