@@ -19,8 +19,9 @@ export async function loadStore(state: StoreState): Promise<void> {
   const summaryNumbers = await state.files.listSummaries();
   const segmentSet = new Set(segmentNumbers);
   const hashes = new Map<number, Uint32Array>();
-  // Each sealed segment's counts, held only until they are in the aggregates (memory keeps no counts per segment).
-  const counts = new Map<number, SummaryGroup[]>();
+  // Counts of summaries recomputed here (start-up repairs): the aggregates are then built again
+  // from these and the summary files, in the same order as when nothing needs repair.
+  const repaired = new Map<number, SummaryGroup[]>();
 
   for (const segment of summaryNumbers) {
     const summary = await state.files.readSummary(segment);
@@ -37,8 +38,10 @@ export async function loadStore(state: StoreState): Promise<void> {
       segmentSet.delete(segment);
     }
     state.sealed.set(segment, sealedSegmentOf(summary));
-    counts.set(segment, summary.groups);
     hashes.set(segment, decodeIdHashes(summary.id_hashes));
+    // Into the aggregates at once: memory keeps no counts per segment, and holding every summary
+    // until the end was the start-up's peak heap.
+    for (const group of summary.groups) state.aggregates.addGroup(group);
   }
 
   const open = await findOpenSegment(state, segmentSet);
@@ -56,7 +59,7 @@ export async function loadStore(state: StoreState): Promise<void> {
     const summary = state.summarize(data);
     if (!readOnly) await state.files.writeSummary(summary);
     state.sealed.set(segment, sealedSegmentOf(summary));
-    counts.set(segment, summary.groups);
+    repaired.set(segment, summary.groups);
     hashes.set(segment, decodeIdHashes(summary.id_hashes));
     if (!sealed) replaySources.push(data);
     const why = !sealed ? 'rebuilt a missing segment summary' : sealed.predicted_complete ? 'recomputed a segment summary for new label settings' : 'recomputed a segment summary written by schema version 1';
@@ -74,10 +77,15 @@ export async function loadStore(state: StoreState): Promise<void> {
     state.open = reopenSegment(data, fileBytes);
   }
   state.ids = IdHashIndex.build(hashes);
-  for (const source of replaySources) await replayIntents(state, source.label_log, counts);
+  for (const source of replaySources) await replayIntents(state, source.label_log, repaired);
 
-  for (const segment of state.sealed.keys()) for (const group of counts.get(segment) ?? []) state.aggregates.addGroup(group);
-  counts.clear();
+  if (repaired.size > 0) {
+    state.aggregates.clear();
+    for (const segment of state.sealed.keys()) {
+      const groups = repaired.get(segment) ?? (await state.files.readSummary(segment)).groups;
+      for (const group of groups) state.aggregates.addGroup(group);
+    }
+  }
   if (state.open) {
     const { records, first_seq } = state.open.data;
     records.forEach((record, index) => state.aggregates.apply(state.options.contribute(record), 1, first_seq + index, record.timestamp));
@@ -101,7 +109,7 @@ export async function reloadStore(state: StoreState): Promise<void> {
 }
 
 /** Re-applies logged late labels whose sealed-segment rewrite did not complete. */
-async function replayIntents(state: StoreState, intents: LabelIntent[], counts: Map<number, SummaryGroup[]>): Promise<void> {
+async function replayIntents(state: StoreState, intents: LabelIntent[], repaired: Map<number, SummaryGroup[]>): Promise<void> {
   const pending = new Map<number, LabelIntent[]>();
   for (const intent of intents) {
     const target = state.sealed.get(intent.segment);
@@ -136,7 +144,7 @@ async function replayIntents(state: StoreState, intents: LabelIntent[], counts: 
     const summary = state.summarize(next);
     if (!state.options.readOnly) await state.files.writeSummary(summary);
     state.sealed.set(segment, sealedSegmentOf(summary));
-    counts.set(segment, summary.groups);
+    repaired.set(segment, summary.groups);
     state.cache.delete(segment);
     state.options.logger.info('re-applied late labels after an interrupted write', { segment, labels: list.length });
   }
