@@ -1,7 +1,6 @@
 import type { PredictionLog } from '../domain/prediction.js';
 import type { SealedSegment } from './sealed-segment.js';
 import { groupHoldsHour } from './sealed-segment.js';
-import type { SegmentFile } from './segment-files.js';
 import type { StoreState } from './store-state.js';
 
 const HOUR_MS = 3_600_000;
@@ -14,21 +13,23 @@ export interface HourRecords {
 }
 
 /**
- * A parsed sealed segment's records of one model version and hour, filtered once per parsed file
- * (a new parse, after a rewrite or a cache eviction, is a new object): the edge hours of a time
- * window stay the same for an hour, and filtering 1000 records per query was the rest of its CPU.
+ * A segment's records of one model version and hour, filtered once per records array: a parsed
+ * sealed file (a new parse, after a rewrite or a cache eviction, is a new array), or the open
+ * segment's records as a commit published them (each commit publishes a new array; a published
+ * one is never changed). The edge hours of a time window stay the same for an hour, and
+ * filtering 1000 records per query (a Date.parse each) was the rest of its CPU.
  */
-const hoursOf = new WeakMap<SegmentFile, Map<string, PredictionLog[]>>();
+const hoursOf = new WeakMap<readonly PredictionLog[], Map<string, PredictionLog[]>>();
 
-function sealedHour(data: SegmentFile, key: string, inHour: (record: PredictionLog) => boolean): PredictionLog[] {
-  let hours = hoursOf.get(data);
+function recordsInHour(all: readonly PredictionLog[], key: string, inHour: (record: PredictionLog) => boolean): readonly PredictionLog[] {
+  let hours = hoursOf.get(all);
   if (!hours) {
     hours = new Map();
-    hoursOf.set(data, hours);
+    hoursOf.set(all, hours);
   }
   let records = hours.get(key);
   if (!records) {
-    records = data.records.filter(inHour);
+    records = all.filter(inHour);
     hours.set(key, records);
   }
   return records;
@@ -53,7 +54,8 @@ export async function recordsOfHour(state: StoreState, model: string, version: s
     const at = Date.parse(record.timestamp);
     return at >= hour && at < hour + HOUR_MS;
   };
-  const records: PredictionLog[] = state.open ? state.open.data.records.filter(inHour) : [];
+  const key = `${model}\t${version}\t${hour}`;
+  const records: PredictionLog[] = state.open ? recordsInHour(state.open.data.records, key, inHour).slice() : [];
   let complete = true;
   for (const [segment, summary] of state.sealed) {
     if (!holdsHour(summary, model, version, hour)) continue;
@@ -62,7 +64,7 @@ export async function recordsOfHour(state: StoreState, model: string, version: s
       continue;
     }
     const { data } = await state.loadSealed(segment);
-    records.push(...sealedHour(data, `${model}\t${version}\t${hour}`, inHour));
+    records.push(...recordsInHour(data.records, key, inHour));
   }
   return { records, complete };
 }
