@@ -289,7 +289,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       store: tracker.store,
       logger: logger.child('storage'),
       // Off the event loop: parsing a segment on the main thread delayed the requests meanwhile.
-      check: OffThreadSegmentCheck.open(dataDir) ?? undefined,
+      check: OffThreadSegmentCheck.open(dataDir, config.storage.segment_max_bytes) ?? undefined,
       onUnreadable: (file, reason) =>
         problems.report(`file:${file}`, {
           kind: 'unreadable_file',

@@ -2,6 +2,7 @@ import { describeError } from '../logging/to-error.js';
 import type { Operation, WriteOperation } from './commit-queue.js';
 import { commitText } from './open-segment.js';
 import { finishSeals } from './seal-open-segment.js';
+import { sealedSegmentOf } from './sealed-segment.js';
 import { stageBatch } from './stage-batch.js';
 import { WriteFailedError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
@@ -67,7 +68,7 @@ export async function commitWrites(state: StoreState, batch: WriteOperation[], r
       await state.files.writeSegment(target.data);
       const summary = state.summarize(target.data);
       await state.files.writeSummary(summary);
-      state.sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
+      state.sealed.set(summary.segment, sealedSegmentOf(summary));
     } catch (error) {
       state.derivedFailed(`could not apply late labels to sealed segment ${target.data.segment}`, error);
     }

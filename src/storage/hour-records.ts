@@ -1,5 +1,6 @@
 import type { PredictionLog } from '../domain/prediction.js';
-import type { SegmentFile, SegmentSummary } from './segment-files.js';
+import type { SealedSegment } from './sealed-segment.js';
+import { groupHoldsHour } from './sealed-segment.js';
 import type { StoreState } from './store-state.js';
 
 const HOUR_MS = 3_600_000;
@@ -12,49 +13,33 @@ export interface HourRecords {
 }
 
 /**
- * A summary's timestamp bounds in ms, parsed once per summary object (summaries are replaced,
- * never changed in place, when a segment is rewritten): a time-window query walks every sealed
- * summary, and parsing two ISO strings for each of 1000 segments was most of its CPU.
+ * A segment's records of one model version and hour, filtered once per records array: a parsed
+ * sealed file (a new parse, after a rewrite or a cache eviction, is a new array), or the open
+ * segment's records as a commit published them (each commit publishes a new array; a published
+ * one is never changed). The edge hours of a time window stay the same for an hour, and
+ * filtering 1000 records per query (a Date.parse each) was the rest of its CPU.
  */
-const boundsOf = new WeakMap<SegmentSummary, { min: number; max: number } | null>();
+const hoursOf = new WeakMap<readonly PredictionLog[], Map<string, PredictionLog[]>>();
 
-function bounds(summary: SegmentSummary): { min: number; max: number } | null {
-  let known = boundsOf.get(summary);
-  if (known === undefined) {
-    known = summary.min_timestamp === null || summary.max_timestamp === null ? null : { min: Date.parse(summary.min_timestamp), max: Date.parse(summary.max_timestamp) };
-    boundsOf.set(summary, known);
-  }
-  return known;
-}
-
-/**
- * A parsed sealed segment's records of one model version and hour, filtered once per parsed file
- * (a new parse, after a rewrite or a cache eviction, is a new object): the edge hours of a time
- * window stay the same for an hour, and filtering 1000 records per query was the rest of its CPU.
- */
-const hoursOf = new WeakMap<SegmentFile, Map<string, PredictionLog[]>>();
-
-function sealedHour(data: SegmentFile, key: string, inHour: (record: PredictionLog) => boolean): PredictionLog[] {
-  let hours = hoursOf.get(data);
+function recordsInHour(all: readonly PredictionLog[], key: string, inHour: (record: PredictionLog) => boolean): readonly PredictionLog[] {
+  let hours = hoursOf.get(all);
   if (!hours) {
     hours = new Map();
-    hoursOf.set(data, hours);
+    hoursOf.set(all, hours);
   }
   let records = hours.get(key);
   if (!records) {
-    records = data.records.filter(inHour);
+    records = all.filter(inHour);
     hours.set(key, records);
   }
   return records;
 }
 
 /** Whether a sealed segment's summary counts records of this model version in the hour starting at `hour`. */
-function holdsHour(summary: SegmentSummary, model: string, version: string, hour: number): boolean {
-  const range = bounds(summary);
-  if (range === null || range.max < hour || range.min >= hour + HOUR_MS) return false;
-  return summary.groups.some(
-    (group) => group.model_name === model && group.model_version === version && group.buckets.some((bucket) => bucket.hour === hour),
-  );
+function holdsHour(summary: SealedSegment, model: string, version: string, hour: number): boolean {
+  // Bounds parsed once per segment (sealedSegmentOf): a time-window query looks at every sealed segment.
+  if (summary.min_ms === null || summary.max_ms === null || summary.max_ms < hour || summary.min_ms >= hour + HOUR_MS) return false;
+  return summary.groups.some((group) => group.model_name === model && group.model_version === version && groupHoldsHour(group, hour));
 }
 
 /**
@@ -69,16 +54,17 @@ export async function recordsOfHour(state: StoreState, model: string, version: s
     const at = Date.parse(record.timestamp);
     return at >= hour && at < hour + HOUR_MS;
   };
-  const records: PredictionLog[] = state.open ? state.open.data.records.filter(inHour) : [];
+  const key = `${model}\t${version}\t${hour}`;
+  const records: PredictionLog[] = state.open ? recordsInHour(state.open.data.records, key, inHour).slice() : [];
   let complete = true;
-  for (const [segment, { summary }] of state.sealed) {
+  for (const [segment, summary] of state.sealed) {
     if (!holdsHour(summary, model, version, hour)) continue;
     if (summary.raw_dropped) {
       complete = false;
       continue;
     }
     const { data } = await state.loadSealed(segment);
-    records.push(...sealedHour(data, `${model}\t${version}\t${hour}`, inHour));
+    records.push(...recordsInHour(data.records, key, inHour));
   }
   return { records, complete };
 }

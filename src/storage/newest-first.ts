@@ -1,5 +1,5 @@
 import type { PredictionLog } from '../domain/prediction.js';
-import type { SegmentSummary } from './segment-files.js';
+import type { SealedSegment } from './sealed-segment.js';
 import type { StoreState } from './store-state.js';
 
 /** A stored record and where it sorts: by timestamp (ms), then by arrival (seq). */
@@ -30,9 +30,9 @@ async function positionOf(state: StoreState, seq: number): Promise<{ ms: number;
   if (open && seq >= open.first_seq && seq < open.first_seq + open.records.length) {
     return { ms: Date.parse(open.records[seq - open.first_seq]!.timestamp), seq };
   }
-  for (const [segment, { summary }] of state.sealed) {
+  for (const [segment, summary] of state.sealed) {
     if (seq < summary.first_seq || seq >= summary.first_seq + summary.record_count) continue;
-    if (summary.raw_dropped) return { ms: summary.max_timestamp === null ? Infinity : Date.parse(summary.max_timestamp), seq };
+    if (summary.raw_dropped) return { ms: summary.max_ms ?? Infinity, seq };
     const { data } = await state.loadSealed(segment);
     return { ms: Date.parse(data.records[seq - data.first_seq]!.timestamp), seq };
   }
@@ -40,9 +40,9 @@ async function positionOf(state: StoreState, seq: number): Promise<{ ms: number;
 }
 
 /** The newest timestamp a sealed segment holds of `model` (of any model when none is asked); null when it holds none. */
-function newestOf(summary: SegmentSummary, model: string | undefined): number | null {
-  if (summary.raw_dropped || summary.record_count === 0 || summary.max_timestamp === null) return null;
-  if (model === undefined) return Date.parse(summary.max_timestamp);
+function newestOf(summary: SealedSegment, model: string | undefined): number | null {
+  if (summary.raw_dropped || summary.record_count === 0 || summary.max_ms === null) return null;
+  if (model === undefined) return summary.max_ms;
   let newest: number | null = null;
   for (const group of summary.groups) {
     if (group.model_name !== model) continue;
@@ -76,10 +76,10 @@ export async function* newestFirstByTime(state: StoreState, options: NewestFirst
   if (state.open) activate(state.open.data.records, state.open.data.first_seq);
 
   const pending: Pending[] = [];
-  for (const [segment, { summary }] of state.sealed) {
+  for (const [segment, summary] of state.sealed) {
     const newest = newestOf(summary, model);
     if (newest === null) continue;
-    if (after !== null && summary.min_timestamp !== null && Date.parse(summary.min_timestamp) > after.ms) continue;
+    if (after !== null && summary.min_ms !== null && summary.min_ms > after.ms) continue;
     pending.push({ segment, newestMs: after === null ? newest : Math.min(newest, after.ms) });
   }
   pending.sort((a, b) => b.newestMs - a.newestMs || b.segment - a.segment);

@@ -146,8 +146,8 @@ export class PredictionStore {
   /** Sealed segments whose raw records are on disk, ascending (what the background verifier reads). */
   sealedSegmentsWithRecords(): number[] {
     return [...this.#state.sealed.values()]
-      .filter(({ summary }) => !summary.raw_dropped)
-      .map(({ summary }) => summary.segment)
+      .filter((summary) => !summary.raw_dropped)
+      .map((summary) => summary.segment)
       .sort((a, b) => a - b);
   }
 

@@ -8,8 +8,9 @@ import type { StoreState } from './store-state.js';
 export async function rebuildAggregates(state: StoreState): Promise<AggregateIndex> {
   const { contribute } = state.options;
   const rebuilt = new AggregateIndex();
-  for (const [segment, { summary }] of [...state.sealed].sort(([a], [b]) => a - b)) {
-    const source = summary.raw_dropped ? summary : state.summarize(await state.files.readSegment(segment));
+  for (const [segment, summary] of [...state.sealed].sort(([a], [b]) => a - b)) {
+    // Memory keeps no counts: a segment whose raw records are dropped has them in its summary file only.
+    const source = summary.raw_dropped ? await state.files.readSummary(segment) : state.summarize(await state.files.readSegment(segment));
     for (const group of source.groups) rebuilt.addGroup(group);
   }
   const open = state.open;

@@ -1,5 +1,5 @@
 import type { PredictionLog } from '../domain/prediction.js';
-import type { SegmentSummary } from './segment-files.js';
+import type { SealedSegment } from './sealed-segment.js';
 import type { StoreState } from './store-state.js';
 
 /** Which records to read: one model's (and version's) only, and/or a time range. */
@@ -19,16 +19,16 @@ export interface ArrivalSnapshot {
 }
 
 /** True when a sealed segment's summary says it may hold a wanted record (raw records present, model/version and time range overlap). */
-function mayHold(summary: SegmentSummary, options: ArrivalOrderOptions): boolean {
-  if (summary.raw_dropped || summary.record_count === 0 || summary.min_timestamp === null || summary.max_timestamp === null) return false;
+function mayHold(summary: SealedSegment, options: ArrivalOrderOptions): boolean {
+  if (summary.raw_dropped || summary.record_count === 0 || summary.min_ms === null || summary.max_ms === null) return false;
   if (options.model !== undefined || options.version !== undefined) {
     const held = summary.groups.some(
       (group) => (options.model === undefined || group.model_name === options.model) && (options.version === undefined || group.model_version === options.version),
     );
     if (!held) return false;
   }
-  if (options.sinceMs !== undefined && Date.parse(summary.max_timestamp) < options.sinceMs) return false;
-  if (options.untilMs !== undefined && Date.parse(summary.min_timestamp) >= options.untilMs) return false;
+  if (options.sinceMs !== undefined && summary.max_ms < options.sinceMs) return false;
+  if (options.untilMs !== undefined && summary.min_ms >= options.untilMs) return false;
   return true;
 }
 
@@ -38,8 +38,8 @@ function mayHold(summary: SegmentSummary, options: ArrivalOrderOptions): boolean
  */
 export function takeArrivalSnapshot(state: StoreState, options: ArrivalOrderOptions): ArrivalSnapshot {
   const sealed = [...state.sealed.values()]
-    .filter(({ summary }) => mayHold(summary, options))
-    .map(({ summary }) => summary.segment)
+    .filter((summary) => mayHold(summary, options))
+    .map((summary) => summary.segment)
     .sort((a, b) => a - b);
   return { sealed, open: state.open ? state.open.data.records.slice() : [] };
 }
@@ -62,7 +62,7 @@ function wanted(record: PredictionLog, options: ArrivalOrderOptions): boolean {
 export async function* recordsInArrivalOrder(state: StoreState, snapshot: ArrivalSnapshot, options: ArrivalOrderOptions): AsyncGenerator<PredictionLog> {
   for (const segment of snapshot.sealed) {
     const current = state.sealed.get(segment);
-    if (current === undefined || current.summary.raw_dropped) continue;
+    if (current === undefined || current.raw_dropped) continue;
     const data = state.cache.get(segment)?.data ?? (await state.files.readSegment(segment));
     for (const record of data.records) if (wanted(record, options)) yield record;
   }

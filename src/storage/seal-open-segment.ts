@@ -1,4 +1,5 @@
 import { decodeIdHashes } from './id-hashes.js';
+import { sealedSegmentOf } from './sealed-segment.js';
 import type { StoreState } from './store-state.js';
 
 /**
@@ -14,7 +15,7 @@ export function sealOpenSegment(state: StoreState): void {
   if (!open) return;
   const segment = open.data.segment;
   const summary = state.summarize(open.data);
-  state.sealed.set(summary.segment, { summary: { ...summary, id_hashes: '' } });
+  state.sealed.set(summary.segment, sealedSegmentOf(summary));
   state.ids.add(summary.segment, decodeIdHashes(summary.id_hashes));
   state.cache.set(segment, { data: open.data, ids: open.ids });
   state.open = null;

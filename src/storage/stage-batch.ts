@@ -160,7 +160,7 @@ function stageOpen(state: StoreState, open: OpenSegment | null, now: Date): Open
 /** Whether a logged label is not yet in its sealed target segment (as published). */
 function intentPending(state: StoreState, intent: LabelIntent): boolean {
   const target = state.sealed.get(intent.segment);
-  return target !== undefined && !target.summary.raw_dropped && target.summary.source_revision < intent.target_revision;
+  return target !== undefined && !target.raw_dropped && target.source_revision < intent.target_revision;
 }
 
 function findStaged(id: string, open: OpenSegment): StagedRecord | null {

@@ -2,7 +2,8 @@ import { decodeIdHashes, IdHashIndex } from './id-hashes.js';
 import { reopenSegment } from './open-segment.js';
 import { findOpenSegment, readOpenSegment } from './recover-open-segment.js';
 import { indexRecords } from './segment-cache.js';
-import type { LabelIntent, SegmentFile } from './segment-files.js';
+import { sealedSegmentOf } from './sealed-segment.js';
+import type { LabelIntent, SegmentFile, SummaryGroup } from './segment-files.js';
 import { CorruptFileError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
 
@@ -18,6 +19,9 @@ export async function loadStore(state: StoreState): Promise<void> {
   const summaryNumbers = await state.files.listSummaries();
   const segmentSet = new Set(segmentNumbers);
   const hashes = new Map<number, Uint32Array>();
+  // Counts of summaries recomputed here (start-up repairs): the aggregates are then built again
+  // from these and the summary files, in the same order as when nothing needs repair.
+  const repaired = new Map<number, SummaryGroup[]>();
 
   for (const segment of summaryNumbers) {
     const summary = await state.files.readSummary(segment);
@@ -33,8 +37,11 @@ export async function loadStore(state: StoreState): Promise<void> {
       }
       segmentSet.delete(segment);
     }
-    state.sealed.set(segment, { summary: { ...summary, id_hashes: '' } });
+    state.sealed.set(segment, sealedSegmentOf(summary));
     hashes.set(segment, decodeIdHashes(summary.id_hashes));
+    // Into the aggregates at once: memory keeps no counts per segment, and holding every summary
+    // until the end was the start-up's peak heap.
+    for (const group of summary.groups) state.aggregates.addGroup(group);
   }
 
   const open = await findOpenSegment(state, segmentSet);
@@ -47,17 +54,18 @@ export async function loadStore(state: StoreState): Promise<void> {
   for (const segment of present) {
     if (segment === openNumber) continue;
     const sealed = state.sealed.get(segment);
-    if (sealed && sealed.summary.label_fingerprint === state.options.labelFingerprint && sealed.summary.predicted_complete) continue;
+    if (sealed && sealed.label_fingerprint === state.options.labelFingerprint && sealed.predicted_complete) continue;
     const data = await state.files.readSegment(segment);
     const summary = state.summarize(data);
     if (!readOnly) await state.files.writeSummary(summary);
-    state.sealed.set(segment, { summary: { ...summary, id_hashes: '' } });
+    state.sealed.set(segment, sealedSegmentOf(summary));
+    repaired.set(segment, summary.groups);
     hashes.set(segment, decodeIdHashes(summary.id_hashes));
     if (!sealed) replaySources.push(data);
-    const why = !sealed ? 'rebuilt a missing segment summary' : sealed.summary.predicted_complete ? 'recomputed a segment summary for new label settings' : 'recomputed a segment summary written by schema version 1';
+    const why = !sealed ? 'rebuilt a missing segment summary' : sealed.predicted_complete ? 'recomputed a segment summary for new label settings' : 'recomputed a segment summary written by schema version 1';
     logger.info(why, { segment });
   }
-  for (const { summary } of state.sealed.values()) {
+  for (const summary of state.sealed.values()) {
     if (summary.raw_dropped && summary.label_fingerprint !== state.options.labelFingerprint) {
       logger.warn('aggregates of a segment whose raw records were dropped keep their old label settings', { segment: summary.segment });
     }
@@ -69,14 +77,20 @@ export async function loadStore(state: StoreState): Promise<void> {
     state.open = reopenSegment(data, fileBytes);
   }
   state.ids = IdHashIndex.build(hashes);
-  for (const source of replaySources) await replayIntents(state, source.label_log);
+  for (const source of replaySources) await replayIntents(state, source.label_log, repaired);
 
-  for (const { summary } of state.sealed.values()) for (const group of summary.groups) state.aggregates.addGroup(group);
+  if (repaired.size > 0) {
+    state.aggregates.clear();
+    for (const segment of state.sealed.keys()) {
+      const groups = repaired.get(segment) ?? (await state.files.readSummary(segment)).groups;
+      for (const group of groups) state.aggregates.addGroup(group);
+    }
+  }
   if (state.open) {
     const { records, first_seq } = state.open.data;
     records.forEach((record, index) => state.aggregates.apply(state.options.contribute(record), 1, first_seq + index, record.timestamp));
   }
-  const lastSealed = [...state.sealed.values()].reduce((max, { summary }) => Math.max(max, summary.first_seq + summary.record_count), 0);
+  const lastSealed = [...state.sealed.values()].reduce((max, summary) => Math.max(max, summary.first_seq + summary.record_count), 0);
   state.nextSeq = state.open ? state.open.data.first_seq + state.open.data.records.length : lastSealed;
   state.nextSegment = Math.max(0, ...present, ...state.sealed.keys(), openNumber ?? 0) + 1;
   logger.info('store opened', { data_dir: state.options.dataDir, ...state.stats() });
@@ -95,12 +109,12 @@ export async function reloadStore(state: StoreState): Promise<void> {
 }
 
 /** Re-applies logged late labels whose sealed-segment rewrite did not complete. */
-async function replayIntents(state: StoreState, intents: LabelIntent[]): Promise<void> {
+async function replayIntents(state: StoreState, intents: LabelIntent[], repaired: Map<number, SummaryGroup[]>): Promise<void> {
   const pending = new Map<number, LabelIntent[]>();
   for (const intent of intents) {
     const target = state.sealed.get(intent.segment);
-    if (!target || target.summary.raw_dropped) continue;
-    if (target.summary.source_revision >= intent.target_revision) continue;
+    if (!target || target.raw_dropped) continue;
+    if (target.source_revision >= intent.target_revision) continue;
     pending.set(intent.segment, [...(pending.get(intent.segment) ?? []), intent]);
   }
   for (const [segment, list] of pending) {
@@ -129,7 +143,8 @@ async function replayIntents(state: StoreState, intents: LabelIntent[]): Promise
     }
     const summary = state.summarize(next);
     if (!state.options.readOnly) await state.files.writeSummary(summary);
-    state.sealed.set(segment, { summary: { ...summary, id_hashes: '' } });
+    state.sealed.set(segment, sealedSegmentOf(summary));
+    repaired.set(segment, summary.groups);
     state.cache.delete(segment);
     state.options.logger.info('re-applied late labels after an interrupted write', { segment, labels: list.length });
   }

@@ -6,17 +6,13 @@ import type { OpenSegment } from './open-segment.js';
 import type { PredictionStoreOptions } from './store-options.js';
 import type { LoadedSegment } from './segment-cache.js';
 import { indexRecords, SegmentCache } from './segment-cache.js';
+import type { SealedSegment } from './sealed-segment.js';
 import type { SegmentFile, SegmentSummary } from './segment-files.js';
 import { SegmentFilesOnDisk } from './segment-files-on-disk.js';
 import { summarizeSegment } from './summarize-segment.js';
 
-interface SealedSegment {
-  /** The summary without its id hashes (they are in the store's IdHashIndex). */
-  summary: SegmentSummary;
-}
-
 /**
- * What the store knows of its data directory, in memory: the sealed segments' summaries, the id
+ * What the store knows of its data directory, in memory: the sealed segments (what their summaries say, without the counts), the id
  * hashes, the open segment, the aggregates. Shared by the steps that change it (commits, sealing,
  * recovery, retention), which run one at a time: at start-up, or from the commit queue.
  */
@@ -67,7 +63,7 @@ export class StoreState {
   /** Figures for health and benchmarks. */
   stats(): { segments: number; stored_predictions: number; open_segment_records: number } {
     let stored = this.open?.data.records.length ?? 0;
-    for (const { summary } of this.sealed.values()) if (!summary.raw_dropped) stored += summary.record_count;
+    for (const summary of this.sealed.values()) if (!summary.raw_dropped) stored += summary.record_count;
     return {
       segments: this.sealed.size + (this.open ? 1 : 0),
       stored_predictions: stored,

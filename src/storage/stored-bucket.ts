@@ -37,3 +37,25 @@ export function bucketToCounts(bucket: SummaryBucket): BucketCounts {
   counts.ratings = [...bucket.ratings];
   return counts;
 }
+
+/** mergeCounts(into, bucketToCounts(bucket)) without building the bucket's counts first (start-up adds ~40,000 at 1,000,000 stored). */
+export function addBucketTo(into: BucketCounts, bucket: SummaryBucket): void {
+  into.total += bucket.total;
+  into.confidence_sum += bucket.confidence_sum;
+  into.confidence_count += bucket.confidence_count;
+  into.labeled += bucket.labeled;
+  into.correct += bucket.correct;
+  for (const [truth, predicted, count] of bucket.cells) addTo(into.cells, cellKey(truth, predicted), count);
+  for (const [predicted, count] of bucket.predicted) addTo(into.predicted, predicted, count);
+  into.rating_count += bucket.rating_count;
+  into.rating_sum += bucket.rating_sum;
+  bucket.ratings.forEach((count, index) => {
+    into.ratings[index] = (into.ratings[index] ?? 0) + count;
+  });
+}
+
+function addTo(map: Map<string, number>, key: string, count: number): void {
+  const next = (map.get(key) ?? 0) + count;
+  if (next === 0) map.delete(key);
+  else map.set(key, next);
+}

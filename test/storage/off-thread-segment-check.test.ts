@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openTracker } from '../../src/open-tracker.js';
-import { OffThreadSegmentCheck as FromSources } from '../../src/storage/off-thread-segment-check.js';
+import { OffThreadSegmentCheck as FromSources, workerLimits } from '../../src/storage/off-thread-segment-check.js';
 import { CorruptFileError } from '../../src/storage/storage-errors.js';
 import { ensureBuilt } from '../support/ensure-built.js';
 import { PROJECT_ROOT } from '../support/spawn-service.js';
@@ -28,6 +28,13 @@ async function sealedStore(dir: string): Promise<void> {
 }
 
 describe('OffThreadSegmentCheck', () => {
+  it('sizes the worker heap for the largest segment it may read (16 MB of old generation per MiB, at least 16)', () => {
+    expect(workerLimits(16_384)).toEqual({ maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 });
+    expect(workerLimits(1024 * 1024)).toEqual({ maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 });
+    expect(workerLimits(1024 * 1024 + 1).maxOldGenerationSizeMb).toBe(32);
+    expect(workerLimits(64 * 1024 * 1024).maxOldGenerationSizeMb).toBe(1024);
+  });
+
   it('is not offered when running from the TypeScript sources (no compiled worker beside it)', () => {
     expect(FromSources.open(harness.dir.path)).toBeNull();
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainingLog } from '../../src/domain/training.js';
 import type { VersionRegistration } from '../../src/domain/versions.js';
+import type { BucketCounts } from '../../src/metrics/bucket-counts.js';
 import { emptyCounts } from '../../src/metrics/bucket-counts.js';
 import type { VersionAggregates } from '../../src/storage/aggregate-index.js';
 import { buildVersionList, missingRegistrations } from '../../src/tracker/build-version-list.js';
@@ -9,10 +10,11 @@ const NOW = new Date('2024-03-01T00:00:00.000Z');
 const HOUR = 3_600_000;
 
 function aggregates(version: string, hours: Array<[string, number, number, number]>, last: string): VersionAggregates {
-  const entry: VersionAggregates = { model_name: 'm', model_version: version, first_seq: 0, last_timestamp: last, all_time: emptyCounts(), hours: new Map() };
+  const byHour = new Map<number, BucketCounts>();
+  const entry: VersionAggregates = { model_name: 'm', model_version: version, first_seq: 0, last_timestamp: last, all_time: emptyCounts(), hours: byHour };
   for (const [hour, total, labeled, correct] of hours) {
     const counts = { ...emptyCounts(), total, labeled, correct };
-    entry.hours.set(Date.parse(hour), counts);
+    byHour.set(Date.parse(hour), counts);
     entry.all_time.total += total;
     entry.all_time.labeled += labeled;
     entry.all_time.correct += correct;
