@@ -1,7 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { openTracker } from '../src/open-tracker.js';
 import { shippedConfig } from './config.js';
 import { keepAliveAgent, percentile, send } from './http-client.js';
+import { removeScratch, scratchDir } from './paths.js';
 import { schedstat } from './service-process.js';
+import { spawnSink } from './sinks.js';
 import { QUERY_MODEL } from './workload.js';
 
 export interface QuerySeries {
@@ -24,6 +28,8 @@ export interface QueryResult {
   all: QuerySeries;
   week: QuerySeries;
   worstP99Ms: number;
+  /** The window=all answer's bytes, for the static floor. */
+  answer: string;
 }
 
 async function series(pid: number, baseUrl: string, path: string, warmup: number, requests: number): Promise<QuerySeries> {
@@ -32,7 +38,7 @@ async function series(pid: number, baseUrl: string, path: string, warmup: number
     const url = `${baseUrl}${path}`;
     const first = await send(agent, url, 'GET');
     if (first.status !== 200) throw new Error(`GET ${path} answered ${first.status}: ${first.body.slice(0, 300)}`);
-    const body = JSON.parse(first.body) as { model_version: string; total_predictions: number };
+    const body = JSON.parse(first.body) as { model_version?: string; total_predictions?: number };
     for (let i = 0; i < warmup; i += 1) await send(agent, url, 'GET');
     const times: number[] = [];
     const serviceBefore = schedstat(pid);
@@ -52,8 +58,8 @@ async function series(pid: number, baseUrl: string, path: string, warmup: number
       p50Ms: percentile(times, 50),
       p99Ms: percentile(times, 99),
       maxMs: times.at(-1)!,
-      modelVersion: body.model_version,
-      totalPredictions: body.total_predictions,
+      modelVersion: body.model_version ?? '',
+      totalPredictions: body.total_predictions ?? 0,
       serviceCpuMs: serviceAfter.cpuMs - serviceBefore.cpuMs,
       serviceWaitMs: serviceAfter.waitMs - serviceBefore.waitMs,
       clientWaitMs: clientAfter.waitMs - clientBefore.waitMs,
@@ -68,7 +74,32 @@ export async function benchQuery(pid: number, baseUrl: string, options: { warmup
   const base = `/api/v1/ml-metrics/models/${QUERY_MODEL}`;
   const all = await series(pid, baseUrl, base, options.warmup, options.requests);
   const week = await series(pid, baseUrl, `${base}?window=7d`, options.warmup, options.requests);
-  return { all, week, worstP99Ms: Math.max(all.p99Ms, week.p99Ms) };
+  const answer = (await send(keepAliveAgent(1), `${baseUrl}${base}`, 'GET')).body;
+  return { all, week, worstP99Ms: Math.max(all.p99Ms, week.p99Ms), answer };
+}
+
+export interface QueryFloorResult {
+  first: QuerySeries;
+  second: QuerySeries;
+}
+
+/**
+ * The same two series (same client, warm-up and count) against a fresh static server that
+ * answers the service's window=all bytes: the latency of no work at all on this machine, right
+ * after start-up (first series) and once warm (second).
+ */
+export async function benchQueryFloor(answer: string, options: { warmup: number; requests: number }): Promise<QueryFloorResult> {
+  const file = join(scratchDir('query-floor'), 'answer.json');
+  writeFileSync(file, answer);
+  const server = await spawnSink('static', file);
+  try {
+    const first = await series(server.pid, server.baseUrl, '/', options.warmup, options.requests);
+    const second = await series(server.pid, server.baseUrl, '/', options.warmup, options.requests);
+    return { first, second };
+  } finally {
+    await server.stop();
+    removeScratch(dirname(file));
+  }
 }
 
 export interface InProcessQueryResult {

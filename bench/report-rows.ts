@@ -2,7 +2,7 @@ import type { DiskResult } from './disk.js';
 import type { HttpIngestResult } from './http-ingest.js';
 import type { IngestResult } from './ingest.js';
 import type { NaiveResult } from './naive-lowdb.js';
-import type { InProcessQueryResult, QueryResult } from './query.js';
+import type { InProcessQueryResult, QueryFloorResult, QueryResult } from './query.js';
 import { fmt, fmtInt, shortfall, type Row } from './report.js';
 import type { BenchOptions } from './options.js';
 import type { SeededStore } from './seed-store.js';
@@ -18,6 +18,7 @@ export interface ReportInput {
   seed: SeededStore | undefined;
   startup: StartupResult | undefined;
   query: QueryResult | undefined;
+  queryFloor: QueryFloorResult | undefined;
   rssAfterQueries: number | undefined;
   ingest: IngestResult | undefined;
   sweep: IngestResult[];
@@ -28,7 +29,7 @@ export interface ReportInput {
 
 /** The table rows and notes of the main phases. */
 export function buildReport(input: ReportInput): { rows: Row[]; notes: string[] } {
-  const { options, disk, seed, startup, query, inProcess, rssAfterQueries, ingest, sweep, http, naiveEmpty, naiveFull } = input;
+  const { options, disk, seed, startup, query, queryFloor, inProcess, rssAfterQueries, ingest, sweep, http, naiveEmpty, naiveFull } = input;
   const rows: Row[] = [];
   const notes: string[] = [];
   const failed = (measure: string, target?: string) => rows.push({ measure, value: 'phase failed', ...(target ? { target, pass: false } : {}) });
@@ -142,6 +143,13 @@ export function buildReport(input: ReportInput): { rows: Row[]; notes: string[] 
     notes.push(`Queries: GET /api/v1/ml-metrics/models/voice_recognition, ${options.queries} sequential requests per window after ${options.warmup} warm-up, one keep-alive connection.`);
     if (query.worstP99Ms > TARGETS.queryP99Ms) notes.push(`MISS query p99: ${shortfall(query.worstP99Ms, TARGETS.queryP99Ms, false, ' ms')}.`);
   } else failed('query p99', `<= ${TARGETS.queryP99Ms} ms`);
+  if (queryFloor) {
+    rows.push({
+      measure: '  floor: a static server answering the same bytes, p50 / p99',
+      value: `first series ${fmt(queryFloor.first.p50Ms, 2)} / ${fmt(queryFloor.first.p99Ms, 2)} ms, second ${fmt(queryFloor.second.p50Ms, 2)} / ${fmt(queryFloor.second.p99Ms, 2)} ms`,
+    });
+    notes.push('Query floor: bench/static-answer.ts (Node http, answers every GET with the bytes of the service\'s window=all answer), fresh, after the service stopped; the same client, warm-up and two series: what no work at all costs on this machine, cold and warm.');
+  }
   if (inProcess) {
     rows.push({
       measure: '  same, in-process getPerformance p50 / p99',

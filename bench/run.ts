@@ -15,7 +15,7 @@ import { benchIngest, type IngestResult } from './ingest.js';
 import { benchNaiveLowdb } from './naive-lowdb.js';
 import { BENCH_DIR, removeAllScratch, ROOT, SERVICE_ENTRY } from './paths.js';
 import { benchDisk } from './disk.js';
-import { benchQuery, benchQueryInProcess, type QueryResult } from './query.js';
+import { benchQuery, benchQueryFloor, benchQueryInProcess, type QueryFloorResult, type QueryResult } from './query.js';
 import { fmtInt, renderTable } from './report.js';
 import { buildReport } from './report-rows.js';
 import { parseOptions, USAGE } from './options.js';
@@ -106,6 +106,7 @@ async function main(): Promise<number> {
   );
   let startup: StartupResult | undefined;
   let query: QueryResult | undefined;
+  let queryFloor: QueryFloorResult | undefined;
   let rssAfterQueries: number | undefined;
   if (seed) {
     startup = await phase('start-up on the seeded store', () => benchStartup(seed.dataDir, serviceArgs));
@@ -120,6 +121,10 @@ async function main(): Promise<number> {
         rssAfterQueries = rssMb(service.pid);
       } finally {
         await stopService(service);
+      }
+      if (query) {
+        const answer = query.answer;
+        queryFloor = await phase('query floor (static server, same bytes)', () => benchQueryFloor(answer, { warmup: options.warmup, requests: options.queries }));
       }
     }
   }
@@ -168,7 +173,7 @@ async function main(): Promise<number> {
 
   const totalS = (performance.now() - startedAt) / 1000;
   const machineAfter = await machineSnapshot();
-  const { rows, notes } = buildReport({ options, disk, seed, startup, query, inProcess, rssAfterQueries, ingest, sweep, http, naiveEmpty, naiveFull });
+  const { rows, notes } = buildReport({ options, disk, seed, startup, query, queryFloor, inProcess, rssAfterQueries, ingest, sweep, http, naiveEmpty, naiveFull });
   rows.push(...writeCost.rows);
   const title = `hap-ml-metrics benchmark — node ${process.version}, ${cpus().length} cores, total ${totalS.toFixed(0)} s`;
   const machine = [`machine at start: ${describeMachine(machineBefore)}`, `machine at end:   ${describeMachine(machineAfter)}`];
@@ -183,6 +188,7 @@ async function main(): Promise<number> {
       ingest_per_s: round(ingest?.perS, 0),
       http_ingest_per_s: round(http?.perS, 0),
       query_p99_ms: round(query?.worstP99Ms, 3),
+      query_floor_p99_ms: queryFloor ? { first: round(queryFloor.first.p99Ms, 3), second: round(queryFloor.second.p99Ms, 3) } : null,
       startup_s: round(startup?.startupS, 3),
       rss_mb: round(rss, 1),
       bytes_written_per_prediction: round(ingest?.bytesPerPrediction, 0),

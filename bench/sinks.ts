@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './paths.js';
 
-/** A running yardstick server (bare-sink.ts or sqlite-sink.py). */
+/** A running yardstick server (bare-sink.ts, sqlite-sink.py, or static-answer.ts for queries). */
 export interface SinkProcess {
   kind: SinkKind;
   pid: number;
@@ -11,11 +11,12 @@ export interface SinkProcess {
   stop(): Promise<{ clean: boolean }>;
 }
 
-export type SinkKind = 'bare' | 'sqlite';
+export type SinkKind = 'bare' | 'sqlite' | 'static';
 
 const commands: Record<SinkKind, (file: string) => [string, string[]]> = {
   bare: (file) => [process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-sink.ts'), file]],
   sqlite: (file) => ['python3', [join(ROOT, 'bench', 'sqlite-sink.py'), file]],
+  static: (file) => [process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'static-answer.ts'), file]],
 };
 
 const running = new Set<ChildProcess>();
@@ -23,7 +24,7 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Spawns a sink writing to `file` and resolves once it prints its address. */
+/** Spawns a sink writing to `file` (the static answer: reading it) and resolves once it prints its address. */
 export function spawnSink(kind: SinkKind, file: string, timeoutMs = 30_000): Promise<SinkProcess> {
   const [command, args] = commands[kind](file);
   const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

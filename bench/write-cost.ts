@@ -8,7 +8,7 @@ import { spawnService, stopService, waitHealthy } from './service-process.js';
 import { spawnSink, type SinkKind } from './sinks.js';
 
 /** What is measured: the service (`node dist/main.js`), or one of the yardstick sinks. */
-export type Target = 'service' | SinkKind;
+export type Target = 'service' | Exclude<SinkKind, 'static'>;
 
 export const TARGET_LABELS: Record<Target, string> = {
   service: 'hap-ml-metrics service',
