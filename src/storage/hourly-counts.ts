@@ -2,6 +2,7 @@ import type { BucketCounts, Contribution } from '../metrics/bucket-counts.js';
 import type { PackedHour } from './packed-hour-counts.js';
 import { applyToPacked, emptyPackedHour, KeyTable, mergeBucket, mergePackedInto, packBucket, unpackHour } from './packed-hour-counts.js';
 import type { SummaryBucket } from './segment-files.js';
+import { firstAtOrAfter } from './first-at-or-after.js';
 
 /**
  * One model version's counts per hour (start of hour in ms → BucketCounts), kept packed
@@ -88,16 +89,4 @@ export class HourlyCounts implements ReadonlyMap<number, BucketCounts> {
     this.#sorted ??= [...this.#hours.keys()].sort((a, b) => a - b);
     return this.#sorted;
   }
-}
-
-/** Index of the first value >= `value` in an ascending array (its length when there is none). */
-function firstAtOrAfter(sorted: readonly number[], value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid]! < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

@@ -1,4 +1,5 @@
 import type { SegmentSummary } from './segment-files.js';
+import { firstAtOrAfter } from './first-at-or-after.js';
 
 /** What the store keeps in memory of one model version in a sealed segment: never its counts (those are in the AggregateIndex). */
 export interface SealedGroup {
@@ -57,13 +58,6 @@ export function sealedSegmentOf(summary: SegmentSummary): SealedSegment {
 
 /** Whether the group counts records in the hour starting at `hour` (binary search). */
 export function groupHoldsHour(group: SealedGroup, hour: number): boolean {
-  const hours = group.hours;
-  let low = 0;
-  let high = hours.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (hours[mid]! < hour) low = mid + 1;
-    else high = mid;
-  }
-  return low < hours.length && hours[low] === hour;
+  const at = firstAtOrAfter(group.hours, hour);
+  return at < group.hours.length && group.hours[at] === hour;
 }
