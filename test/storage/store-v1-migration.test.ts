@@ -1,4 +1,4 @@
-import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ModelComparison } from '../../src/domain/comparison.js';
@@ -6,7 +6,8 @@ import type { ModelPerformance } from '../../src/domain/performance.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { MIGRATIONS, migrateStoredFile, STORE_SCHEMA_VERSION } from '../../src/storage/stored-file-version.js';
 import { runHapInProcess } from '../support/run-hap.js';
-import { createTempDir, type TempDir } from '../support/temp-dir.js';
+import { copyStoreFixture } from '../support/store-fixture.js';
+import type { TempDir } from '../support/temp-dir.js';
 
 /** test/fixtures/store-v1: a data directory written by schema version 1 and what version 1 answered from it. */
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'store-v1');
@@ -51,11 +52,7 @@ let dataDir: string;
 let configPath: string;
 
 beforeEach(async () => {
-  dir = await createTempDir('store-v1-');
-  dataDir = join(dir.path, 'data');
-  configPath = join(dir.path, 'config.json');
-  await cp(join(FIXTURE, 'data'), dataDir, { recursive: true });
-  await writeFile(configPath, JSON.stringify(expected.config));
+  ({ dir, dataDir, configPath } = await copyStoreFixture(FIXTURE, expected.config, 'store-v1-'));
 });
 afterEach(() => dir.remove());
 

@@ -1,11 +1,12 @@
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTracker } from '../../src/open-tracker.js';
 import { foldSegmentLog } from '../../src/storage/fold-segment-log.js';
 import { MIGRATIONS, STORE_SCHEMA_VERSION } from '../../src/storage/stored-file-version.js';
 import { runHapInProcess } from '../support/run-hap.js';
-import { createTempDir, type TempDir } from '../support/temp-dir.js';
+import { copyStoreFixture, rounded, storeFiles } from '../support/store-fixture.js';
+import type { TempDir } from '../support/temp-dir.js';
 
 /** test/fixtures/store-v2: a data directory written by schema version 2 and what version 2 answered from it. */
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'store-v2');
@@ -24,18 +25,6 @@ interface ExpectedV2 {
 const expected = JSON.parse(await readFile(join(FIXTURE, 'expected-v2.json'), 'utf8')) as ExpectedV2;
 const NOW = new Date(expected.now);
 
-/**
- * Floats to 12 significant digits: a confidence mean is a float sum whose last digit depends on
- * the order its terms were added and removed in (the live process relabeled; a reopened store
- * adds them once). Every count is compared exactly.
- */
-function rounded(value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isInteger(value)) return Number(value.toPrecision(12));
-  if (Array.isArray(value)) return value.map(rounded);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, rounded(item)]));
-  return value;
-}
-
 /** Fields of the performance answer added after version 2 (the label-free estimate): not in what version 2 answered. */
 const ADDED_AFTER_V2 = new Set(['estimated_accuracy', 'estimation_labeled_count', 'estimation_prediction_count']);
 function asVersion2(value: unknown): unknown {
@@ -49,22 +38,14 @@ let dataDir: string;
 let configPath: string;
 
 beforeEach(async () => {
-  dir = await createTempDir('store-v2-');
-  dataDir = join(dir.path, 'data');
-  configPath = join(dir.path, 'config.json');
-  await cp(join(FIXTURE, 'data'), dataDir, { recursive: true });
-  await writeFile(configPath, JSON.stringify(expected.config));
+  ({ dir, dataDir, configPath } = await copyStoreFixture(FIXTURE, expected.config, 'store-v2-'));
 });
 afterEach(() => dir.remove());
 
 const doctor = () => runHapInProcess(['ml-metrics', 'doctor', '--data-dir', dataDir, '--config', configPath, '--json']);
 const open = (readOnly = false) => openTracker({ dataDir, config: expected.config, now: () => NOW, readOnly });
 const predictionFiles = async () => (await readdir(join(dataDir, 'predictions'))).filter((name) => !name.startsWith('.')).sort();
-const snapshot = async () => {
-  const files = new Map<string, string>();
-  for (const sub of ['predictions', 'aggregates']) for (const name of await readdir(join(dataDir, sub))) files.set(`${sub}/${name}`, await readFile(join(dataDir, sub, name), 'utf8'));
-  return files;
-};
+const snapshot = () => storeFiles(dataDir);
 
 async function expectAnswersOfVersion2(readOnly: boolean): Promise<void> {
   const tracker = await open(readOnly);

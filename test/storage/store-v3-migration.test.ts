@@ -1,4 +1,4 @@
-import { appendFile, cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTracker } from '../../src/open-tracker.js';
@@ -7,7 +7,8 @@ import { foldSegmentLog } from '../../src/storage/fold-segment-log.js';
 import { SegmentFilesOnDisk } from '../../src/storage/segment-files-on-disk.js';
 import { MIGRATIONS, STORE_SCHEMA_VERSION } from '../../src/storage/stored-file-version.js';
 import { runHapInProcess } from '../support/run-hap.js';
-import { createTempDir, type TempDir } from '../support/temp-dir.js';
+import { copyStoreFixture, rounded, storeFiles } from '../support/store-fixture.js';
+import type { TempDir } from '../support/temp-dir.js';
 
 /** test/fixtures/store-v3: a data directory written by schema version 3 and what version 3 answered from it. */
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'store-v3');
@@ -27,24 +28,12 @@ const expected = JSON.parse(await readFile(join(FIXTURE, 'expected-v3.json'), 'u
 const NOW = new Date(expected.now);
 const V3_FILES = ['segment-00000001.json', 'segment-00000002.json', 'segment-00000003.json', 'segment-00000004.jsonl'];
 
-/** Floats to 12 significant digits (a confidence mean's last digit depends on the order its terms were added in); counts exactly. */
-function rounded(value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isInteger(value)) return Number(value.toPrecision(12));
-  if (Array.isArray(value)) return value.map(rounded);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, rounded(item)]));
-  return value;
-}
-
 let dir: TempDir;
 let dataDir: string;
 let configPath: string;
 
 beforeEach(async () => {
-  dir = await createTempDir('store-v3-');
-  dataDir = join(dir.path, 'data');
-  configPath = join(dir.path, 'config.json');
-  await cp(join(FIXTURE, 'data'), dataDir, { recursive: true });
-  await writeFile(configPath, JSON.stringify(expected.config));
+  ({ dir, dataDir, configPath } = await copyStoreFixture(FIXTURE, expected.config, 'store-v3-'));
 });
 afterEach(() => dir.remove());
 
@@ -52,11 +41,7 @@ const doctor = () => runHapInProcess(['ml-metrics', 'doctor', '--data-dir', data
 const open = (readOnly = false) => openTracker({ dataDir, config: expected.config, now: () => NOW, readOnly });
 const predictionPath = (name: string) => join(dataDir, 'predictions', name);
 const predictionFiles = async () => (await readdir(join(dataDir, 'predictions'))).filter((name) => !name.startsWith('.')).sort();
-const snapshot = async () => {
-  const files = new Map<string, string>();
-  for (const sub of ['predictions', 'aggregates']) for (const name of await readdir(join(dataDir, sub))) files.set(`${sub}/${name}`, await readFile(join(dataDir, sub, name), 'utf8'));
-  return files;
-};
+const snapshot = () => storeFiles(dataDir);
 const firstLine = async (name: string) => JSON.parse((await readFile(predictionPath(name), 'utf8')).split('\n')[0]!) as Record<string, unknown>;
 
 async function expectAnswersOfVersion3(readOnly: boolean): Promise<void> {
