@@ -20,22 +20,24 @@ export async function runService(flags: ConfigOverrides, env: NodeJS.ProcessEnv)
     return 2;
   }
   const logger = createLogger({ level: config.log_level });
-  let app: App;
   let finish: (code: number) => void = () => {};
   const finished = new Promise<number>((resolveExit) => {
     finish = resolveExit;
   });
+  // Signals are handled from the first log line on: one that arrives while the app is starting
+  // (the hub may be slow, the store large) is kept, and the app stops as soon as it is up.
+  let app: App | undefined;
+  const requested: { stop: { reason: string; code: number } | null } = { stop: null };
   let stopping = false;
   const stop = (reason: string, code: number) => {
+    if (!app) {
+      if (!requested.stop) logger.info(`${reason}: stopping once started`);
+      requested.stop ??= { reason, code };
+      return;
+    }
     if (stopping) return;
     stopping = true;
     logger.info(`${reason}: stopping`);
-    const done = (exitCode: number) => {
-      process.off('SIGTERM', onSigterm);
-      process.off('SIGINT', onSigint);
-      finish(exitCode);
-    };
-    // app is assigned before any signal handler can run a stop (handlers are added after start).
     app
       .stop()
       .then(() => {
@@ -49,24 +51,26 @@ export async function runService(flags: ConfigOverrides, env: NodeJS.ProcessEnv)
   };
   const onSigterm = () => stop('SIGTERM received', 0);
   const onSigint = () => stop('SIGINT received', 0);
-  // Set by onFatal when the hub refuses the token before startApp has returned.
-  const early: { fatal: Error | null } = { fatal: null };
+  const done = (exitCode: number) => {
+    process.off('SIGTERM', onSigterm);
+    process.off('SIGINT', onSigint);
+    finish(exitCode);
+  };
+  process.on('SIGTERM', onSigterm);
+  process.on('SIGINT', onSigint);
   try {
     app = await startApp({
       config,
       logger,
       env,
-      onFatal: (error) => {
-        if (!app) early.fatal = error;
-        else stop(`cannot go on without the hub (${error.name})`, 1);
-      },
+      // The hub may refuse the token before startApp has returned: stop() keeps it until then.
+      onFatal: (error) => stop(`cannot go on without the hub (${error.name})`, 1),
     });
   } catch (error) {
     logger.error(`cannot start: ${describeError(error)}`);
+    done(1);
     return 1;
   }
-  process.on('SIGTERM', onSigterm);
-  process.on('SIGINT', onSigint);
-  if (early.fatal) stop(`cannot go on without the hub (${early.fatal.name})`, 1);
+  if (requested.stop) stop(requested.stop.reason, requested.stop.code);
   return finished;
 }
