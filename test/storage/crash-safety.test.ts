@@ -8,6 +8,7 @@
  * crash-torn-commit.test.ts cuts the open segment's log at every byte of the last commit.
  * Needs the build (`npm run build`; `npm test` does it first).
  */
+import { request } from 'node:http';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,14 +81,39 @@ async function postJson(service: RunningService, path: string, body: unknown): P
   return response.status;
 }
 
+/**
+ * One request on a connection of its own (no keep-alive), for the checks after the restart: a
+ * pooled connection can be closed by the server's keep-alive timeout just as a request goes out
+ * on it ("other side closed"), a race of HTTP/1.1 clients that a stalled test process makes
+ * likely and that would fail the check for a reason that is not the service's.
+ */
+function freshRequest(url: string, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const outgoing = request(url, { method, agent: false, headers: payload === undefined ? {} : { 'content-type': 'application/json' } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+async function postFresh(service: RunningService, path: string, body: unknown): Promise<number> {
+  return (await freshRequest(`${service.api}${path}`, 'POST', body)).status;
+}
+
 async function listPredictions(service: RunningService): Promise<PredictionLog[]> {
   const out: PredictionLog[] = [];
   let cursor: string | null = null;
   do {
-    const response = await fetch(`${service.api}/models/voice_recognition/predictions?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    const response = await freshRequest(`${service.api}/models/voice_recognition/predictions?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, 'GET');
     if (response.status === 404 && out.length === 0) return [];
     expect(response.status).toBe(200);
-    const page = (await response.json()) as PredictionPage;
+    const page = JSON.parse(response.text) as PredictionPage;
     out.push(...page.predictions);
     cursor = page.next_cursor;
   } while (cursor);
@@ -255,9 +281,9 @@ async function runTrial(trial: number, hub: FakeHub): Promise<TrialResult> {
         }
       }
       // The restarted service takes writes, including a late label for an old prediction.
-      expect(await postJson(service, '/predictions', { model_name: 'voice_recognition', prediction: { user_id: 1 }, confidence: 0.5, prediction_id: `t${trial}-after` })).toBe(201);
+      expect(await postFresh(service, '/predictions', { model_name: 'voice_recognition', prediction: { user_id: 1 }, confidence: 0.5, prediction_id: `t${trial}-after` })).toBe(201);
       const first = [...acked.keys()][0];
-      if (first) expect(await postJson(service, `/predictions/${first}/ground-truth`, { correct: false })).toBe(200);
+      if (first) expect(await postFresh(service, `/predictions/${first}/ground-truth`, { correct: false })).toBe(200);
     } finally {
       expect((await service.stop()).code).toBe(0);
     }
