@@ -152,7 +152,7 @@ export function buildReport(input: ReportInput): { rows: Row[]; notes: string[] 
   }
   if (inProcess) {
     rows.push({
-      measure: '  same, in-process getPerformance p50 / p99',
+      measure: '  same, in-process getPerformance, every answer computed (none kept) p50 / p99',
       value: `all ${fmt(inProcess.all.p50Ms, 3)} / ${fmt(inProcess.all.p99Ms, 3)} ms, 7d ${fmt(inProcess.week.p50Ms, 3)} / ${fmt(inProcess.week.p99Ms, 3)} ms`,
     });
     rows.push({ measure: '  in-process openTracker (read-only) on the store', value: `${fmt(inProcess.openS, 2)} s` });

@@ -188,6 +188,7 @@ async function main(): Promise<number> {
       ingest_per_s: round(ingest?.perS, 0),
       http_ingest_per_s: round(http?.perS, 0),
       query_p99_ms: round(query?.worstP99Ms, 3),
+      query_in_process_uncached_p99_ms: inProcess ? { all: round(inProcess.all.p99Ms, 3), week: round(inProcess.week.p99Ms, 3) } : null,
       query_floor_p99_ms: queryFloor ? { first: round(queryFloor.first.p99Ms, 3), second: round(queryFloor.second.p99Ms, 3) } : null,
       startup_s: round(startup?.startupS, 3),
       rss_mb: round(rss, 1),

@@ -20,6 +20,8 @@ export interface OpenTrackerOptions {
   /** Reads only: no lock, no writes (the CLI reading a store a service may be writing). */
   readOnly?: boolean;
   fs?: FileSystem;
+  /** Keep the figures of recent performance answers while their data is unchanged (default true). */
+  keepAnswers?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function openTracker(options: OpenTrackerOptions): Promise<ModelPer
     const versions = await JsonLogStore.open({ ...files, fileName: 'versions.json', kind: 'version-registry', entry: VersionRegistrationSchema });
     const registry = new VersionRegistry(versions, logger.child('versions'));
     const trackerConfig = { models: config.models, comparison: config.comparison, default_window: config.default_window };
-    const tracker = new ModelPerformanceTracker({ config: trackerConfig, store, training, comparisons, registry, labels, now, logger, dataDir: options.dataDir, readOnly, driftWindow: config.hub.sensors.window });
+    const tracker = new ModelPerformanceTracker({ config: trackerConfig, store, training, comparisons, registry, labels, now, logger, dataDir: options.dataDir, readOnly, driftWindow: config.hub.sensors.window, ...(options.keepAnswers === undefined ? {} : { keepAnswers: options.keepAnswers }) });
     await tracker.registerStoredVersions();
     return tracker;
   } catch (error) {

@@ -26,6 +26,8 @@ export interface AggregateReader {
   get(model: string, version: string): VersionAggregates | undefined;
   /** Counts of the hours that start in [fromHour, toHour]; all time when both are null. */
   sum(model: string, version: string, fromHour: number | null, toHour: number | null): BucketCounts;
+  /** Goes up with every change of the counts (a prediction, a label, a summary added, a clear): equal values, equal counts. */
+  readonly changes: number;
 }
 
 /** A version's aggregates as the index keeps them: the hours it can change. */
@@ -39,6 +41,11 @@ interface VersionEntry extends VersionAggregates {
  */
 export class AggregateIndex implements AggregateReader {
   readonly #models = new Map<string, Map<string, VersionEntry>>();
+  #changes = 0;
+
+  get changes(): number {
+    return this.#changes;
+  }
 
   #version(model: string, version: string, seq: number): VersionEntry {
     let versions = this.#models.get(model);
@@ -58,6 +65,7 @@ export class AggregateIndex implements AggregateReader {
 
   /** Adds (1) or removes (-1) one prediction. */
   apply(contribution: Contribution, sign: 1 | -1, seq: number, timestamp: string): void {
+    this.#changes += 1;
     const entry = this.#version(contribution.model_name, contribution.model_version, seq);
     if (sign === 1 && (entry.last_timestamp === null || timestamp > entry.last_timestamp)) entry.last_timestamp = timestamp;
     applyContribution(entry.all_time, contribution, sign);
@@ -66,6 +74,7 @@ export class AggregateIndex implements AggregateReader {
 
   /** Adds a sealed segment's stored counts. */
   addGroup(group: StoredGroup): void {
+    this.#changes += 1;
     const entry = this.#version(group.model_name, group.model_version, group.first_seq);
     if (entry.last_timestamp === null || group.last_timestamp > entry.last_timestamp) entry.last_timestamp = group.last_timestamp;
     for (const bucket of group.buckets) {
@@ -75,6 +84,7 @@ export class AggregateIndex implements AggregateReader {
   }
 
   clear(): void {
+    this.#changes += 1;
     this.#models.clear();
   }
 

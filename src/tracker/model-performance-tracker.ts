@@ -19,7 +19,6 @@ import type { PredictionStore } from '../storage/prediction-store.js';
 import { buildBreakdown } from './build-breakdown.js';
 import { buildComparison } from './build-comparison.js';
 import { readDrift, type DriftSources } from './read-drift.js';
-import { buildPerformance } from './build-performance.js';
 import { buildTimeseries } from './build-timeseries.js';
 import { newRecord, withLabel } from './build-record.js';
 import { ConflictError, NotFoundError, StorageUnavailableError } from './errors.js';
@@ -33,7 +32,7 @@ import { findRecentPredictions, pagePredictions } from './read-predictions.js';
 import { checkPredictionId, parseInput, parseModelName, parsePredictionInput } from './parse-input.js';
 import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
-import { countWindow } from './window-counts.js';
+import { PerformanceAnswers } from './performance-answers.js';
 import { resolveWindow, type ResolvedWindow } from './window.js';
 import type { VersionRegistry } from './version-registry.js';
 
@@ -59,6 +58,8 @@ export interface TrackerParts {
   /** Opened read-only (the CLI beside a running service): computes, stores nothing. */
   readOnly: boolean;
   driftWindow?: string;
+  /** Keep the figures of recent performance answers (default true; false: every answer is computed, as benchmarks of the computation want). */
+  keepAnswers?: boolean;
 }
 
 /**
@@ -81,6 +82,8 @@ export class ModelPerformanceTracker {
   readonly #listeners = new Set<(change: TrackerChange) => void>();
   /** Label-free estimates of recent answers: recomputed after a change of their model version, or after a minute. */
   readonly #estimates = new EstimateCache({ maxAgeMs: 60_000 });
+  /** Figures of recent performance answers, reused while what they were computed from is unchanged (performance-answers.ts). */
+  readonly #answers: PerformanceAnswers;
 
   constructor(parts: TrackerParts) {
     this.#config = parts.config;
@@ -94,6 +97,7 @@ export class ModelPerformanceTracker {
     this.#dataDir = parts.dataDir;
     this.#readOnly = parts.readOnly;
     this.#drift = { store: parts.store, labels: parts.labels, driftWindow: parts.driftWindow };
+    this.#answers = new PerformanceAnswers({ source: parts.store, contribute: parts.labels.contribute, keep: parts.keepAnswers ?? true });
   }
 
   get config(): TrackerConfig {
@@ -198,13 +202,13 @@ export class ModelPerformanceTracker {
     const version = this.#knownVersion(name, parsed.version);
     const now = this.#now();
     const window = resolveWindow(parsed.window ?? this.#config.default_window, parsed.since, parsed.until, now);
-    const counts = await throughStore(() => countWindow(this.#store, this.#labels.contribute, name, version, window));
-    const context = { model_name: name, model_version: version, versions, window: window.window, model: this.#config.models[name], now };
     const windowKey = JSON.stringify([parsed.window ?? this.#config.default_window, parsed.since ?? null, parsed.until ?? null]);
+    const subject = { model_name: name, model_version: version, versions, window, windowKey, model: this.#config.models[name], now };
+    const { key, count } = await throughStore(() => this.#answers.content(subject));
     const estimate = await this.#estimates.get(name, version, windowKey, now, () =>
       estimateWindowAccuracy(this.#store, { model_name: name, model_version: version, window }, this.#logger),
     );
-    return buildPerformance(counts, { ...context, estimate });
+    return throughStore(() => this.#answers.answer(subject, key, count, estimate));
   }
 
   /** Model, version (null: every version, with `anyVersion` and none asked) and window of a query, resolved as getPerformance does. */
