@@ -2,7 +2,6 @@ import type { BucketCounts, Contribution } from '../metrics/bucket-counts.js';
 import { applyContribution, emptyCounts, mergeCounts } from '../metrics/bucket-counts.js';
 import { HourlyCounts } from './hourly-counts.js';
 import type { SummaryGroup } from './segment-files.js';
-import { addBucketTo } from './stored-bucket.js';
 
 /** One model version's counts: all time, and per hour. */
 export interface VersionAggregates {
@@ -77,10 +76,7 @@ export class AggregateIndex implements AggregateReader {
     this.#changes += 1;
     const entry = this.#version(group.model_name, group.model_version, group.first_seq);
     if (entry.last_timestamp === null || group.last_timestamp > entry.last_timestamp) entry.last_timestamp = group.last_timestamp;
-    for (const bucket of group.buckets) {
-      addBucketTo(entry.all_time, bucket);
-      entry.hours.addBucket(bucket);
-    }
+    for (const bucket of group.buckets) entry.hours.addBucket(bucket, entry.all_time);
   }
 
   clear(): void {

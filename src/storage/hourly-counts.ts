@@ -2,6 +2,7 @@ import type { BucketCounts, Contribution } from '../metrics/bucket-counts.js';
 import type { PackedHour } from './packed-hour-counts.js';
 import { applyToPacked, emptyPackedHour, KeyTable, mergeBucket, mergePackedInto, packBucket, unpackHour } from './packed-hour-counts.js';
 import type { SummaryBucket } from './segment-files.js';
+import { addBucketTo } from './stored-bucket.js';
 import { firstAtOrAfter } from './first-at-or-after.js';
 
 /**
@@ -53,11 +54,15 @@ export class HourlyCounts implements ReadonlyMap<number, BucketCounts> {
     for (const [hour, counts] of this.entries()) callback.call(thisArg, counts, hour, this);
   }
 
-  /** Adds a stored bucket's counts to its hour. */
-  addBucket(bucket: SummaryBucket): void {
+  /**
+   * Adds a stored bucket's counts to its hour, and to `allTime` when given (the version's all-time
+   * counts), keyed by this version's key strings rather than a new string per cell.
+   */
+  addBucket(bucket: SummaryBucket, allTime?: BucketCounts): void {
     const hour = this.#hours.get(bucket.hour);
     if (hour) mergeBucket(hour, bucket, this.#keys);
     else this.#insert(bucket.hour, packBucket(bucket, this.#keys));
+    if (allTime) addBucketTo(allTime, bucket, this.#keys);
   }
 
   /** Adds (1) or removes (-1) one prediction's contribution to its hour. */

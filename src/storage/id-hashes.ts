@@ -20,14 +20,20 @@ export function encodeIdHashes(hashes: Uint32Array): string {
   return bytes.toString('base64');
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export function decodeIdHashes(text: string): Uint32Array {
   const bytes = Buffer.from(text, 'base64');
   const hashes = new Uint32Array(bytes.length >>> 2);
-  for (let index = 0; index < hashes.length; index += 1) hashes[index] = bytes.readUInt32LE(index * 4);
+  // The stored bytes are little-endian, as this machine's Uint32Array most likely is: one copy (start-up decodes 1,000,000).
+  if (LITTLE_ENDIAN) new Uint8Array(hashes.buffer).set(bytes.subarray(0, hashes.length * 4));
+  else for (let index = 0; index < hashes.length; index += 1) hashes[index] = bytes.readUInt32LE(index * 4);
   return hashes;
 }
 
 const SEGMENT_SLOTS = 2 ** 21;
+/** Buckets of the counting sort in IdHashIndex.build: by the top 16 bits of the hash. */
+const BUCKETS = 2 ** 16;
 
 /**
  * Which sealed segments may hold an id: every (id hash, segment) pair, sorted, in one
@@ -37,12 +43,42 @@ const SEGMENT_SLOTS = 2 ** 21;
 export class IdHashIndex {
   #keys: Float64Array = new Float64Array(0);
 
+  /**
+   * The index of every segment's hashes. A counting sort by the top 16 bits of the hash, then an
+   * insertion sort of each bucket (~15 keys at 1,000,000 stored): a few times cheaper at start-up
+   * than sorting the 1,000,000 keys whole, and the same keys in the same order.
+   */
   static build(segments: Iterable<[segment: number, hashes: Uint32Array]>): IdHashIndex {
     const index = new IdHashIndex();
-    const parts: Float64Array[] = [];
-    for (const [segment, hashes] of segments) parts.push(IdHashIndex.#encode(segment, hashes));
-    index.#keys = IdHashIndex.#concat(parts);
-    index.#keys.sort();
+    const parts = [...segments];
+    const starts = new Uint32Array(BUCKETS + 1);
+    let total = 0;
+    for (const [segment, hashes] of parts) {
+      if (segment >= SEGMENT_SLOTS) throw new RangeError(`segment number ${segment} is beyond the id index's range`);
+      total += hashes.length;
+      for (let i = 0; i < hashes.length; i += 1) starts[(hashes[i]! >>> 16) + 1]! += 1;
+    }
+    for (let bucket = 1; bucket <= BUCKETS; bucket += 1) starts[bucket]! += starts[bucket - 1]!;
+    // Filling moves each bucket's start to its end, which is the next bucket's start.
+    const keys = new Float64Array(total);
+    for (const [segment, hashes] of parts) {
+      for (let i = 0; i < hashes.length; i += 1) {
+        const hash = hashes[i]!;
+        keys[starts[hash >>> 16]!++] = hash * SEGMENT_SLOTS + segment;
+      }
+    }
+    let start = 0;
+    for (let bucket = 0; bucket < BUCKETS; bucket += 1) {
+      const end = starts[bucket]!;
+      for (let i = start + 1; i < end; i += 1) {
+        const key = keys[i]!;
+        let j = i - 1;
+        for (; j >= start && keys[j]! > key; j -= 1) keys[j + 1] = keys[j]!;
+        keys[j + 1] = key;
+      }
+      start = end;
+    }
+    index.#keys = keys;
     return index;
   }
 
@@ -52,16 +88,6 @@ export class IdHashIndex {
     hashes.forEach((hash, i) => {
       keys[i] = hash * SEGMENT_SLOTS + segment;
     });
-    return keys;
-  }
-
-  static #concat(parts: Float64Array[]): Float64Array {
-    const keys = new Float64Array(parts.reduce((sum, part) => sum + part.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      keys.set(part, offset);
-      offset += part.length;
-    }
     return keys;
   }
 

@@ -31,6 +31,8 @@ const HEADER = 13;
 export class KeyTable {
   readonly #ids = new Map<string, number>();
   readonly #keys: string[] = [];
+  /** Cell ids by true label key, then predicted label key: a stored cell's id without building its key string. */
+  readonly #cells = new Map<string | null, Map<string, number>>();
 
   id(key: string): number {
     let id = this.#ids.get(key);
@@ -38,6 +40,24 @@ export class KeyTable {
       id = this.#keys.length;
       this.#keys.push(key);
       this.#ids.set(key, id);
+    }
+    return id;
+  }
+
+  /**
+   * id(cellKey(truth, predicted)), building the key string only the first time: start-up looks up
+   * ~640,000 stored cells at 1,000,000 stored, and a new string for each was garbage.
+   */
+  cellId(truth: string | null, predicted: string): number {
+    let byPredicted = this.#cells.get(truth);
+    if (byPredicted === undefined) {
+      byPredicted = new Map();
+      this.#cells.set(truth, byPredicted);
+    }
+    let id = byPredicted.get(predicted);
+    if (id === undefined) {
+      id = this.id(cellKey(truth, predicted));
+      byPredicted.set(predicted, id);
     }
     return id;
   }
@@ -104,7 +124,7 @@ function addScalars(hour: PackedHour, bucket: SummaryBucket): void {
 export function packBucket(bucket: SummaryBucket, keys: KeyTable): PackedHour {
   const hour = emptyPackedHour();
   addScalars(hour, bucket);
-  for (const [truth, predicted, count] of bucket.cells) setPair(hour, true, keys.id(cellKey(truth, predicted)), count);
+  for (const [truth, predicted, count] of bucket.cells) setPair(hour, true, keys.cellId(truth, predicted), count);
   for (const [predicted, count] of bucket.predicted) setPair(hour, false, keys.id(predicted), count);
   return hour;
 }
@@ -112,7 +132,7 @@ export function packBucket(bucket: SummaryBucket, keys: KeyTable): PackedHour {
 /** mergeCounts(hour, bucketToCounts(bucket)), packed. */
 export function mergeBucket(hour: PackedHour, bucket: SummaryBucket, keys: KeyTable): void {
   addScalars(hour, bucket);
-  for (const [truth, predicted, count] of bucket.cells) addToPair(hour, true, keys.id(cellKey(truth, predicted)), count);
+  for (const [truth, predicted, count] of bucket.cells) addToPair(hour, true, keys.cellId(truth, predicted), count);
   for (const [predicted, count] of bucket.predicted) addToPair(hour, false, keys.id(predicted), count);
 }
 

@@ -106,4 +106,21 @@ describe('HourlyCounts (packed) against the Map-based counts it replaced', () =>
       { numRuns: 300 },
     );
   });
+
+  it('adds stored buckets to the all-time counts as merging their Map-based counts does (cell keys from the key table)', () => {
+    const bucketArb = fc.record({ hour: fc.integer({ min: 0, max: 6 }).map((i) => HOUR_0 + i * H), parts: fc.array(contributionArb, { minLength: 1, maxLength: 4 }) });
+    fc.assert(
+      fc.property(fc.array(bucketArb, { maxLength: 40 }), (steps) => {
+        const expected = emptyCounts();
+        const actual = emptyCounts();
+        const hours = new HourlyCounts();
+        for (const { hour, parts } of steps) {
+          mergeCounts(expected, bucketToCounts(bucketOf(hour, parts)));
+          hours.addBucket(bucketOf(hour, parts), actual);
+        }
+        expect(ordered(actual)).toEqual(ordered(expected));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

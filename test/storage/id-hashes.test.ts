@@ -68,6 +68,22 @@ describe('IdHashIndex', () => {
     expect(index.candidates(COLLIDING[0])).toEqual([9]);
   });
 
+  it('after build, answers as a search over every segment would, whatever order the segments come in', () => {
+    const segments: [number, string[]][] = [];
+    for (let segment = 300; segment >= 1; segment -= 3) {
+      segments.push([segment, Array.from({ length: 40 }, (_, i) => `s${(segment * 7919 + i * 104729) % 100_000}-${i}`)]);
+    }
+    segments.push([5, [COLLIDING[1], 'x-1']], [2, [COLLIDING[0]]]);
+    const index = IdHashIndex.build(segments.map(([segment, ids]) => [segment, hashes(...ids)]));
+    expect(index.size).toBe(segments.reduce((sum, [, ids]) => sum + ids.length, 0));
+    for (const [, ids] of segments) {
+      for (const id of ids) {
+        const naive = segments.filter(([, other]) => other.some((o) => idHash(o) === idHash(id))).map(([segment]) => segment);
+        expect(index.candidates(id)).toEqual([...new Set(naive)].sort((a, b) => a - b));
+      }
+    }
+  });
+
   it('handles the extremes of hash and segment range', () => {
     const top = new Uint32Array([0xffffffff, 0]);
     const index = IdHashIndex.build([[2 ** 21 - 1, top]]);
