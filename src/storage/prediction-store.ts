@@ -91,8 +91,12 @@ export class PredictionStore {
   async close(): Promise<void> {
     if (this.#queue.closed) return;
     await this.#queue.close();
-    await this.#releaseLock?.();
-    this.#releaseLock = null;
+    try {
+      if (this.#state.open) await this.#state.files.releaseOpenSegment(this.#state.open.data.segment);
+    } finally {
+      await this.#releaseLock?.();
+      this.#releaseLock = null;
+    }
   }
 
   // ---------------------------------------------------------------- reads

@@ -214,6 +214,11 @@ export class SegmentFilesOnDisk {
     return this.#fs.appendFileSynced(this.openSegmentPath(segment), text);
   }
 
+  /** Closes the open segment's log if it is kept open for appends (the segment was sealed, or the store closes). */
+  releaseOpenSegment(segment: number): Promise<void> {
+    return this.#fs.release(this.openSegmentPath(segment));
+  }
+
   /** Cuts the open segment's log back to `length` bytes, durably (a torn tail, or a failed append). */
   truncateOpenSegment(segment: number, length: number): Promise<void> {
     return this.#fs.truncateFileSynced(this.openSegmentPath(segment), length);
