@@ -15,7 +15,7 @@ import { CorruptFileError } from './storage-errors.js';
  * is a log appended line by line while open (segment-log-lines.ts), folded when read; sealed, it
  * stays that log. Summaries, and the sealed segments of stores written by schema version 3 and
  * before, are lowdb documents read and written through the durable adapter. Record texts are
- * cached, so a record is serialised once.
+ * cached when a whole segment is serialised (a rewrite for late labels), so the next rewrite reuses them.
  */
 export class SegmentFilesOnDisk {
   readonly segmentsDir: string;

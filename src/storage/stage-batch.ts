@@ -54,19 +54,26 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
     const operation = batch[position]!;
     if (operation.kind === 'insert') {
       const { record } = operation;
-      let exists: boolean;
-      try {
-        exists = await recordExists(state, record.prediction_id, open, targets);
-      } catch (error) {
-        // A sealed segment that may hold the id cannot be read (CorruptFileError names it).
-        operation.reject(toError(error));
-        continue;
+      // Most ids are new and no sealed segment's hashes hold them: answered without a wait.
+      let exists = open.ids.has(record.prediction_id);
+      const candidates = exists ? [] : state.ids.candidates(record.prediction_id);
+      if (candidates.length > 0) {
+        try {
+          exists = await sealedHolds(state, record.prediction_id, candidates, targets);
+        } catch (error) {
+          // A sealed segment that may hold the id cannot be read (CorruptFileError names it).
+          operation.reject(toError(error));
+          continue;
+        }
       }
       if (exists) {
         operation.reject(new DuplicateIdError(`prediction_id "${record.prediction_id}" is already stored`));
         continue;
       }
-      const text = state.files.text(record);
+      // Not through the files' text cache: a new record's text is written once, here (a late label
+      // rewriting its segment after it is sealed serialises it again), and a cache entry per record
+      // is garbage-collector work on every insert.
+      const text = JSON.stringify(record);
       const line = recordLine(text);
       // Measured on the record's text (a flat string): measuring the line would copy it first.
       const lineBytes = recordLineBytes(Buffer.byteLength(text));
@@ -190,9 +197,9 @@ async function findSealed(state: StoreState, id: string, targets: Map<number, Re
   return null;
 }
 
-async function recordExists(state: StoreState, id: string, open: OpenSegment, targets: Map<number, LoadedSegment>): Promise<boolean> {
-  if (open.ids.has(id)) return true;
-  for (const segment of state.ids.candidates(id)) {
+/** Whether one of the sealed segments whose id hashes match (`candidates`) holds the id. */
+async function sealedHolds(state: StoreState, id: string, candidates: readonly number[], targets: Map<number, LoadedSegment>): Promise<boolean> {
+  for (const segment of candidates) {
     const loaded = targets.get(segment) ?? (await state.loadSealed(segment));
     if (loaded.ids.has(id)) return true;
   }
