@@ -39,8 +39,8 @@ function isNotFound(error: unknown): boolean {
 }
 
 /**
- * Files kept open for appends, by path: an append is then one write and one fdatasync on the
- * thread pool, not also an open and a close. A handle goes when its file is truncated, renamed
+ * Files kept open for appends, by path: an append is then one synchronous-data write (O_DSYNC) on
+ * the thread pool, not an open, a write, an fdatasync and a close. A handle goes when its file is truncated, renamed
  * over, rewritten or removed through this module, when an append on it fails (the next append
  * opens the file again, as a first one does), or on `release`.
  */
@@ -49,7 +49,9 @@ const appenders = new Map<string, Promise<FileHandle>>();
 function appenderFor(path: string): Promise<FileHandle> {
   let handle = appenders.get(path);
   if (handle === undefined) {
-    handle = fs.open(path, constants.O_WRONLY | constants.O_APPEND);
+    // O_DSYNC: each write returns once its bytes and the file's new size are on disk (what an
+    // fdatasync after it would make durable), so an append is one trip to the thread pool.
+    handle = fs.open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_DSYNC);
     appenders.set(path, handle);
     // A file that cannot be opened is not kept: the next append tries again.
     handle.catch(() => {
@@ -97,7 +99,6 @@ export const nodeFileSystem: FileSystem = {
     const handle = await appenderFor(path);
     try {
       await handle.writeFile(data, 'utf8');
-      await handle.datasync();
     } catch (error) {
       // What the append failed with is what the caller learns; a close failing after it adds nothing.
       await closeAppender(path).catch(() => undefined);
