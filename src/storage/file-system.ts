@@ -11,9 +11,9 @@ export interface FileSystem {
   /** Writes a new file's bytes and fsyncs them before resolving. */
   writeFileSynced(path: string, data: string): Promise<void>;
   /**
-   * Appends to an existing file and fdatasyncs it before resolving (the file's size is part of
-   * what fdatasync makes durable; the directory is not touched). The file may be kept open for
-   * the next append (until `release`, or until it is truncated, renamed over or removed here).
+   * Appends to an existing file and resolves once the bytes and the file's new size are durable,
+   * as after an fdatasync (the directory is not touched). The file may be kept open for the next
+   * append (until `release`, or until it is truncated, renamed over, rewritten or removed here).
    */
   appendFileSynced(path: string, data: string): Promise<void>;
   /** Closes what is kept open for appends to `path`, if anything (a sealed log, a closing store). */
