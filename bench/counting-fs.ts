@@ -25,7 +25,6 @@ export function countingFileSystem(inner: FileSystem = nodeFileSystem): { fs: Fi
       counts.files += 1;
       return inner.appendFileSynced(path, data);
     },
-    release: (path) => inner.release(path),
     truncateFileSynced: (path, length) => {
       counts.files += 1;
       return inner.truncateFileSynced(path, length);

@@ -17,7 +17,7 @@ import type { StoreState } from './store-state.js';
  */
 export async function commitWrites(state: StoreState, batch: WriteOperation[], requeue: (operations: Operation[]) => void): Promise<void> {
   const now = state.options.now();
-  const { open, targets, changes, accepted, rejectAccepted, discard } = await stageBatch(state, batch, now, requeue);
+  const { open, targets, changes, accepted, rejectAccepted } = await stageBatch(state, batch, now, requeue);
   // A seal staged above: its summary and log removal, alongside the commit point.
   const sealing = finishSeals(state);
   if (accepted.length === 0) {
@@ -32,7 +32,6 @@ export async function commitWrites(state: StoreState, batch: WriteOperation[], r
       if (open.fileBytes === null) await state.files.createOpenSegment(segment, commitText(open));
       else await state.files.appendOpenSegment(segment, commitText(open));
     } catch (error) {
-      discard();
       state.needsReload = true;
       if (open.fileBytes !== null) await cutFailedAppend(state, segment, open.fileBytes);
       const failure = new WriteFailedError(`could not write to ${state.options.dataDir}: ${describeError(error)}`);

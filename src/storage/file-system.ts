@@ -1,5 +1,4 @@
 import { constants } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import fs from 'node:fs/promises';
 
 /**
@@ -11,13 +10,10 @@ export interface FileSystem {
   /** Writes a new file's bytes and fsyncs them before resolving. */
   writeFileSynced(path: string, data: string): Promise<void>;
   /**
-   * Appends to an existing file and resolves once the bytes and the file's new size are durable,
-   * as after an fdatasync (the directory is not touched). The file may be kept open for the next
-   * append (until `release`, or until it is truncated, renamed over, rewritten or removed here).
+   * Appends to an existing file and fdatasyncs it before resolving (the file's size is part of
+   * what fdatasync makes durable; the directory is not touched).
    */
   appendFileSynced(path: string, data: string): Promise<void>;
-  /** Closes what is kept open for appends to `path`, if anything (a sealed log, a closing store). */
-  release(path: string): Promise<void>;
   /** Cuts an existing file to `length` bytes and fdatasyncs it before resolving. */
   truncateFileSynced(path: string, length: number): Promise<void>;
   rename(from: string, to: string): Promise<void>;
@@ -38,43 +34,6 @@ function isNotFound(error: unknown): boolean {
   return errnoCode(error) === 'ENOENT';
 }
 
-/**
- * Files kept open for appends, by path: an append is then one synchronous-data write (O_DSYNC) on
- * the thread pool, not an open, a write, an fdatasync and a close. A handle goes when its file is truncated, renamed
- * over, rewritten or removed through this module, when an append on it fails (the next append
- * opens the file again, as a first one does), or on `release`.
- */
-const appenders = new Map<string, Promise<FileHandle>>();
-
-function appenderFor(path: string): Promise<FileHandle> {
-  let handle = appenders.get(path);
-  if (handle === undefined) {
-    // O_DSYNC: each write returns once its bytes and the file's new size are on disk (what an
-    // fdatasync after it would make durable), so an append is one trip to the thread pool.
-    handle = fs.open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_DSYNC);
-    appenders.set(path, handle);
-    // A file that cannot be opened is not kept: the next append tries again.
-    handle.catch(() => {
-      if (appenders.get(path) === handle) appenders.delete(path);
-    });
-  }
-  return handle;
-}
-
-/** Closes the handle kept for `path`, if any. */
-async function closeAppender(path: string): Promise<void> {
-  const kept = appenders.get(path);
-  if (kept === undefined) return;
-  appenders.delete(path);
-  let handle: FileHandle;
-  try {
-    handle = await kept;
-  } catch {
-    return; // it never opened (the append that tried said why): nothing to close
-  }
-  await handle.close();
-}
-
 /** The real file system (node:fs/promises). */
 export const nodeFileSystem: FileSystem = {
   async readFile(path) {
@@ -86,7 +45,6 @@ export const nodeFileSystem: FileSystem = {
     }
   },
   async writeFileSynced(path, data) {
-    await closeAppender(path);
     const handle = await fs.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
     try {
       await handle.writeFile(data, 'utf8');
@@ -96,18 +54,15 @@ export const nodeFileSystem: FileSystem = {
     }
   },
   async appendFileSynced(path, data) {
-    const handle = await appenderFor(path);
+    const handle = await fs.open(path, constants.O_WRONLY | constants.O_APPEND);
     try {
       await handle.writeFile(data, 'utf8');
-    } catch (error) {
-      // What the append failed with is what the caller learns; a close failing after it adds nothing.
-      await closeAppender(path).catch(() => undefined);
-      throw error;
+      await handle.datasync();
+    } finally {
+      await handle.close();
     }
   },
-  release: closeAppender,
   async truncateFileSynced(path, length) {
-    await closeAppender(path);
     const handle = await fs.open(path, constants.O_WRONLY);
     try {
       await handle.truncate(length);
@@ -116,11 +71,7 @@ export const nodeFileSystem: FileSystem = {
       await handle.close();
     }
   },
-  async rename(from, to) {
-    await closeAppender(from);
-    await closeAppender(to);
-    await fs.rename(from, to);
-  },
+  rename: (from, to) => fs.rename(from, to),
   async syncDirectory(path) {
     const handle = await fs.open(path, constants.O_RDONLY);
     try {
@@ -130,7 +81,6 @@ export const nodeFileSystem: FileSystem = {
     }
   },
   async unlink(path) {
-    await closeAppender(path);
     try {
       await fs.unlink(path);
     } catch (error) {

@@ -91,12 +91,8 @@ export class PredictionStore {
   async close(): Promise<void> {
     if (this.#queue.closed) return;
     await this.#queue.close();
-    try {
-      if (this.#state.open) await this.#state.files.releaseOpenSegment(this.#state.open.data.segment);
-    } finally {
-      await this.#releaseLock?.();
-      this.#releaseLock = null;
-    }
+    await this.#releaseLock?.();
+    this.#releaseLock = null;
   }
 
   // ---------------------------------------------------------------- reads
@@ -105,8 +101,7 @@ export class PredictionStore {
   async get(id: string): Promise<PredictionLog | null> {
     const open = this.#state.open;
     const index = open?.ids.get(id);
-    // An index past the published records is a commit's, not on disk yet (stage-batch.ts).
-    if (open && index !== undefined && index < open.data.records.length) return open.data.records[index]!;
+    if (open && index !== undefined) return open.data.records[index]!;
     for (const segment of this.#state.ids.candidates(id)) {
       const loaded = await this.#state.loadSealed(segment);
       const at = loaded.ids.get(id);

@@ -1,4 +1,3 @@
-import { describeError } from '../logging/to-error.js';
 import { decodeIdHashes } from './id-hashes.js';
 import { sealedSegmentOf } from './sealed-segment.js';
 import type { StoreState } from './store-state.js';
@@ -31,12 +30,6 @@ export function sealOpenSegment(state: StoreState): void {
  */
 export async function finishSeals(state: StoreState): Promise<void> {
   for (const summary of state.pendingSeals.splice(0)) {
-    try {
-      // Its log takes no more appends.
-      await state.files.releaseOpenSegment(summary.segment);
-    } catch (error) {
-      state.options.logger.warn(`could not close the log of sealed segment ${summary.segment}`, { error: describeError(error) });
-    }
     try {
       await state.files.writeSummary(summary);
     } catch (error) {

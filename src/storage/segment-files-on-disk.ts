@@ -15,7 +15,7 @@ import { CorruptFileError } from './storage-errors.js';
  * is a log appended line by line while open (segment-log-lines.ts), folded when read; sealed, it
  * stays that log. Summaries, and the sealed segments of stores written by schema version 3 and
  * before, are lowdb documents read and written through the durable adapter. Record texts are
- * cached when a whole segment is serialised (a rewrite for late labels), so the next rewrite reuses them.
+ * cached, so a record is serialised once.
  */
 export class SegmentFilesOnDisk {
   readonly segmentsDir: string;
@@ -212,11 +212,6 @@ export class SegmentFilesOnDisk {
   /** Appends a commit's lines to the open segment's log and fdatasyncs them: the commit point. */
   appendOpenSegment(segment: number, text: string): Promise<void> {
     return this.#fs.appendFileSynced(this.openSegmentPath(segment), text);
-  }
-
-  /** Closes the open segment's log if it is kept open for appends (the segment was sealed, or the store closes). */
-  releaseOpenSegment(segment: number): Promise<void> {
-    return this.#fs.release(this.openSegmentPath(segment));
   }
 
   /** Cuts the open segment's log back to `length` bytes, durably (a torn tail, or a failed append). */

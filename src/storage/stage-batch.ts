@@ -36,12 +36,6 @@ interface StagedBatch {
   accepted: Array<() => void>;
   /** Rejects the accepted operations, if the commit fails. */
   rejectAccepted: Array<(error: Error) => void>;
-  /**
-   * Takes the batch's ids back out of the open segment's id map, which the staged copy shares
-   * with the published one (ids are only added; an index past the published records is not
-   * one of them yet). For a commit that is not published.
-   */
-  discard: () => void;
 }
 
 /**
@@ -50,60 +44,29 @@ interface StagedBatch {
  * second segment written go back to the queue (`requeue`). A full, clean open segment is sealed.
  */
 export async function stageBatch(state: StoreState, batch: WriteOperation[], now: Date, requeue: (operations: Operation[]) => void): Promise<StagedBatch> {
-  const added: AddedId[] = [];
-  const discard = () => {
-    for (const { ids, id } of added) ids.delete(id);
-  };
-  try {
-    return { ...(await stageOperations(state, batch, now, requeue, added)), discard };
-  } catch (error) {
-    discard();
-    throw error;
-  }
-}
-
-/** An id a batch added to a shared id map (see `StagedBatch.discard`). */
-interface AddedId {
-  ids: Map<string, number>;
-  id: string;
-}
-
-async function stageOperations(
-  state: StoreState,
-  batch: WriteOperation[],
-  now: Date,
-  requeue: (operations: Operation[]) => void,
-  added: AddedId[],
-): Promise<Omit<StagedBatch, 'discard'>> {
   let open = stageOpen(state, state.open, now);
   const targets = new Map<number, RewriteTarget>();
   const changes: RecordChange[] = [];
   const accepted: Array<() => void> = [];
   const rejectAccepted: Array<(error: Error) => void> = [];
+
   for (let position = 0; position < batch.length; position += 1) {
     const operation = batch[position]!;
     if (operation.kind === 'insert') {
       const { record } = operation;
-      // Most ids are new and no sealed segment's hashes hold them: answered without a wait.
-      let exists = open.ids.has(record.prediction_id);
-      const candidates = exists ? [] : state.ids.candidates(record.prediction_id);
-      if (candidates.length > 0) {
-        try {
-          exists = await sealedHolds(state, record.prediction_id, candidates, targets);
-        } catch (error) {
-          // A sealed segment that may hold the id cannot be read (CorruptFileError names it).
-          operation.reject(toError(error));
-          continue;
-        }
+      let exists: boolean;
+      try {
+        exists = await recordExists(state, record.prediction_id, open, targets);
+      } catch (error) {
+        // A sealed segment that may hold the id cannot be read (CorruptFileError names it).
+        operation.reject(toError(error));
+        continue;
       }
       if (exists) {
         operation.reject(new DuplicateIdError(`prediction_id "${record.prediction_id}" is already stored`));
         continue;
       }
-      // Not through the files' text cache: a new record's text is written once, here (a late label
-      // rewriting its segment after it is sealed serialises it again), and a cache entry per record
-      // is garbage-collector work on every insert.
-      const text = JSON.stringify(record);
+      const text = state.files.text(record);
       const line = recordLine(text);
       // Measured on the record's text (a flat string): measuring the line would copy it first.
       const lineBytes = recordLineBytes(Buffer.byteLength(text));
@@ -120,7 +83,6 @@ async function stageOperations(
       const index = open.data.records.length;
       open.data.records.push(record);
       open.ids.set(record.prediction_id, index);
-      added.push({ ids: open.ids, id: record.prediction_id });
       stageLine(open, line, lineBytes);
       changes.push({ before: null, after: record, seq: open.data.first_seq + index });
       accepted.push(() => operation.resolve());
@@ -179,11 +141,7 @@ async function stageOperations(
   return { open, targets, changes, accepted, rejectAccepted };
 }
 
-/**
- * A copy of the open segment to stage changes on (a new one when there is none). Its id map is the
- * published one, not a copy: the batch's ids are added to it (and taken out if the commit is not
- * published), so a commit costs no copy of every id of the segment.
- */
+/** A copy of the open segment to stage changes on (a new one when there is none). */
 function stageOpen(state: StoreState, open: OpenSegment | null, now: Date): OpenSegment {
   if (!open) return newOpenSegment(state.nextSegment, state.nextSeq, now);
   // Intents whose target rewrite is on disk (published commits) are no longer needed: they stay
@@ -191,7 +149,7 @@ function stageOpen(state: StoreState, open: OpenSegment | null, now: Date): Open
   const label_log = open.data.label_log.filter((intent) => intentPending(state, intent));
   return {
     data: { ...open.data, records: open.data.records.slice(), label_log },
-    ids: open.ids,
+    ids: new Map(open.ids),
     bytes: open.bytes,
     pending: [],
     fileBytes: open.fileBytes,
@@ -232,9 +190,9 @@ async function findSealed(state: StoreState, id: string, targets: Map<number, Re
   return null;
 }
 
-/** Whether one of the sealed segments whose id hashes match (`candidates`) holds the id. */
-async function sealedHolds(state: StoreState, id: string, candidates: readonly number[], targets: Map<number, LoadedSegment>): Promise<boolean> {
-  for (const segment of candidates) {
+async function recordExists(state: StoreState, id: string, open: OpenSegment, targets: Map<number, LoadedSegment>): Promise<boolean> {
+  if (open.ids.has(id)) return true;
+  for (const segment of state.ids.candidates(id)) {
     const loaded = targets.get(segment) ?? (await state.loadSealed(segment));
     if (loaded.ids.has(id)) return true;
   }

@@ -5,10 +5,8 @@
  * survives it). Issue 9, item 13: making the real `FileHandle.sync()` a no-op passed every storage
  * test. Here node's own calls are spied on — `open`, `rename`, and `FileHandle`'s `writeFile`,
  * `sync`, `datasync` — and a commit that creates a file must go: write temp → fsync temp → rename →
- * fsync directory → acknowledged; a commit that appends: one write through a handle opened with
- * O_DSYNC (the write returns once its data and the file's size are on disk) → acknowledged.
+ * fsync directory → acknowledged; a commit that appends: write → fdatasync → acknowledged.
  */
-import { constants } from 'node:fs';
 import fsPromises, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -18,23 +16,19 @@ import { fixedClock, SMALL_SEGMENTS_CONFIG, voicePrediction } from '../support/p
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
 import { useTrackerHarness } from '../support/tracker-harness.js';
 
-/**
- * The real calls, in the order they finished: `write <file>`, `write+dsync <file>` (through a
- * handle opened with O_DSYNC), `fsync <file>`, `rename <from> → <to>`, or a mark.
- */
+/** The real calls, in the order they finished: `write <file>`, `fsync <file>`, `rename <from> → <to>`, or a mark. */
 let events: string[] = [];
 let root = '';
 
 const relative = (file: string | undefined) => (file === undefined ? '?' : path.relative(root, file) || '.');
 
 async function spyOnRealCalls(): Promise<void> {
-  const openFds = new Map<number, { file: string; dsync: boolean }>();
+  const openFds = new Map<number, string>();
   const realOpen = fsPromises.open.bind(fsPromises);
   const realRename = fsPromises.rename.bind(fsPromises);
   vi.spyOn(fsPromises, 'open').mockImplementation(async (file, ...rest) => {
     const handle = await realOpen(file, ...rest);
-    const flags = rest[0];
-    openFds.set(handle.fd, { file: String(file), dsync: typeof flags === 'number' && (flags & constants.O_DSYNC) !== 0 });
+    openFds.set(handle.fd, String(file));
     return handle;
   });
   vi.spyOn(fsPromises, 'rename').mockImplementation(async (from, to) => {
@@ -47,10 +41,9 @@ async function spyOnRealCalls(): Promise<void> {
   for (const method of ['sync', 'datasync', 'writeFile'] as const) {
     const real = prototype[method] as (this: FileHandle, ...args: unknown[]) => Promise<void>;
     vi.spyOn(prototype, method).mockImplementation(async function (this: FileHandle, ...args: unknown[]) {
-      const opened = openFds.get(this.fd);
+      const file = openFds.get(this.fd);
       await real.apply(this, args);
-      const write = opened?.dsync ? 'write+dsync' : 'write';
-      events.push(`${method === 'writeFile' ? write : 'fsync'} ${relative(opened?.file)}`);
+      events.push(`${method === 'writeFile' ? 'write' : 'fsync'} ${relative(file)}`);
     } as never);
   }
 }
@@ -85,7 +78,7 @@ describe('DurableJsonFile on the real file system', () => {
 describe('a commit of the store on the real file system', () => {
   const harness = useTrackerHarness('store-fsync-');
 
-  it('acknowledges a segment\'s first prediction only after its log was created durably (temp, fsync, rename, directory fsync), the next ones after their append was written through O_DSYNC', async () => {
+  it('acknowledges a segment\'s first prediction only after its log was created durably (temp, fsync, rename, directory fsync), the next ones after their append was fdatasynced', async () => {
     root = harness.dir.path;
     const tracker = await harness.open({ config: SMALL_SEGMENTS_CONFIG, now: fixedClock });
     events = [];
@@ -99,7 +92,7 @@ describe('a commit of the store on the real file system', () => {
     events = [];
     await tracker.logPrediction(voicePrediction(2));
     events.push('acknowledged');
-    // An append: one synchronous-data write to the log (O_DSYNC), no rename, no directory fsync.
-    expect(events).toEqual([`write+dsync ${log}`, 'acknowledged']);
+    // An append: one fdatasync of the log, no rename, no directory fsync.
+    expect(events).toEqual([`write ${log}`, `fsync ${log}`, 'acknowledged']);
   });
 });

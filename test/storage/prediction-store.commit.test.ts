@@ -1,7 +1,5 @@
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileSystem } from '../../src/storage/file-system.js';
-import { nodeFileSystem } from '../../src/storage/file-system.js';
 import { ConflictError, StorageUnavailableError } from '../../src/tracker/errors.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { diffAggregates } from '../support/aggregate-diff.js';
@@ -260,41 +258,5 @@ describe('write failure', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
     expect(tracker.store.stats().stored_predictions).toBe(3);
-  });
-});
-
-describe('a commit in flight', () => {
-  it('is not read back before its write is on disk, and its ids are taken once it is', async () => {
-    let release = (): void => undefined;
-    let inFlight = (): void => undefined;
-    let gate: Promise<void> | null = null;
-    const appending = new Promise<void>((resolve) => {
-      inFlight = resolve;
-    });
-    const gated: FileSystem = {
-      ...nodeFileSystem,
-      appendFileSynced: async (path, data) => {
-        if (gate) {
-          inFlight();
-          await gate;
-        }
-        return nodeFileSystem.appendFileSynced(path, data);
-      },
-    };
-    const tracker = await harness.open({ config: { schema_version: 1 }, now: fixedClock, fs: new RecordingFileSystem({ inner: gated }) });
-    for (let n = 1; n <= 3; n += 1) await tracker.logPrediction(voicePrediction(n));
-    gate = new Promise((resolve) => {
-      release = resolve;
-    });
-    const insert = tracker.logPrediction(voicePrediction(4));
-    await appending;
-    expect(await tracker.store.get('p-4')).toBeNull();
-    expect(await tracker.store.get('p-3')).toMatchObject({ prediction_id: 'p-3' });
-    // The same id again waits for the next commit, which finds it taken.
-    const again = tracker.logPrediction(voicePrediction(4));
-    release();
-    await expect(insert).resolves.toEqual({ prediction_id: 'p-4', correct: null });
-    await expect(again).rejects.toBeInstanceOf(ConflictError);
-    expect(await tracker.store.get('p-4')).toMatchObject({ prediction_id: 'p-4' });
   });
 });

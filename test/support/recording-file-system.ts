@@ -118,11 +118,6 @@ export class RecordingFileSystem implements FileSystem {
     return this.#run({ op: 'appendFileSynced', path }, extra, () => this.#inner.appendFileSynced(path, data));
   }
 
-  /** Passed on, not recorded: it changes no file. */
-  release(path: string): Promise<void> {
-    return this.#inner.release(path);
-  }
-
   truncateFileSynced(path: string, length: number): Promise<void> {
     return this.#run({ op: 'truncateFileSynced', path }, { bytes: length }, () => this.#inner.truncateFileSynced(path, length));
   }
