@@ -11,6 +11,7 @@ import { CommitQueue } from './commit-queue.js';
 import { commitWrites } from './commit-writes.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { nodeFileSystem } from './file-system.js';
+import { OpenLogFileSystem } from './open-log-file-system.js';
 import { rebuildAggregates } from './rebuild-aggregates.js';
 import type { ArrivalOrderOptions, ArrivalSnapshot } from './records-in-arrival-order.js';
 import { recordsInArrivalOrder, takeArrivalSnapshot } from './records-in-arrival-order.js';
@@ -40,10 +41,13 @@ import { loadStore, reloadStore } from './store-recovery.js';
 export class PredictionStore {
   readonly #state: StoreState;
   readonly #queue: CommitQueue;
+  /** The real file system, keeping the open segment's log open between commits (none when a FileSystem was given). */
+  readonly #openLog: OpenLogFileSystem | null;
   #releaseLock: (() => Promise<void>) | null = null;
 
   private constructor(options: PredictionStoreOptions) {
-    this.#state = new StoreState(options, options.fs ?? nodeFileSystem);
+    this.#openLog = options.fs ? null : new OpenLogFileSystem(nodeFileSystem);
+    this.#state = new StoreState(options, options.fs ?? this.#openLog!);
     this.#queue = new CommitQueue((batch) => this.#commit(batch), options.readOnly === true);
   }
 
@@ -57,6 +61,7 @@ export class PredictionStore {
     try {
       await loadStore(store.#state);
     } catch (error) {
+      await store.#openLog?.close();
       await store.#releaseLock?.();
       throw error;
     }
@@ -91,6 +96,7 @@ export class PredictionStore {
   async close(): Promise<void> {
     if (this.#queue.closed) return;
     await this.#queue.close();
+    await this.#openLog?.close();
     await this.#releaseLock?.();
     this.#releaseLock = null;
   }

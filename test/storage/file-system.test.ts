@@ -38,12 +38,13 @@ async function spyOnRealCalls(): Promise<void> {
   const probe = await realOpen(process.execPath, 'r');
   const prototype = Object.getPrototypeOf(probe) as FileHandle;
   await probe.close();
-  for (const method of ['sync', 'datasync', 'writeFile'] as const) {
-    const real = prototype[method] as (this: FileHandle, ...args: unknown[]) => Promise<void>;
+  for (const method of ['sync', 'datasync', 'writeFile', 'write'] as const) {
+    const real = prototype[method] as (this: FileHandle, ...args: unknown[]) => Promise<unknown>;
     vi.spyOn(prototype, method).mockImplementation(async function (this: FileHandle, ...args: unknown[]) {
       const file = openFds.get(this.fd);
-      await real.apply(this, args);
-      events.push(`${method === 'writeFile' ? 'write' : 'fsync'} ${relative(file)}`);
+      const result = await real.apply(this, args);
+      events.push(`${method === 'writeFile' || method === 'write' ? 'write' : 'fsync'} ${relative(file)}`);
+      return result;
     } as never);
   }
 }
