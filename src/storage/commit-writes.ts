@@ -1,6 +1,6 @@
 import { describeError } from '../logging/to-error.js';
 import type { Operation, WriteOperation } from './commit-queue.js';
-import { commitText } from './open-segment.js';
+import { commitText, publishIds } from './open-segment.js';
 import { finishSeals } from './seal-open-segment.js';
 import { sealedSegmentOf } from './sealed-segment.js';
 import { stageBatch } from './stage-batch.js';
@@ -51,6 +51,7 @@ export async function commitWrites(state: StoreState, batch: WriteOperation[], r
     target.data = { ...target.data, revision: target.revision };
     state.cache.set(target.data.segment, { data: target.data, ids: target.ids });
   }
+  publishIds(open);
   state.open = open;
   state.nextSegment = Math.max(state.nextSegment, open.data.segment + 1);
   state.nextSeq = open.data.first_seq + open.data.records.length;

@@ -8,7 +8,14 @@ import { STORE_SCHEMA_VERSION } from './stored-file-version.js';
 export interface OpenSegment {
   /** The segment as its log folds: records with their latest labels, late labels still logged. */
   data: SegmentFile;
+  /**
+   * Index of the committed records by id. A staged copy shares it with the published open
+   * segment (copying it each commit cost a Map of up to `segment_max_records` entries per
+   * commit); the ids it stages go in `newIds` and join `ids` once the commit is on disk.
+   */
   ids: Map<string, number>;
+  /** Ids of the records staged in this commit, not on disk yet (see `ids`). */
+  newIds: Map<string, number>;
   /** Bytes of the log once `pending` is appended (what segment_max_bytes bounds). */
   bytes: number;
   /** Lines staged for the next commit, not on disk yet. */
@@ -30,12 +37,34 @@ export function newOpenSegment(segment: number, firstSeq: number, now: Date): Op
     records: [],
     label_log: [],
   };
-  return { data, ids: new Map(), bytes: Buffer.byteLength(headerLine(headerOf(data))), pending: [], fileBytes: null, dirty: false };
+  return { data, ids: new Map(), newIds: new Map(), bytes: Buffer.byteLength(headerLine(headerOf(data))), pending: [], fileBytes: null, dirty: false };
 }
 
 /** The open segment as read at start-up: its folded log, `fileBytes` long on disk. */
 export function reopenSegment(data: SegmentFile, fileBytes: number): OpenSegment {
-  return { data, ids: indexRecords(data.records), bytes: fileBytes, pending: [], fileBytes, dirty: false };
+  return { data, ids: indexRecords(data.records), newIds: new Map(), bytes: fileBytes, pending: [], fileBytes, dirty: false };
+}
+
+/** The index of a record of the open segment (committed, or staged in this commit), or undefined. */
+export function indexOfId(open: OpenSegment, id: string): number | undefined {
+  return open.ids.get(id) ?? open.newIds.get(id);
+}
+
+/** Stages a new record (its line is staged with `stageLine`). */
+export function stageRecord(open: OpenSegment, record: SegmentFile['records'][number]): number {
+  const index = open.data.records.length;
+  open.data.records.push(record);
+  open.newIds.set(record.prediction_id, index);
+  return index;
+}
+
+/**
+ * The commit is on disk: its staged ids join the index readers use. Call it in the same
+ * synchronous step that publishes `open` as the store's open segment.
+ */
+export function publishIds(open: OpenSegment): void {
+  for (const [id, index] of open.newIds) open.ids.set(id, index);
+  open.newIds.clear();
 }
 
 /** Stages a line (of `bytes` UTF-8 bytes, when the caller knows) for the next commit. */

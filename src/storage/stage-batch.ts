@@ -2,7 +2,7 @@ import type { PredictionLog } from '../domain/prediction.js';
 import { toError } from '../logging/to-error.js';
 import type { Operation, WriteOperation } from './commit-queue.js';
 import type { OpenSegment } from './open-segment.js';
-import { isFull, newOpenSegment, stageLine } from './open-segment.js';
+import { indexOfId, isFull, newOpenSegment, stageLine, stageRecord } from './open-segment.js';
 import { sealOpenSegment } from './seal-open-segment.js';
 import type { LoadedSegment } from './segment-cache.js';
 import type { LabelIntent } from './segment-files.js';
@@ -80,9 +80,7 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
         sealOpenSegment(state);
         open = stageOpen(state, null, now);
       }
-      const index = open.data.records.length;
-      open.data.records.push(record);
-      open.ids.set(record.prediction_id, index);
+      const index = stageRecord(open, record);
       stageLine(open, line, lineBytes);
       changes.push({ before: null, after: record, seq: open.data.first_seq + index });
       accepted.push(() => operation.resolve());
@@ -149,7 +147,8 @@ function stageOpen(state: StoreState, open: OpenSegment | null, now: Date): Open
   const label_log = open.data.label_log.filter((intent) => intentPending(state, intent));
   return {
     data: { ...open.data, records: open.data.records.slice(), label_log },
-    ids: new Map(open.ids),
+    ids: open.ids,
+    newIds: new Map(),
     bytes: open.bytes,
     pending: [],
     fileBytes: open.fileBytes,
@@ -164,7 +163,7 @@ function intentPending(state: StoreState, intent: LabelIntent): boolean {
 }
 
 function findStaged(id: string, open: OpenSegment): StagedRecord | null {
-  const index = open.ids.get(id);
+  const index = indexOfId(open, id);
   return index === undefined ? null : { kind: 'open', segment: open, index };
 }
 
@@ -191,7 +190,7 @@ async function findSealed(state: StoreState, id: string, targets: Map<number, Re
 }
 
 async function recordExists(state: StoreState, id: string, open: OpenSegment, targets: Map<number, LoadedSegment>): Promise<boolean> {
-  if (open.ids.has(id)) return true;
+  if (indexOfId(open, id) !== undefined) return true;
   for (const segment of state.ids.candidates(id)) {
     const loaded = targets.get(segment) ?? (await state.loadSealed(segment));
     if (loaded.ids.has(id)) return true;
