@@ -1,6 +1,8 @@
 import type { PredictionInput } from '../src/domain/prediction.js';
 import { openTracker } from '../src/open-tracker.js';
 import { shippedConfig } from './config.js';
+import { nodeFileSystem } from '../src/storage/file-system.js';
+import { OpenLogFileSystem } from '../src/storage/open-log-file-system.js';
 import { countingFileSystem } from './counting-fs.js';
 import { percentile } from './http-client.js';
 import { removeScratch, scratchDir } from './paths.js';
@@ -29,13 +31,15 @@ export function bodyPool(size: number, seed: number): PredictionInput[] {
 
 /**
  * The tracker API in-process: `concurrency` logPrediction calls always in flight on a fresh store
- * (shipped config, real file system wrapped to count bytes), for `seconds` or `maxPredictions`.
+ * (shipped config, the file system the store uses on its own — the real one, with the open
+ * segment's log kept open — wrapped to count bytes), for `seconds` or `maxPredictions`.
  * Every counted prediction resolved, which means it was fsynced.
  */
 export async function benchIngest(options: { seconds: number; concurrency: number; maxPredictions: number }): Promise<IngestResult> {
   const dataDir = scratchDir('ingest');
   try {
-    const { fs, counts } = countingFileSystem();
+    const files = new OpenLogFileSystem(nodeFileSystem);
+    const { fs, counts } = countingFileSystem(files);
     const tracker = await openTracker({ dataDir, config: shippedConfig(dataDir), fs });
     const pool = bodyPool(8192, 7);
     const latencies: number[] = [];
@@ -63,6 +67,7 @@ export async function benchIngest(options: { seconds: number; concurrency: numbe
       await Promise.all(Array.from({ length: options.concurrency }, worker));
     } finally {
       await tracker.close();
+      await files.close();
     }
     const seconds = (performance.now() - began) / 1000;
     if (firstError) process.stderr.write(`  ingest: ${failures} failed; first: ${(firstError as Error).message}\n`);
