@@ -86,7 +86,16 @@ export class SegmentFilesOnDisk {
     return (await this.#fs.readdir(this.summariesDir)).map(parseSegmentFileName).filter((n): n is number => n !== null).sort((a, b) => a - b);
   }
 
-  /** A record's text in the segment file. */
+  /**
+   * A new record's text in the segment file, not kept: it is appended once, and keeping the text
+   * of every record the open segment and the cache hold doubled what each record leaves in the
+   * old generation. A rewrite for late labels makes and keeps the texts it needs (`text`).
+   */
+  newText(record: PredictionLog): string {
+    return JSON.stringify(record);
+  }
+
+  /** A record's text in the segment file (kept while the record is: rewrites reuse it). */
   text(record: PredictionLog): string {
     let text = this.#texts.get(record);
     if (text === undefined) {

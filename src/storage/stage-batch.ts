@@ -66,7 +66,7 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
         operation.reject(new DuplicateIdError(`prediction_id "${record.prediction_id}" is already stored`));
         continue;
       }
-      const text = state.files.text(record);
+      const text = state.files.newText(record);
       const line = recordLine(text);
       // Measured on the record's text (a flat string): measuring the line would copy it first.
       const lineBytes = recordLineBytes(Buffer.byteLength(text));
