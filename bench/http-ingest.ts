@@ -1,7 +1,7 @@
 import { driveHttp } from './drive-http.js';
 import { keepAliveAgent, send } from './http-client.js';
 import { removeScratch, scratchDir } from './paths.js';
-import { bytesWrittenBetween, readProcIo } from './proc-stats.js';
+import { bytesWrittenBetween, processCpuMs, readProcIo } from './proc-stats.js';
 import { schedstat, spawnService, stopService, waitHealthy } from './service-process.js';
 import { meanBytes, requestBodies } from './write-cost.js';
 
@@ -25,6 +25,8 @@ export interface HttpIngestResult {
   /** Over the measured seconds (main threads): the service on a CPU / runnable but waiting; the client on a CPU / waiting. */
   serviceCpuS: number;
   serviceWaitS: number;
+  /** The service process's CPU over the measured seconds, every thread (event loop, thread pool, GC helpers). */
+  serviceProcessCpuS: number;
   clientCpuS: number;
   clientWaitS: number;
   stoppedCleanly: boolean;
@@ -46,12 +48,14 @@ export async function benchHttpIngest(options: { seconds: number; connections: n
     // Open the connections first (not counted).
     await Promise.all(Array.from({ length: options.connections }, () => send(agent, `${service!.baseUrl}/api/v1/ml-metrics/health`, 'GET')));
     const serviceBefore = schedstat(service.pid);
+    const serviceProcessBefore = processCpuMs(service.pid);
     const clientBefore = schedstat('self');
     const ioBefore = readProcIo(service.pid);
     const drive = await driveHttp({ agent, url, bodies, connections: options.connections, seconds: options.seconds, maxRequests: options.maxRequests });
     const bytesWritten = bytesWrittenBetween(ioBefore, readProcIo(service.pid));
     const { created, seconds } = drive;
     const serviceAfter = schedstat(service.pid);
+    const serviceProcessAfter = processCpuMs(service.pid);
     const clientAfter = schedstat('self');
     let storedAfter: number | null = null;
     try {
@@ -79,6 +83,7 @@ export async function benchHttpIngest(options: { seconds: number; connections: n
       storedAfter,
       serviceCpuS: (serviceAfter.cpuMs - serviceBefore.cpuMs) / 1000,
       serviceWaitS: (serviceAfter.waitMs - serviceBefore.waitMs) / 1000,
+      serviceProcessCpuS: (serviceProcessAfter - serviceProcessBefore) / 1000,
       clientCpuS: (clientAfter.cpuMs - clientBefore.cpuMs) / 1000,
       clientWaitS: (clientAfter.waitMs - clientBefore.waitMs) / 1000,
       stoppedCleanly: stopped.clean,

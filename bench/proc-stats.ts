@@ -29,6 +29,31 @@ export function bytesWrittenBetween(before: ProcIo, after: ProcIo): number {
   return after.writeBytes - before.writeBytes - (after.cancelledWriteBytes - before.cancelledWriteBytes);
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux whatever the kernel's HZ). */
+const USER_HZ = 100;
+
+/**
+ * CPU time of a whole process (every thread: the event loop, the thread pool, V8's GC helpers),
+ * in ms, from the text of /proc/<pid>/stat: utime + stime (fields 14 and 15, counted after the
+ * command name, which may hold spaces and parentheses).
+ */
+export function parseProcessCpuMs(text: string): number {
+  const fields = text.slice(text.lastIndexOf(')') + 2).trim().split(/\s+/);
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error('/proc/<pid>/stat has no utime/stime fields');
+  return ((utime + stime) * 1000) / USER_HZ;
+}
+
+/** CPU time of every thread of a process so far, in ms (10 ms resolution); NaN once it is gone. */
+export function processCpuMs(pid: number | 'self'): number {
+  try {
+    return parseProcessCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** The machine's CPU time counters (jiffies) from the `cpu` line of /proc/stat. */
 export interface CpuTimes {
   busy: number;

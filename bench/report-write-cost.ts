@@ -31,9 +31,34 @@ export interface WriteCostJson {
   sqlite_sink_per_s: number | null;
   sqlite_bytes_written_per_prediction: number | null;
   sqlite_trickle_bytes_written_per_prediction: number | null;
+  /** CPU per 201 at 64 connections, in µs: each server's process (every thread) and main thread, and the client's main thread in each run. */
+  cpu_us_per_request: {
+    service: { all: number | null; main: number | null; client_main: number | null };
+    bare_sink: { all: number | null; main: number | null; client_main: number | null };
+  } | null;
 }
 
 const round = (value: number | undefined, digits: number) => (value === undefined || !Number.isFinite(value) ? null : Number(value.toFixed(digits)));
+
+type CpuFigures = { all: number; main: number; client_main: number };
+
+/**
+ * CPU per acknowledged prediction at 64 connections, in µs, of the service and of the bare sink
+ * (process and main thread) and of the client driving each: on a 2-core machine the client and the
+ * server share the cores, so the rate each reaches follows what the two spend per request.
+ */
+function cpuPerRequest(http: HttpIngestResult, bare: WriteCostResult): { service: CpuFigures; bare_sink: CpuFigures } {
+  const per = (ms: number, created: number) => (ms * 1000) / Math.max(1, created);
+  return {
+    service: { all: per(http.serviceProcessCpuS * 1000, http.created), main: per(http.serviceCpuS * 1000, http.created), client_main: per(http.clientCpuS * 1000, http.created) },
+    bare_sink: { all: per(bare.serverCpuMs, bare.created), main: per(bare.serverMainCpuMs, bare.created), client_main: per(bare.clientMainCpuMs, bare.created) },
+  };
+}
+
+function roundCpu(figures: { service: CpuFigures; bare_sink: CpuFigures }): NonNullable<WriteCostJson['cpu_us_per_request']> {
+  const each = (f: CpuFigures) => ({ all: round(f.all, 1), main: round(f.main, 1), client_main: round(f.client_main, 1) });
+  return { service: each(figures.service), bare_sink: each(figures.bare_sink) };
+}
 
 /** Rows, notes and JSON fields of the write-cost phases (trickle, bare sink, SQLite sink). */
 export function writeCostReport(input: WriteCostInput): { rows: Row[]; notes: string[]; json: WriteCostJson } {
@@ -88,6 +113,11 @@ export function writeCostReport(input: WriteCostInput): { rows: Row[]; notes: st
       pass: share >= t.shareOfBareSink,
     });
     rows.push({ measure: '  bare sink: bytes per prediction, latency p50 / p99', value: `${fmtInt(bare.bytesPerPrediction)} B, ${fmt(bare.latencyP50Ms, 1)} / ${fmt(bare.latencyP99Ms, 1)} ms, ${bare.non201} non-201` });
+    const cpu = cpuPerRequest(http, bare);
+    rows.push({
+      measure: '  CPU per 201, all threads / main thread',
+      value: `service ${fmtInt(cpu.service.all)} / ${fmtInt(cpu.service.main)} µs, bare sink ${fmtInt(cpu.bare_sink.all)} / ${fmtInt(cpu.bare_sink.main)} µs; client main thread ${fmtInt(cpu.service.client_main)} / ${fmtInt(cpu.bare_sink.client_main)} µs`,
+    });
   } else failed('http_vs_bare_sink', `>= ${fmt(t.shareOfBareSink * 100, 0)} %`);
   if (http && sqlite) {
     const times = http.perS / sqlite.perS;
@@ -122,6 +152,7 @@ export function writeCostReport(input: WriteCostInput): { rows: Row[]; notes: st
       sqlite_sink_per_s: round(sqlite?.perS, 0),
       sqlite_bytes_written_per_prediction: round(sqlite?.bytesPerPrediction, 0),
       sqlite_trickle_bytes_written_per_prediction: round(trickle.sqlite?.bytesPerPrediction, 0),
+      cpu_us_per_request: http && bare ? roundCpu(cpuPerRequest(http, bare)) : null,
     },
   };
 }

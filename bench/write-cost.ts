@@ -3,8 +3,8 @@ import { driveHttp, type DriveResult } from './drive-http.js';
 import { keepAliveAgent, send } from './http-client.js';
 import { bodyPool } from './ingest.js';
 import { removeScratch, scratchDir } from './paths.js';
-import { bytesWrittenBetween, readProcIo } from './proc-stats.js';
-import { spawnService, stopService, waitHealthy } from './service-process.js';
+import { bytesWrittenBetween, processCpuMs, readProcIo } from './proc-stats.js';
+import { schedstat, spawnService, stopService, waitHealthy } from './service-process.js';
 import { spawnSink, type SinkKind } from './sinks.js';
 
 /** What is measured: the service (`node dist/main.js`), or one of the yardstick sinks. */
@@ -22,6 +22,10 @@ export interface WriteCostResult extends DriveResult {
   /** write_bytes (minus cancelled) of the server process over the measured requests, from /proc/<pid>/io. */
   bytesWritten: number;
   bytesPerPrediction: number;
+  /** CPU over the measured requests, in ms: the server process (every thread), its main thread, and the client's main thread. */
+  serverCpuMs: number;
+  serverMainCpuMs: number;
+  clientMainCpuMs: number;
   stoppedCleanly: boolean;
 }
 
@@ -68,12 +72,14 @@ export async function benchWriteCost(
     // Open the connections first (not counted).
     await Promise.all(Array.from({ length: options.connections }, () => send(agent, warmUrl, 'GET')));
     const ioBefore = readProcIo(pid);
+    const cpuBefore = { server: processCpuMs(pid), main: schedstat(pid).cpuMs, client: schedstat('self').cpuMs };
     const result = await driveHttp({ agent, url, bodies: options.bodies, connections: options.connections, seconds: options.seconds, maxRequests: options.maxRequests });
     const bytesWritten = bytesWrittenBetween(ioBefore, readProcIo(pid));
+    const cpu = { serverCpuMs: processCpuMs(pid) - cpuBefore.server, serverMainCpuMs: schedstat(pid).cpuMs - cpuBefore.main, clientMainCpuMs: schedstat('self').cpuMs - cpuBefore.client };
     agent.destroy();
     const stopped = await server.stop();
     server = undefined;
-    return { ...result, target, connections: options.connections, bytesWritten, bytesPerPrediction: bytesWritten / Math.max(1, result.created), stoppedCleanly: stopped.clean };
+    return { ...result, target, connections: options.connections, bytesWritten, bytesPerPrediction: bytesWritten / Math.max(1, result.created), ...cpu, stoppedCleanly: stopped.clean };
   } finally {
     agent.destroy();
     if (server) await server.stop();

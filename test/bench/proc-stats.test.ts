@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesWrittenBetween, cpuShares, parseProcIo, parseProcStatCpu } from '../../bench/proc-stats.js';
+import { bytesWrittenBetween, cpuShares, parseProcessCpuMs, parseProcIo, parseProcStatCpu, processCpuMs } from '../../bench/proc-stats.js';
 import { percentile } from '../../bench/http-client.js';
 
 const IO = `rchar: 1685830
@@ -24,6 +24,29 @@ describe('parseProcIo', () => {
     const before = parseProcIo(IO);
     const after = { writeBytes: before.writeBytes + 10_000, cancelledWriteBytes: before.cancelledWriteBytes + 4096, readBytes: 0 };
     expect(bytesWrittenBetween(before, after)).toBe(5904);
+  });
+});
+
+describe('parseProcessCpuMs', () => {
+  // A real line's shape, with a command name holding a space and a parenthesis.
+  const STAT = '4242 (node (x) y) S 1 4242 4242 0 -1 4194560 9140 0 0 0 1234 567 0 0 20 0 11 0 812 1150676992 33522 18446744073709551615 1 1 0 0 0 0 0 16781312 17922 0 0 0 17 1 0 0 0 0 0';
+
+  it('adds utime and stime (fields 14 and 15) and turns clock ticks into ms', () => {
+    expect(parseProcessCpuMs(STAT)).toBe((1234 + 567) * 10);
+  });
+
+  it('refuses a line without the fields', () => {
+    expect(() => parseProcessCpuMs('4242 (node) S 1')).toThrow(/utime/);
+  });
+
+  it('reads this process, and grows while it works', () => {
+    const before = processCpuMs('self');
+    const until = performance.now() + 60;
+    let spin = 0;
+    while (performance.now() < until) spin += 1;
+    expect(spin).toBeGreaterThan(0);
+    expect(processCpuMs('self')).toBeGreaterThanOrEqual(before);
+    expect(Number.isFinite(before)).toBe(true);
   });
 });
 
