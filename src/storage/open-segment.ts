@@ -24,6 +24,8 @@ export interface OpenSegment {
   fileBytes: number | null;
   /** True once the staged copy has lines to commit. */
   dirty: boolean;
+  /** `data.created_at` in ms (the age bound is checked for every record staged). */
+  createdMs: number;
 }
 
 export function newOpenSegment(segment: number, firstSeq: number, now: Date): OpenSegment {
@@ -37,12 +39,12 @@ export function newOpenSegment(segment: number, firstSeq: number, now: Date): Op
     records: [],
     label_log: [],
   };
-  return { data, ids: new Map(), newIds: new Map(), bytes: Buffer.byteLength(headerLine(headerOf(data))), pending: [], fileBytes: null, dirty: false };
+  return { data, ids: new Map(), newIds: new Map(), bytes: Buffer.byteLength(headerLine(headerOf(data))), pending: [], fileBytes: null, dirty: false, createdMs: now.getTime() };
 }
 
 /** The open segment as read at start-up: its folded log, `fileBytes` long on disk. */
 export function reopenSegment(data: SegmentFile, fileBytes: number): OpenSegment {
-  return { data, ids: indexRecords(data.records), newIds: new Map(), bytes: fileBytes, pending: [], fileBytes, dirty: false };
+  return { data, ids: indexRecords(data.records), newIds: new Map(), bytes: fileBytes, pending: [], fileBytes, dirty: false, createdMs: Date.parse(data.created_at) };
 }
 
 /** The index of a record of the open segment (committed, or staged in this commit), or undefined. */
@@ -86,6 +88,6 @@ export function isFull(open: OpenSegment, storage: StorageConfig, now: Date, add
   return (
     open.data.records.length >= storage.segment_max_records ||
     open.bytes + adding > storage.segment_max_bytes ||
-    now.getTime() - Date.parse(open.data.created_at) >= storage.segment_max_age_hours * 3_600_000
+    now.getTime() - open.createdMs >= storage.segment_max_age_hours * 3_600_000
   );
 }

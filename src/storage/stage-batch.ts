@@ -153,6 +153,7 @@ function stageOpen(state: StoreState, open: OpenSegment | null, now: Date): Open
     pending: [],
     fileBytes: open.fileBytes,
     dirty: false,
+    createdMs: open.createdMs,
   };
 }
 
