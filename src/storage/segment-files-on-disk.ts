@@ -9,6 +9,7 @@ import type { FoldedSegmentLog } from './fold-segment-log.js';
 import { foldSegmentLog } from './fold-segment-log.js';
 import { segmentLogText } from './segment-log-lines.js';
 import { CorruptFileError } from './storage-errors.js';
+import { SegmentSummaryFastSchema } from './summary-fast-schema.js';
 
 /**
  * The segment and summary files of one data directory (`predictions/`, `aggregates/`). A segment
@@ -122,6 +123,7 @@ export class SegmentFilesOnDisk {
   #summaryDb(segment: number): Low<SegmentSummary | null> {
     const adapter = new DurableJsonFile<SegmentSummary | null>(this.summaryPath(segment), {
       schema: SegmentSummarySchema,
+      fastSchema: SegmentSummaryFastSchema,
       serialize: (data) => `${JSON.stringify(data)}\n`,
       fs: this.#fs,
     });

@@ -60,7 +60,7 @@ const SummaryBucketSchema = z.object({
 });
 export type SummaryBucket = z.infer<typeof SummaryBucketSchema>;
 
-const SummaryGroupSchema = z.object({
+export const SummaryGroupSchema = z.object({
   model_name: ModelNameSchema,
   model_version: ModelVersionSchema,
   /** Sequence number of this version's first prediction in the segment. */
