@@ -1,7 +1,17 @@
 import { newestOf } from './newest-first.js';
 import type { OutcomeColumns, OutcomeColumnsCache, SegmentOutcomes } from './outcome-columns.js';
 import { outcomesOf, outcomesOfRecords } from './outcome-columns.js';
+import { SegmentCheckUnavailableError } from './off-thread-segment-check.js';
 import type { StoreState } from './store-state.js';
+
+/**
+ * Reads a sealed segment's outcome columns somewhere else (the segment check's worker thread,
+ * while it runs); rejects with SegmentCheckUnavailableError once it cannot, CorruptFileError when
+ * the segment does not read.
+ */
+export interface OutcomeReader {
+  readOutcomes(segment: number): Promise<SegmentOutcomes>;
+}
 
 /** Says whether to go on (false: stop) after the record at `index` of `columns`. */
 export type OutcomeVisitor = (columns: OutcomeColumns, index: number) => boolean;
@@ -23,17 +33,35 @@ function newer(a: Source, b: Source): boolean {
  * A sealed segment's outcome columns: derived from its parsed file when the segment cache holds
  * it, else kept from an earlier read, else read from disk without caching the parsed records.
  */
-async function sealedOutcomes(state: StoreState, kept: OutcomeColumnsCache, segment: number): Promise<SegmentOutcomes> {
+async function sealedOutcomes(state: StoreState, kept: OutcomeColumnsCache, segment: number, reader: OutcomeReader | null): Promise<SegmentOutcomes> {
   const cached = state.cache.get(segment);
   if (cached) return outcomesOfRecords(cached.data.records, cached.data.first_seq);
   const summary = state.sealed.get(segment);
   const found = kept.get(segment, summary);
   if (found) return found;
-  const data = await state.files.readSegment(segment);
-  const outcomes = outcomesOf(data.records, data.first_seq);
+  const outcomes = await readOutcomes(state, segment, reader);
   const now = state.sealed.get(segment);
-  if (now !== undefined && now === summary) kept.set(segment, now, outcomes, data.records.length);
+  if (now !== undefined && now === summary) kept.set(segment, now, outcomes, recordCount(outcomes));
   return outcomes;
+}
+
+/** Off the main thread while a reader is there (the parse and its garbage stay in its heap), else here. */
+async function readOutcomes(state: StoreState, segment: number, reader: OutcomeReader | null): Promise<SegmentOutcomes> {
+  if (reader !== null) {
+    try {
+      return await reader.readOutcomes(segment);
+    } catch (error) {
+      if (!(error instanceof SegmentCheckUnavailableError)) throw error;
+    }
+  }
+  const data = await state.files.readSegment(segment);
+  return outcomesOf(data.records, data.first_seq);
+}
+
+function recordCount(outcomes: SegmentOutcomes): number {
+  let count = 0;
+  for (const columns of outcomes.values()) count += columns.ms.length;
+  return count;
 }
 
 /**
@@ -42,7 +70,12 @@ async function sealedOutcomes(state: StoreState, kept: OutcomeColumnsCache, segm
  * `newestFirstByTime(state, { model })`, whose merge of segments by their summaries' time ranges
  * this is, without keeping any segment's parsed records (what the label-free estimate reads).
  */
-export async function visitNewestOutcomes(state: StoreState, kept: OutcomeColumnsCache, model: string, visit: OutcomeVisitor): Promise<void> {
+export async function visitNewestOutcomes(
+  state: StoreState,
+  read: { kept: OutcomeColumnsCache; reader: OutcomeReader | null },
+  model: string,
+  visit: OutcomeVisitor,
+): Promise<void> {
   const active: Source[] = [];
   const activate = (outcomes: SegmentOutcomes) => {
     const columns = outcomes.get(model);
@@ -64,7 +97,7 @@ export async function visitNewestOutcomes(state: StoreState, kept: OutcomeColumn
     const candidate = pending[nextPending];
     if (candidate !== undefined && (best === undefined || candidate.newestMs >= best.columns.ms[best.next]!)) {
       nextPending += 1;
-      activate(await sealedOutcomes(state, kept, candidate.segment));
+      activate(await sealedOutcomes(state, read.kept, candidate.segment, read.reader));
       continue;
     }
     if (best === undefined) return;

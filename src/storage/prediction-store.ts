@@ -5,7 +5,7 @@ import type { HourRecords } from './hour-records.js';
 import { recordsOfHour } from './hour-records.js';
 import type { NewestFirstOptions } from './newest-first.js';
 import { newestFirstByTime } from './newest-first.js';
-import type { OutcomeVisitor } from './newest-outcomes.js';
+import type { OutcomeReader, OutcomeVisitor } from './newest-outcomes.js';
 import { visitNewestOutcomes } from './newest-outcomes.js';
 import { OutcomeColumnsCache } from './outcome-columns.js';
 import type { AggregateReader } from './aggregate-index.js';
@@ -45,6 +45,7 @@ export class PredictionStore {
   readonly #queue: CommitQueue;
   /** Outcome columns of sealed segments the estimate read from disk: ~30 B a record, 8 times the segment cache's records. */
   readonly #outcomes: OutcomeColumnsCache;
+  #outcomeReader: OutcomeReader | null = null;
   #releaseLock: (() => Promise<void>) | null = null;
 
   private constructor(options: PredictionStoreOptions) {
@@ -131,7 +132,15 @@ export class PredictionStore {
    * records leaves ~30 B a record behind, not the parsed records (newest-outcomes.ts).
    */
   visitNewestOutcomes(model: string, visit: OutcomeVisitor): Promise<void> {
-    return visitNewestOutcomes(this.#state, this.#outcomes, model, visit);
+    return visitNewestOutcomes(this.#state, { kept: this.#outcomes, reader: this.#outcomeReader }, model, visit);
+  }
+
+  /**
+   * Where `visitNewestOutcomes` reads sealed segments the caches do not hold: `reader` (the start-up
+   * segment check's worker) while it can, this thread once it cannot or with null.
+   */
+  readOutcomesWith(reader: OutcomeReader | null): void {
+    this.#outcomeReader = reader;
   }
 
   /**

@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.js';
 import { openTracker } from '../../src/open-tracker.js';
+import { nodeFileSystem } from '../../src/storage/file-system.js';
+import { SegmentCheckUnavailableError } from '../../src/storage/off-thread-segment-check.js';
+import { outcomesOf } from '../../src/storage/outcome-columns.js';
 import type { PredictionStore } from '../../src/storage/prediction-store.js';
+import { SegmentFilesOnDisk } from '../../src/storage/segment-files-on-disk.js';
 import { AccuracyEstimateCollector, estimateWindowAccuracy } from '../../src/tracker/estimate-window-accuracy.js';
 import { resolveWindow } from '../../src/tracker/window.js';
 import { scanWindowRecords } from '../../src/tracker/window-records.js';
@@ -14,7 +18,8 @@ import { createTempDir } from '../support/temp-dir.js';
  * The label-free estimate reads a model's records as outcome columns (newest-outcomes.ts), sealed
  * segments outside the segment cache read without caching them and their columns kept. On random
  * stores (backfilled timestamps, several models and versions, labels inline and late, a segment
- * cache of two 10-record segments), before and after late labels rewrite sealed segments, the
+ * cache of two 10-record segments; sealed segments read here or by an off-thread reader that may
+ * be gone), before and after late labels rewrite sealed segments, the
  * columns list exactly what `newestFirst` lists, in its order, and the estimate is exactly the one
  * computed from `newestFirst`'s records through `scanWindowRecords`.
  */
@@ -85,6 +90,17 @@ async function checkStore(generated: Generated[], windows: string[]): Promise<vo
         ...(g.label === 'inline' ? { ground_truth: { label: g.right ? 'x' : 'y' } } : {}),
       });
     }
+    // Sealed segments read off the thread (as the segment check's worker does), and here whenever that reader is gone.
+    const files = new SegmentFilesOnDisk(dir.path, nodeFileSystem);
+    let reads = 0;
+    tracker.store.readOutcomesWith({
+      readOutcomes: async (segment) => {
+        reads += 1;
+        if (reads % 3 === 0) throw new SegmentCheckUnavailableError('the segment check was closed');
+        const data = await files.readSegment(segment);
+        return outcomesOf(data.records, data.first_seq);
+      },
+    });
     await compare(tracker.store, windows);
     // Late labels rewrite sealed segments whose columns were kept: what is kept must not be read again.
     for (const [index, g] of generated.entries()) {
