@@ -285,11 +285,14 @@ export async function startApp(options: AppOptions): Promise<App> {
 
     // Sealed segments are read only when a query reaches them: check them all once, in the
     // background (one at a time, pausing between them). Start-up does not wait for it.
+    // Off the event loop: parsing a segment on the main thread delayed the requests meanwhile;
+    // while it runs, the worker also reads segments for the label-free estimate.
+    const check = OffThreadSegmentCheck.open(dataDir, config.storage.segment_max_bytes) ?? undefined;
+    if (check) tracker.store.readOutcomesWith(check);
     const verifier = new SegmentVerifier({
       store: tracker.store,
       logger: logger.child('storage'),
-      // Off the event loop: parsing a segment on the main thread delayed the requests meanwhile.
-      check: OffThreadSegmentCheck.open(dataDir, config.storage.segment_max_bytes) ?? undefined,
+      check,
       onUnreadable: (file, reason) =>
         problems.report(`file:${file}`, {
           kind: 'unreadable_file',

@@ -40,7 +40,7 @@ async function positionOf(state: StoreState, seq: number): Promise<{ ms: number;
 }
 
 /** The newest timestamp a sealed segment holds of `model` (of any model when none is asked); null when it holds none. */
-function newestOf(summary: SealedSegment, model: string | undefined): number | null {
+export function newestOf(summary: SealedSegment, model: string | undefined): number | null {
   if (summary.raw_dropped || summary.record_count === 0 || summary.max_ms === null) return null;
   if (model === undefined) return summary.max_ms;
   let newest: number | null = null;

@@ -1,10 +1,21 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { OutcomeReader } from './newest-outcomes.js';
+import type { OutcomeColumns, SegmentOutcomes } from './outcome-columns.js';
 import { CorruptFileError } from './storage-errors.js';
 
-/** What the worker answers for one segment. */
-export type SegmentCheckAnswer = { segment: number; ok: true } | { segment: number; ok: false; path: string; reason: string };
+/** What the worker is asked for one segment: to check it, or to read its outcome columns (which checks it too). */
+export interface SegmentCheckRequest {
+  id: number;
+  segment: number;
+  outcomes: boolean;
+}
+
+/** What the worker answers (`outcomes` when asked for: the segment's outcome columns by model, their buffers transferred). */
+export type SegmentCheckAnswer =
+  | { id: number; segment: number; ok: true; outcomes?: [string, OutcomeColumns][] }
+  | { id: number; segment: number; ok: false; path: string; reason: string };
 
 /** The worker itself failed (crashed, ran out of its memory limit, could not start): says nothing about the file. */
 export class SegmentCheckUnavailableError extends Error {
@@ -34,16 +45,19 @@ export function workerLimits(segmentMaxBytes: number): { maxOldGenerationSizeMb:
  * Reads and validates sealed segments in a worker thread, one at a time: a 1000-record segment
  * costs 7–35 ms of JSON parse and schema check, which on the main thread delayed every request
  * that arrived meanwhile (the HTTP query tail during the start-up scan). The worker starts on the
- * first verify and ends on close().
+ * first request and ends on close(). While it runs it also reads segments for the label-free
+ * estimate (`readOutcomes`): only their ~30 B-a-record outcome columns come back, so the parse
+ * and its garbage stay off the main thread and out of its heap.
  *
  * `open` returns null when the compiled worker file is not beside this module (running from the
  * TypeScript sources, as the tests do): the caller then checks on its own thread.
  */
-export class OffThreadSegmentCheck implements SegmentCheck {
+export class OffThreadSegmentCheck implements SegmentCheck, OutcomeReader {
   readonly #dataDir: string;
   readonly #limits: ReturnType<typeof workerLimits>;
   #worker: Worker | null = null;
-  #pending: { segment: number; resolve: () => void; reject: (error: Error) => void } | null = null;
+  readonly #pending = new Map<number, { segment: number; resolve: (answer: SegmentCheckAnswer & { ok: true }) => void; reject: (error: Error) => void }>();
+  #nextId = 0;
   #closed = false;
 
   private constructor(dataDir: string, segmentMaxBytes: number) {
@@ -56,22 +70,33 @@ export class OffThreadSegmentCheck implements SegmentCheck {
     return existsSync(fileURLToPath(WORKER_URL)) ? new OffThreadSegmentCheck(dataDir, segmentMaxBytes) : null;
   }
 
-  verify(segment: number): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error('the segment check is closed'));
-    if (this.#pending) return Promise.reject(new Error('one segment check at a time'));
-    const worker = this.#start();
-    return new Promise((resolve, reject) => {
-      this.#pending = { segment, resolve, reject };
-      worker.postMessage(segment);
-    });
+  async verify(segment: number): Promise<void> {
+    if (this.#closed) throw new Error('the segment check is closed');
+    await this.#ask(segment, false);
+  }
+
+  /** The segment's outcome columns, read and validated as `verify` does (SegmentCheckUnavailableError once closed). */
+  async readOutcomes(segment: number): Promise<SegmentOutcomes> {
+    if (this.#closed) throw new SegmentCheckUnavailableError('the segment check is closed');
+    const answer = await this.#ask(segment, true);
+    return new Map(answer.outcomes ?? []);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     const worker = this.#worker;
     this.#worker = null;
-    this.#settle((pending) => pending.reject(new Error('the segment check was closed')));
+    this.#settleAll(new SegmentCheckUnavailableError('the segment check was closed'));
     if (worker) await worker.terminate();
+  }
+
+  #ask(segment: number, outcomes: boolean): Promise<SegmentCheckAnswer & { ok: true }> {
+    const worker = this.#start();
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { segment, resolve, reject });
+      worker.postMessage({ id, segment, outcomes } satisfies SegmentCheckRequest);
+    });
   }
 
   #start(): Worker {
@@ -81,27 +106,28 @@ export class OffThreadSegmentCheck implements SegmentCheck {
     // A background check never keeps the process alive.
     worker.unref();
     worker.on('message', (answer: SegmentCheckAnswer) => {
-      this.#settle((pending) => {
-        if (answer.segment !== pending.segment) pending.reject(new Error(`the worker answered for segment ${answer.segment}, not ${pending.segment}`));
-        else if (answer.ok) pending.resolve();
-        else pending.reject(new CorruptFileError(answer.path, answer.reason));
-      });
+      const pending = this.#pending.get(answer.id);
+      if (!pending) return;
+      this.#pending.delete(answer.id);
+      if (answer.segment !== pending.segment) pending.reject(new Error(`the worker answered for segment ${answer.segment}, not ${pending.segment}`));
+      else if (answer.ok) pending.resolve(answer);
+      else pending.reject(new CorruptFileError(answer.path, answer.reason));
     });
     worker.on('error', (error) => {
-      this.#worker = null;
-      this.#settle((pending) => pending.reject(new SegmentCheckUnavailableError(`the segment check worker failed: ${error.message}`)));
+      if (this.#worker === worker) this.#worker = null;
+      this.#settleAll(new SegmentCheckUnavailableError(`the segment check worker failed: ${error.message}`));
     });
     worker.on('exit', (code) => {
       if (this.#worker === worker) this.#worker = null;
-      this.#settle((pending) => pending.reject(new SegmentCheckUnavailableError(`the segment check worker exited (code ${code})`)));
+      this.#settleAll(new SegmentCheckUnavailableError(`the segment check worker exited (code ${code})`));
     });
     this.#worker = worker;
     return worker;
   }
 
-  #settle(how: (pending: { segment: number; resolve: () => void; reject: (error: Error) => void }) => void): void {
-    const pending = this.#pending;
-    this.#pending = null;
-    if (pending) how(pending);
+  #settleAll(error: Error): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const { reject } of pending) reject(error);
   }
 }

@@ -5,6 +5,9 @@ import type { HourRecords } from './hour-records.js';
 import { recordsOfHour } from './hour-records.js';
 import type { NewestFirstOptions } from './newest-first.js';
 import { newestFirstByTime } from './newest-first.js';
+import type { OutcomeReader, OutcomeVisitor } from './newest-outcomes.js';
+import { visitNewestOutcomes } from './newest-outcomes.js';
+import { OutcomeColumnsCache } from './outcome-columns.js';
 import type { AggregateReader } from './aggregate-index.js';
 import type { Operation } from './commit-queue.js';
 import { CommitQueue } from './commit-queue.js';
@@ -43,12 +46,16 @@ export class PredictionStore {
   readonly #queue: CommitQueue;
   /** The real file system, keeping the open segment's log open between commits (none when a FileSystem was given). */
   readonly #openLog: OpenLogFileSystem | null;
+  /** Outcome columns of sealed segments the estimate read from disk: ~30 B a record, 8 times the segment cache's records. */
+  readonly #outcomes: OutcomeColumnsCache;
+  #outcomeReader: OutcomeReader | null = null;
   #releaseLock: (() => Promise<void>) | null = null;
 
   private constructor(options: PredictionStoreOptions) {
     this.#openLog = options.fs ? null : new OpenLogFileSystem(nodeFileSystem);
     this.#state = new StoreState(options, options.fs ?? this.#openLog!);
     this.#queue = new CommitQueue((batch) => this.#commit(batch), options.readOnly === true);
+    this.#outcomes = new OutcomeColumnsCache(8 * this.cachedRecords);
   }
 
   /** Opens the store in `dataDir` (creating it unless read-only) and recovers any interrupted commit. */
@@ -125,6 +132,24 @@ export class PredictionStore {
   }
 
   /**
+   * One model's records in `newestFirst`'s order as outcome columns (timestamp, version,
+   * confidence, correct), until `visit` returns false. Sealed segments the segment cache does not
+   * hold are read without being cached (their columns are kept instead), so a scan of thousands of
+   * records leaves ~30 B a record behind, not the parsed records (newest-outcomes.ts).
+   */
+  visitNewestOutcomes(model: string, visit: OutcomeVisitor): Promise<void> {
+    return visitNewestOutcomes(this.#state, { kept: this.#outcomes, reader: this.#outcomeReader }, model, visit);
+  }
+
+  /**
+   * Where `visitNewestOutcomes` reads sealed segments the caches do not hold: `reader` (the start-up
+   * segment check's worker) while it can, this thread once it cannot or with null.
+   */
+  readOutcomesWith(reader: OutcomeReader | null): void {
+    this.#outcomeReader = reader;
+  }
+
+  /**
    * Every stored record (optionally of one model, version and time range) in the order they were
    * stored, read one segment at a time as the caller consumes them (records-in-arrival-order.ts).
    * What is listed is fixed when this resolves: records stored later are not in it.
@@ -175,12 +200,12 @@ export class PredictionStore {
     return this.#state.aggregates;
   }
 
-  /** Why the last commit failed, until a commit succeeds again; null when writes work. */
   /** How many records the segment cache holds when its segments are full: `segment_cache_size` × `segment_max_records`. */
   get cachedRecords(): number {
     return this.#state.options.storage.segment_cache_size * this.#state.options.storage.segment_max_records;
   }
 
+  /** Why the last commit failed, until a commit succeeds again; null when writes work. */
   get lastWriteFailure(): string | null {
     return this.#state.lastWriteFailure;
   }

@@ -12,6 +12,12 @@ export interface SegmentVerifierOptions {
   /** Pause between two segments, so the scan yields to requests and commits (default 25 ms). */
   pauseMs?: number;
   /**
+   * The pause after a segment is at least this many times as long as its check took (default 2:
+   * the check takes at most a third of a CPU, so on a two-core machine the requests that arrive
+   * meanwhile find one free; 0: only `pauseMs`).
+   */
+  pauseRatio?: number;
+  /**
    * Reads and validates a segment somewhere else (a worker thread: OffThreadSegmentCheck), closed
    * when the scan ends; default: `store.verifySealedSegment` on this thread.
    */
@@ -64,11 +70,14 @@ export class SegmentVerifier {
     const { store, logger } = this.#options;
     const segments = store.sealedSegmentsWithRecords();
     let unreadable = 0;
+    let lastCheckMs = 0;
     for (const segment of segments) {
-      await this.#wait();
+      await this.#wait(lastCheckMs);
       if (this.#stopped) return;
       try {
+        const began = performance.now();
         await this.#verify(segment);
+        lastCheckMs = performance.now() - began;
       } catch (error) {
         if (this.#stopped) return;
         // Retention may have removed it meanwhile: only a segment still meant to be there is a problem.
@@ -97,13 +106,13 @@ export class SegmentVerifier {
     }
   }
 
-  #wait(): Promise<void> {
+  #wait(lastCheckMs: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
         this.#pause = null;
         resolve();
       };
-      const timer = setTimeout(wake, this.#options.pauseMs ?? 25);
+      const timer = setTimeout(wake, Math.max(this.#options.pauseMs ?? 25, (this.#options.pauseRatio ?? 2) * lastCheckMs));
       timer.unref();
       this.#pause = { timer, wake };
     });

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openTracker } from '../../src/open-tracker.js';
 import { OffThreadSegmentCheck as FromSources, workerLimits } from '../../src/storage/off-thread-segment-check.js';
+import { outcomesOf } from '../../src/storage/outcome-columns.js';
 import { CorruptFileError } from '../../src/storage/storage-errors.js';
 import { ensureBuilt } from '../support/ensure-built.js';
 import { PROJECT_ROOT } from '../support/spawn-service.js';
@@ -64,6 +65,30 @@ describe('OffThreadSegmentCheck', () => {
       await check!.close();
     }
     await expect(check!.verify(1)).rejects.toThrow(/closed/);
+  });
+
+  it('reads a segment\'s outcome columns off the thread: those of the records readSegment gives, or why it does not read', async () => {
+    await sealedStore(harness.dir.path);
+    await appendFile(join(harness.dir.path, 'predictions', 'segment-00000002.jsonl'), 'garbage\n');
+    const check = built.OffThreadSegmentCheck.open(harness.dir.path)!;
+    const { SegmentFilesOnDisk } = await import('../../src/storage/segment-files-on-disk.js');
+    const { nodeFileSystem } = await import('../../src/storage/file-system.js');
+    const data = await new SegmentFilesOnDisk(harness.dir.path, nodeFileSystem).readSegment(1);
+    try {
+      const outcomes = await check.readOutcomes(1);
+      expect([...outcomes.keys()]).toEqual(['voice_recognition']);
+      expect(outcomes).toEqual(outcomesOf(data.records, data.first_seq));
+      expect(outcomes.get('voice_recognition')!.seq.length).toBe(10);
+      await expect(check.readOutcomes(2)).rejects.toThrow(/not valid JSON/);
+      // Checks and reads share the worker: both answer, in any mix.
+      const [checked, read] = await Promise.all([check.verify(1), check.readOutcomes(1)]);
+      expect(checked).toBeUndefined();
+      expect(read).toEqual(outcomes);
+    } finally {
+      await check.close();
+    }
+    const { SegmentCheckUnavailableError: BuiltUnavailable } = (await import(pathToFileURL(join(PROJECT_ROOT, 'dist', 'storage', 'off-thread-segment-check.js')).href)) as Built;
+    await expect(check.readOutcomes(1)).rejects.toBeInstanceOf(BuiltUnavailable);
   });
 
   it('close() cuts a check in progress', async () => {

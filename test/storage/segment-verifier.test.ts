@@ -1,6 +1,6 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTracker } from '../../src/open-tracker.js';
 import { SegmentCheckUnavailableError } from '../../src/storage/off-thread-segment-check.js';
 import { SegmentVerifier } from '../../src/storage/segment-verifier.js';
@@ -93,5 +93,40 @@ describe('SegmentVerifier', () => {
     expect(logger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.message)).toEqual([
       'the off-thread segment check stopped working; the rest is checked on the main thread',
     ]);
+  });
+
+  it('pauses after a segment at least twice as long as its check took (the check takes at most a third of a CPU)', async () => {
+    tracker = await openTracker({ dataDir: dir.path, config: CONFIG });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const asked: number[] = [];
+      const verifier = new SegmentVerifier({
+        store: tracker.store,
+        check: {
+          verify: async (segment) => {
+            asked.push(segment);
+            // The check of segment 1 takes 30 ms (of the fake clock).
+            if (segment === 1) vi.advanceTimersByTime(30);
+          },
+          close: async () => undefined,
+        },
+        onUnreadable: () => undefined,
+        logger: recordingLogger('storage'),
+        pauseMs: 5,
+      });
+      verifier.start();
+      await vi.advanceTimersByTimeAsync(5);
+      expect(asked).toEqual([1]);
+      await vi.advanceTimersByTimeAsync(59);
+      expect(asked).toEqual([1]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(asked).toEqual([1, 2]);
+      // Segment 2's check took no time: the pause is pauseMs again.
+      await vi.advanceTimersByTimeAsync(5);
+      expect(asked).toEqual([1, 2, 3]);
+      await verifier.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
