@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Git-ignored cache and scratch space (same file system as the repo, so fsync is real). */
 export const BENCH_DIR = join(ROOT, '.bench');
-export const SERVICE_ENTRY = join(ROOT, 'dist', 'main.js');
+/** What `npm start` runs: the bundled service (tools/build-service.ts). */
+export const SERVICE_ENTRY = join(ROOT, 'dist', 'bundle', 'main.js');
 
 const scratch = new Set<string>();
 

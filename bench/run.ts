@@ -85,7 +85,7 @@ async function main(): Promise<number> {
   }
   const extraNotes: string[] = [];
   if (newestMtime(join(ROOT, 'src')) > statSync(SERVICE_ENTRY).mtimeMs) {
-    const warning = 'WARNING: src/ has changes newer than dist/main.js: the spawned-service phases ran the older build (npm run bench builds first).';
+    const warning = 'WARNING: src/ has changes newer than dist/bundle/main.js: the spawned-service phases ran the older build (npm run bench builds first).';
     log(`bench: ${warning}`);
     extraNotes.push(warning);
   }

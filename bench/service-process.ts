@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { ROOT, SERVICE_ENTRY } from './paths.js';
 
-/** A running `node dist/main.js`. */
+/** A running `node dist/bundle/main.js` (what `npm start` runs). */
 export interface ServiceProcess {
   pid: number;
   /** e.g. http://127.0.0.1:41234 */

@@ -40,4 +40,4 @@ if [ -z "${ML_METRICS_API_TOKEN:-}" ]; then
 fi
 
 echo "ml_metrics: starting with options $ML_METRICS_ADDON_OPTIONS, store in $ML_METRICS_DATA_DIR" >&2
-exec node "$ML_METRICS_APP_DIR/dist/main.js"
+exec node "$ML_METRICS_APP_DIR/dist/bundle/main.js"

@@ -6,7 +6,7 @@ import { MAIN_JS } from './support/spawn-service.js';
 
 const run = promisify(execFile);
 
-describe('node dist/main.js (npm start)', () => {
+describe('node dist/bundle/main.js (npm start)', () => {
   beforeAll(async () => {
     await ensureBuilt();
   }, 120_000);

@@ -4,7 +4,7 @@ import type { RunningService } from '../support/spawn-service.js';
 import { spawnService } from '../support/spawn-service.js';
 import { createTempDir } from '../support/temp-dir.js';
 
-/** The service as a user runs it (`node dist/main.js` with HA_URL and HA_TOKEN) against the fake hub. */
+/** The service as a user runs it (`node dist/bundle/main.js` with HA_URL and HA_TOKEN) against the fake hub. */
 
 const CONFIG = {
   schema_version: 1,

@@ -1,9 +1,9 @@
 /**
- * Runs the built service (`node dist/main.js`) as a child process, for tests that need a real
+ * Runs the built service (`node dist/bundle/main.js`, what `npm start` runs) as a child process, for tests that need a real
  * process: crash safety (SIGKILL), the data-dir lock between processes, orderly SIGTERM shutdown.
  *
  * Build first: `npm test` runs `npm run build` before vitest; when running vitest alone, run
- * `npm run build` yourself (spawnService throws a clear error when dist/main.js is missing).
+ * `npm run build` yourself (spawnService throws a clear error when dist/bundle/main.js is missing).
  *
  * ```ts
  * const service = await spawnService({ dataDir, config: { schema_version: 1, storage: { segment_max_records: 10 } } });
@@ -27,7 +27,8 @@ import { fileURLToPath } from 'node:url';
 /** The repository's root (two levels above test/support). */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built entry point the service runs from. */
-export const MAIN_JS = join(PROJECT_ROOT, 'dist', 'main.js');
+/** What `npm start` and the add-on run: the bundled service (tools/build-service.ts). */
+export const MAIN_JS = join(PROJECT_ROOT, 'dist', 'bundle', 'main.js');
 /** Path prefix of the REST API. */
 export const API_PREFIX = '/api/v1/ml-metrics';
 
