@@ -293,6 +293,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       store: tracker.store,
       logger: logger.child('storage'),
       check,
+      // After the first queries a restart brings (the dashboard, the sensors' first evaluation).
+      startDelayMs: config.storage.segment_check_delay_s * 1000,
       onUnreadable: (file, reason) =>
         problems.report(`file:${file}`, {
           kind: 'unreadable_file',

@@ -11,6 +11,8 @@ export interface SegmentVerifierOptions {
   logger: Logger;
   /** Pause between two segments, so the scan yields to requests and commits (default 25 ms). */
   pauseMs?: number;
+  /** Wait before the first segment (default 0): the first queries after start-up go first. */
+  startDelayMs?: number;
   /**
    * The pause after a segment is at least this many times as long as its check took (default 2:
    * the check takes at most a third of a CPU, so on a two-core machine the requests that arrive
@@ -71,6 +73,10 @@ export class SegmentVerifier {
     const segments = store.sealedSegmentsWithRecords();
     let unreadable = 0;
     let lastCheckMs = 0;
+    if (segments.length > 0 && (this.#options.startDelayMs ?? 0) > 0) {
+      await this.#sleep(this.#options.startDelayMs!);
+      if (this.#stopped) return;
+    }
     for (const segment of segments) {
       await this.#wait(lastCheckMs);
       if (this.#stopped) return;
@@ -107,12 +113,17 @@ export class SegmentVerifier {
   }
 
   #wait(lastCheckMs: number): Promise<void> {
+    return this.#sleep(Math.max(this.#options.pauseMs ?? 25, (this.#options.pauseRatio ?? 2) * lastCheckMs));
+  }
+
+  /** A pause that `stop()` ends at once; it does not keep the process alive. */
+  #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
         this.#pause = null;
         resolve();
       };
-      const timer = setTimeout(wake, Math.max(this.#options.pauseMs ?? 25, (this.#options.pauseRatio ?? 2) * lastCheckMs));
+      const timer = setTimeout(wake, ms);
       timer.unref();
       this.#pause = { timer, wake };
     });

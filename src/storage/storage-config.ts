@@ -14,6 +14,12 @@ export const StorageConfigSchema = z.strictObject({
   retention_days: z.number().int().min(1).max(36_500).default(365),
   /** Sealed segments kept parsed in memory for reads and late labels. */
   segment_cache_size: z.number().int().min(1).max(1000).default(8),
+  /**
+   * Seconds after start-up before the background check of the sealed segments begins: the first
+   * queries after a restart (the dashboard, the sensors' first evaluation) do not share the CPUs
+   * with it. 0 starts it at once.
+   */
+  segment_check_delay_s: z.number().min(0).max(3600).default(30),
   /** When retention runs (node-cron expression, UTC). */
   retention_cron: z
     .string()

@@ -84,6 +84,8 @@ export class ModelPerformanceTracker {
   readonly #estimates = new EstimateCache({ maxAgeMs: 60_000 });
   /** Figures of recent performance answers, reused while what they were computed from is unchanged (performance-answers.ts). */
   readonly #answers: PerformanceAnswers;
+  /** Each model's sorted versions, while the aggregates and the training log are unchanged (every query needs them; sorting is the natural order's string work). */
+  readonly #versionLists = new Map<string, { changes: number; trained: readonly TrainingLog[]; value: ModelVersions }>();
 
   constructor(parts: TrackerParts) {
     this.#config = parts.config;
@@ -360,12 +362,11 @@ export class ModelPerformanceTracker {
   /** A model with predictions or training sessions. */
   #knownModel(modelName: string): string {
     const name = parseModelName(modelName);
+    // What modelNames() lists, without building and sorting the list for every query.
+    if (this.#store.aggregates.models().includes(name) || this.#training.entries.some((entry) => entry.model_name === name)) return name;
     const models = this.modelNames();
-    if (!models.includes(name)) {
-      const known = models.length > 0 ? `known models: ${models.join(', ')}` : 'no model has logged a prediction yet';
-      throw new NotFoundError(`no model named "${name}"; ${known}`);
-    }
-    return name;
+    const known = models.length > 0 ? `known models: ${models.join(', ')}` : 'no model has logged a prediction yet';
+    throw new NotFoundError(`no model named "${name}"; ${known}`);
   }
 
   /** The version asked for (default: the model's default version), which must have predictions or be the configured current one. */
@@ -381,7 +382,16 @@ export class ModelPerformanceTracker {
 
   /** The versions with predictions in natural order, and the default version. */
   #versions(model: string): ModelVersions {
-    const trained = this.#training.entries.filter((entry) => entry.model_name === model).map((entry) => entry.model_version);
-    return modelVersions(this.#store.aggregates.versions(model), trained, this.#config.models[model]);
+    // Kept while what they come from is the same: the aggregates' change counter (every
+    // prediction, label, summary and rebuild moves it) and the training log (a new array on each append).
+    const changes = this.#store.aggregates.changes;
+    const entries = this.#training.entries;
+    const kept = this.#versionLists.get(model);
+    if (kept && kept.changes === changes && kept.trained === entries) return kept.value;
+    const trained = entries.filter((entry) => entry.model_name === model).map((entry) => entry.model_version);
+    const value = modelVersions(this.#store.aggregates.versions(model), trained, this.#config.models[model]);
+    Object.freeze(value.versions);
+    this.#versionLists.set(model, { changes, trained: entries, value: Object.freeze(value) });
+    return value;
   }
 }

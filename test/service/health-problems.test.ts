@@ -15,7 +15,7 @@ import { createTempDir } from '../support/temp-dir.js';
 const CONFIG = {
   schema_version: 1,
   log_level: 'info',
-  storage: { segment_max_records: 10 },
+  storage: { segment_max_records: 10, segment_check_delay_s: 0 },
   models: { voice_recognition: { label_key: 'user_id' } },
   hub: { sensors: { debounce_ms: 50 } },
 };

@@ -129,4 +129,35 @@ describe('SegmentVerifier', () => {
       vi.useRealTimers();
     }
   });
+  it('waits startDelayMs before the first segment, and a stop during the wait ends it without a check', async () => {
+    tracker = await openTracker({ dataDir: dir.path, config: CONFIG });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const asked: number[] = [];
+      const check = { verify: async (segment: number) => void asked.push(segment), close: async () => undefined };
+      const verifier = new SegmentVerifier({ store: tracker.store, check, onUnreadable: () => undefined, logger: recordingLogger('storage'), pauseMs: 5, startDelayMs: 1000 });
+      verifier.start();
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(asked).toEqual([]);
+      await vi.advanceTimersByTimeAsync(5);
+      expect(asked).toEqual([1]);
+      await verifier.stop();
+
+      const stopped: number[] = [];
+      const early = new SegmentVerifier({
+        store: tracker.store,
+        check: { verify: async (segment: number) => void stopped.push(segment), close: async () => undefined },
+        onUnreadable: () => undefined,
+        logger: recordingLogger('storage'),
+        startDelayMs: 60_000,
+      });
+      early.start();
+      await vi.advanceTimersByTimeAsync(100);
+      await early.stop();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(stopped).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
