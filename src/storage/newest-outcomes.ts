@@ -1,7 +1,7 @@
 import { newestOf } from './newest-first.js';
 import type { OutcomeColumns, OutcomeColumnsCache, SegmentOutcomes } from './outcome-columns.js';
 import { outcomesOf, outcomesOfRecords } from './outcome-columns.js';
-import { SegmentCheckUnavailableError } from './off-thread-segment-check.js';
+import { SegmentCheckUnavailableError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
 
 /**

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { OutcomeReader } from './newest-outcomes.js';
 import type { OutcomeColumns, SegmentOutcomes } from './outcome-columns.js';
-import { CorruptFileError } from './storage-errors.js';
+import { CorruptFileError, SegmentCheckUnavailableError } from './storage-errors.js';
 
 /** What the worker is asked for one segment: to check it, or to read its outcome columns (which checks it too). */
 export interface SegmentCheckRequest {
@@ -16,11 +16,6 @@ export interface SegmentCheckRequest {
 export type SegmentCheckAnswer =
   | { id: number; segment: number; ok: true; outcomes?: [string, OutcomeColumns][] }
   | { id: number; segment: number; ok: false; path: string; reason: string };
-
-/** The worker itself failed (crashed, ran out of its memory limit, could not start): says nothing about the file. */
-export class SegmentCheckUnavailableError extends Error {
-  override name = 'SegmentCheckUnavailableError';
-}
 
 /** Checks one sealed segment (reads and validates it); rejects with CorruptFileError when it does not. */
 export interface SegmentCheck {

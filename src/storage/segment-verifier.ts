@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import { describeError } from '../logging/to-error.js';
-import { SegmentCheckUnavailableError, type SegmentCheck } from './off-thread-segment-check.js';
+import type { SegmentCheck } from './off-thread-segment-check.js';
+import { SegmentCheckUnavailableError } from './storage-errors.js';
 import type { PredictionStore } from './prediction-store.js';
 import { CorruptFileError } from './storage-errors.js';
 

@@ -40,3 +40,8 @@ export class DuplicateIdError extends StorageError {
 export class UnknownIdError extends StorageError {
   override name = 'UnknownIdError';
 }
+
+/** The segment check's worker itself failed (crashed, ran out of its memory limit, could not start): says nothing about the file. */
+export class SegmentCheckUnavailableError extends Error {
+  override name = 'SegmentCheckUnavailableError';
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.js';
 import { openTracker } from '../../src/open-tracker.js';
 import { nodeFileSystem } from '../../src/storage/file-system.js';
-import { SegmentCheckUnavailableError } from '../../src/storage/off-thread-segment-check.js';
+import { SegmentCheckUnavailableError } from '../../src/storage/storage-errors.js';
 import { outcomesOf } from '../../src/storage/outcome-columns.js';
 import type { PredictionStore } from '../../src/storage/prediction-store.js';
 import { SegmentFilesOnDisk } from '../../src/storage/segment-files-on-disk.js';

@@ -87,7 +87,7 @@ describe('OffThreadSegmentCheck', () => {
     } finally {
       await check.close();
     }
-    const { SegmentCheckUnavailableError: BuiltUnavailable } = (await import(pathToFileURL(join(PROJECT_ROOT, 'dist', 'storage', 'off-thread-segment-check.js')).href)) as Built;
+    const { SegmentCheckUnavailableError: BuiltUnavailable } = (await import(pathToFileURL(join(PROJECT_ROOT, 'dist', 'storage', 'storage-errors.js')).href)) as typeof import('../../src/storage/storage-errors.js');
     await expect(check.readOutcomes(1)).rejects.toBeInstanceOf(BuiltUnavailable);
   });
 

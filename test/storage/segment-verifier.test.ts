@@ -2,7 +2,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTracker } from '../../src/open-tracker.js';
-import { SegmentCheckUnavailableError } from '../../src/storage/off-thread-segment-check.js';
+import { SegmentCheckUnavailableError } from '../../src/storage/storage-errors.js';
 import { SegmentVerifier } from '../../src/storage/segment-verifier.js';
 import type { ModelPerformanceTracker } from '../../src/tracker/model-performance-tracker.js';
 import { recordingLogger } from '../support/recording-logger.js';
