@@ -54,7 +54,8 @@ export class OpenLogFileSystem implements FileSystem {
       await writeAll(handle, Buffer.from(data, 'utf8'));
       await handle.datasync();
     } catch (error) {
-      // What the failed append left is the caller's to cut; the next append starts afresh.
+      // What the failed append left is the caller's to cut; the next append starts afresh. The
+      // append's error is the one to report: a failure to close the handle too adds nothing to it.
       await this.close().catch(() => undefined);
       throw error;
     }

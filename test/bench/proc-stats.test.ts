@@ -39,7 +39,7 @@ describe('parseProcessCpuMs', () => {
     expect(() => parseProcessCpuMs('4242 (node) S 1')).toThrow(/utime/);
   });
 
-  it('reads this process, and grows while it works', () => {
+  it('reads this process: a finite CPU time that does not go back while it works', () => {
     const before = processCpuMs('self');
     const until = performance.now() + 60;
     let spin = 0;
