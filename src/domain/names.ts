@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.:\- ]*$/u;
+/** What a model's name and version may hold (ModelNameSchema, ModelVersionSchema). */
+export const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.:\- ]*$/u;
+
+/** What an id may hold (RecordIdSchema): no control characters. */
+export const RECORD_ID_PATTERN = /^[^\p{Cc}]+$/u;
 
 /** A model's name: letters (any script), digits, `_ . : -` and spaces; it appears in URLs and entity ids. */
 export const ModelNameSchema = z
@@ -23,7 +27,7 @@ export const RecordIdSchema = z
   .string()
   .min(1, { error: 'an id must not be empty' })
   .max(200, { error: 'an id is longer than 200 characters' })
-  .regex(/^[^\p{Cc}]+$/u, { error: 'an id must not contain control characters' });
+  .regex(RECORD_ID_PATTERN, { error: 'an id must not contain control characters' });
 
 /** An instant: ISO 8601 with a time-zone designator, normalised to UTC `...Z`. */
 export const TimestampSchema = z.iso

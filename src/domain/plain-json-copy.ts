@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import type { JsonObject } from './json.js';
 
 /** What `plainJsonObjectCopy` answers when it cannot vouch for a value: zod's own walk decides. */
 export const NOT_PLAIN = Symbol('not plain JSON');
@@ -66,16 +64,3 @@ function copyValue(value: unknown, depth: number): JsonCopy | typeof NOT_PLAIN {
       return NOT_PLAIN;
   }
 }
-
-/**
- * A JSON object, as a schema that is fast and strict: it accepts only what `plainJsonObjectCopy`
- * vouches for (its output is the copy) and refuses everything else with one terse issue. It is
- * for fast twins of input schemas (see `PredictionInputFastSchema`): whatever a twin refuses is
- * parsed again by the real schema (`JsonObjectSchema`), whose issues are the ones users see.
- */
-export const PlainJsonObjectSchema = z.unknown().transform((value, context): JsonObject => {
-  const copy = plainJsonObjectCopy(value);
-  if (copy !== NOT_PLAIN) return copy;
-  context.issues.push({ code: 'custom', message: 'not a plain JSON object', input: value });
-  return z.NEVER;
-});

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { JsonObjectSchema } from './json.js';
-import { PlainJsonObjectSchema } from './plain-json-copy.js';
 import {
   DEFAULT_MODEL_VERSION,
   ModelNameSchema,
@@ -69,19 +68,6 @@ export const PredictionInputSchema = z.strictObject({
 });
 export type PredictionInput = z.input<typeof PredictionInputSchema>;
 export type ParsedPredictionInput = z.output<typeof PredictionInputSchema>;
-
-/**
- * PredictionInputSchema's fast twin, for the hot path of logging: its JSON objects are checked
- * and copied in one walk (PlainJsonObjectSchema) instead of zod's recursive JSON union. It accepts
- * a subset of what PredictionInputSchema accepts, with the same output; what it refuses is parsed
- * again by PredictionInputSchema, whose issues are the ones users see.
- */
-export const PredictionInputFastSchema = PredictionInputSchema.extend({
-  input_data: PlainJsonObjectSchema.default({}),
-  prediction: PlainJsonObjectSchema,
-  ground_truth: PlainJsonObjectSchema.nullable().optional(),
-  context: PlainJsonObjectSchema.default({}),
-});
 
 /**
  * A label for an existing prediction: a ground-truth object, or only the knowledge that the

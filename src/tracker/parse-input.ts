@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { ModelNameSchema } from '../domain/names.js';
 import type { ParsedPredictionInput } from '../domain/prediction.js';
-import { PredictionInputFastSchema, PredictionInputSchema } from '../domain/prediction.js';
+import { PredictionInputSchema } from '../domain/prediction.js';
+import { parsePredictionInputFast } from '../domain/prediction-input-fast.js';
 import { READABLE_ERRORS } from '../domain/readable-errors.js';
 import { InvalidInputError } from './errors.js';
 
@@ -31,6 +32,5 @@ export function checkPredictionId(predictionId: unknown): asserts predictionId i
 
 /** A prediction as the tracker accepts it (PredictionInputSchema), or InvalidInputError naming each problem. */
 export function parsePredictionInput(input: unknown): ParsedPredictionInput {
-  const fast = PredictionInputFastSchema.safeParse(input ?? {});
-  return fast.success ? fast.data : parseInput(PredictionInputSchema, input, 'prediction');
+  return parsePredictionInputFast(input ?? {}) ?? parseInput(PredictionInputSchema, input, 'prediction');
 }

@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonObjectSchema } from '../../src/domain/json.js';
 import { NOT_PLAIN, plainJsonObjectCopy } from '../../src/domain/plain-json-copy.js';
-import { PredictionInputFastSchema, PredictionInputSchema } from '../../src/domain/prediction.js';
-import { invalidPredictionBody, validPredictionBody } from '../hostile/support/hostile-bodies.js';
 import { hostileJsonObject, hostileJsonValue, objectFromEntries, toJsonText } from '../hostile/support/hostile-json.js';
 
 /** The copy vouches only for what zod's record of JSON accepts, and then gives zod's answer. */
@@ -85,53 +83,6 @@ describe('plainJsonObjectCopy', () => {
       fc.property(fc.oneof(hostileJsonObject, hostileJsonValue), (value) => {
         expectAgreesWithZod(value);
         expectAgreesWithZod(JSON.parse(toJsonText(value)));
-      }),
-    );
-  });
-});
-
-describe('PredictionInputFastSchema', () => {
-  it('has the fields of PredictionInputSchema', () => {
-    expect(Object.keys(PredictionInputFastSchema.shape)).toEqual(Object.keys(PredictionInputSchema.shape));
-  });
-
-  it('takes an ordinary body', () => {
-    const body = { model_name: 'm', input_data: { a: [1, 2] }, prediction: { label: 'x' }, confidence: 0.5, ground_truth: { label: 'y' }, context: { d: 'k' } };
-    const fast = PredictionInputFastSchema.safeParse(body);
-    expect(fast.success).toBe(true);
-    expect(fast.data).toStrictEqual(PredictionInputSchema.parse(body));
-  });
-
-  /** Whatever the twin accepts, the real schema accepts with the same output. */
-  function expectTwinAgrees(body: unknown): void {
-    const fast = PredictionInputFastSchema.safeParse(body);
-    if (!fast.success) return;
-    const exact = PredictionInputSchema.safeParse(body);
-    expect(exact.success).toBe(true);
-    expect(fast.data).toStrictEqual(exact.data);
-  }
-
-  it('accepts valid hostile bodies as PredictionInputSchema does', () => {
-    fc.assert(
-      fc.property(validPredictionBody, (body) => {
-        const parsed: unknown = JSON.parse(toJsonText(body));
-        expectTwinAgrees(parsed);
-        expectTwinAgrees(body);
-      }),
-    );
-  });
-
-  it('never accepts what PredictionInputSchema refuses', () => {
-    fc.assert(
-      fc.property(invalidPredictionBody, ({ body }) => {
-        expectTwinAgrees(body);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(toJsonText(body));
-        } catch {
-          return; // not JSON text at all (a raw token JSON.parse refuses)
-        }
-        expectTwinAgrees(parsed);
       }),
     );
   });
