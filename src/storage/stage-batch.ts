@@ -56,7 +56,10 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
       const { record } = operation;
       let exists: boolean;
       try {
-        exists = await recordExists(state, record.prediction_id, open, targets);
+        // Most new ids are in no sealed segment's hashes: then no await (a turn of the microtask
+        // queue per record of the batch).
+        const candidates = state.ids.candidates(record.prediction_id);
+        exists = indexOfId(open, record.prediction_id) !== undefined || (candidates.length > 0 && (await inSealedSegment(state, record.prediction_id, candidates, targets)));
       } catch (error) {
         // A sealed segment that may hold the id cannot be read (CorruptFileError names it).
         operation.reject(toError(error));
@@ -190,9 +193,9 @@ async function findSealed(state: StoreState, id: string, targets: Map<number, Re
   return null;
 }
 
-async function recordExists(state: StoreState, id: string, open: OpenSegment, targets: Map<number, LoadedSegment>): Promise<boolean> {
-  if (indexOfId(open, id) !== undefined) return true;
-  for (const segment of state.ids.candidates(id)) {
+/** Whether one of the sealed segments whose id hashes match (`candidates`) holds the id. */
+async function inSealedSegment(state: StoreState, id: string, candidates: readonly number[], targets: Map<number, LoadedSegment>): Promise<boolean> {
+  for (const segment of candidates) {
     const loaded = targets.get(segment) ?? (await state.loadSealed(segment));
     if (loaded.ids.has(id)) return true;
   }

@@ -117,7 +117,9 @@ export class ModelPerformanceTracker {
   async logPrediction(input: PredictionInput | unknown): Promise<LoggedPrediction> {
     const record = newRecord(parsePredictionInput(input), this.#labels, this.#now());
     await throughStore(() => this.#store.insert(record));
-    await this.#register(record.model_name, record.model_version, record.timestamp, 'prediction');
+    // Usually a known version: nothing to wait for (and no turn of the microtask queue).
+    const registering = this.#register(record.model_name, record.model_version, record.timestamp, 'prediction');
+    if (registering) await registering;
     this.#notify({ model_name: record.model_name, model_version: record.model_version, kind: 'prediction' });
     return { prediction_id: record.prediction_id, correct: record.correct };
   }
