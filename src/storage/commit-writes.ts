@@ -1,8 +1,8 @@
 import { describeError } from '../logging/to-error.js';
 import type { Operation, WriteOperation } from './commit-queue.js';
+import { deferRewrites, rewriteDeferred } from './deferred-labels.js';
 import { commitText, publishIds } from './open-segment.js';
 import { finishSeals } from './seal-open-segment.js';
-import { sealedSegmentOf } from './sealed-segment.js';
 import { stageBatch } from './stage-batch.js';
 import { WriteFailedError } from './storage-errors.js';
 import type { StoreState } from './store-state.js';
@@ -12,8 +12,8 @@ import type { StoreState } from './store-state.js';
  * segment's log and fdatasynced (or, for a segment's first commit, the log created: temp file,
  * fsync, rename, directory fsync). Operations are acknowledged once that is on disk. What follows
  * is derived and can be redone from it: summaries, and sealed segments rewritten for late labels
- * (whose intent lines the log already holds). A failure there is repaired by re-reading the store
- * before the next commit.
+ * (whose intent lines the log already holds; the rewrite is deferred, see deferred-labels.ts). A
+ * failure there is repaired by re-reading the store before the next commit.
  */
 export async function commitWrites(state: StoreState, batch: WriteOperation[], requeue: (operations: Operation[]) => void): Promise<void> {
   const now = state.options.now();
@@ -47,10 +47,7 @@ export async function commitWrites(state: StoreState, batch: WriteOperation[], r
 
   // On disk: publish.
   state.lastWriteFailure = null;
-  for (const target of targets.values()) {
-    target.data = { ...target.data, revision: target.revision };
-    state.cache.set(target.data.segment, { data: target.data, ids: target.ids });
-  }
+  deferRewrites(state, [...targets.values()].map((target) => ({ data: { ...target.data, revision: target.revision }, ids: target.ids })));
   publishIds(open);
   state.open = open;
   state.nextSegment = Math.max(state.nextSegment, open.data.segment + 1);
@@ -62,18 +59,10 @@ export async function commitWrites(state: StoreState, batch: WriteOperation[], r
 
   await sealing;
 
-  // Derived: apply late labels to their sealed segments (before answering, so what callers see
-  // next on disk is settled; a failure here does not undo the acknowledged commit).
-  for (const target of targets.values()) {
-    try {
-      await state.files.writeSegment(target.data);
-      const summary = state.summarize(target.data);
-      await state.files.writeSummary(summary);
-      state.sealed.set(summary.segment, sealedSegmentOf(summary));
-    } catch (error) {
-      state.derivedFailed(`could not apply late labels to sealed segment ${target.data.segment}`, error);
-    }
-  }
+  // Derived: late labels wait in memory for their sealed segments' rewrite (deferred-labels.ts),
+  // unless more segments wait than the segment cache holds (memory stays bounded). A failure
+  // here does not undo the acknowledged commit.
+  if (state.deferred.size > state.options.storage.segment_cache_size) await rewriteDeferred(state);
   for (const resolve of accepted) resolve();
 }
 

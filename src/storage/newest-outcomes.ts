@@ -34,7 +34,7 @@ function newer(a: Source, b: Source): boolean {
  * it, else kept from an earlier read, else read from disk without caching the parsed records.
  */
 async function sealedOutcomes(state: StoreState, kept: OutcomeColumnsCache, segment: number, reader: OutcomeReader | null): Promise<SegmentOutcomes> {
-  const cached = state.cache.get(segment);
+  const cached = state.inMemory(segment);
   if (cached) return outcomesOfRecords(cached.data.records, cached.data.first_seq);
   const summary = state.sealed.get(segment);
   const found = kept.get(segment, summary);

@@ -7,6 +7,7 @@ import type { NewestFirstOptions } from './newest-first.js';
 import { newestFirstByTime } from './newest-first.js';
 import type { OutcomeReader, OutcomeVisitor } from './newest-outcomes.js';
 import { visitNewestOutcomes } from './newest-outcomes.js';
+import { rewriteDeferred } from './deferred-labels.js';
 import { OutcomeColumnsCache } from './outcome-columns.js';
 import type { AggregateReader } from './aggregate-index.js';
 import type { Operation } from './commit-queue.js';
@@ -36,9 +37,10 @@ import { loadStore, reloadStore } from './store-recovery.js';
  *   a torn last line of the open segment's log is dropped there (recover-open-segment.ts).
  * - Writes are group-committed: operations that arrive while a commit is on disk go in the next
  *   one; none resolves before its commit is synced (commit-queue.ts, stage-batch.ts, commit-writes.ts).
- * - A late label for a sealed segment is first logged in the open segment (an intent line), then
- *   the sealed segment and its summary are rewritten; start-up re-applies a logged label whose
- *   rewrite did not complete.
+ * - A late label for a sealed segment is logged in the open segment (an intent line) and kept in
+ *   memory; the sealed segment and its summary are rewritten once, with every label it got, when
+ *   the open segment seals (deferred-labels.ts); start-up re-applies logged labels whose rewrite
+ *   did not happen.
  * - Retention drops whole old segments' raw records; their aggregates stay (retention.ts).
  */
 export class PredictionStore {
@@ -102,6 +104,9 @@ export class PredictionStore {
   /** Waits for every queued write, then stops taking new ones and releases the lock. */
   async close(): Promise<void> {
     if (this.#queue.closed) return;
+    // Late labels waiting for their sealed segments' rewrite (deferred-labels.ts) go there now, so
+    // that the next start-up has none to apply. If that fails they stay logged: start-up applies them.
+    if (this.#state.deferred.size > 0 && this.#state.options.readOnly !== true) await this.#queue.exclusive(() => rewriteDeferred(this.#state).then(() => undefined)).catch(() => undefined);
     await this.#queue.close();
     await this.#openLog?.close();
     await this.#releaseLock?.();

@@ -10,7 +10,7 @@ export async function rebuildAggregates(state: StoreState): Promise<AggregateInd
   const rebuilt = new AggregateIndex();
   for (const [segment, summary] of [...state.sealed].sort(([a], [b]) => a - b)) {
     // Memory keeps no counts: a segment whose raw records are dropped has them in its summary file only.
-    const source = summary.raw_dropped ? await state.files.readSummary(segment) : state.summarize(await state.files.readSegment(segment));
+    const source = summary.raw_dropped ? await state.files.readSummary(segment) : state.summarize(state.deferred.get(segment)?.data ?? (await state.files.readSegment(segment)));
     for (const group of source.groups) rebuilt.addGroup(group);
   }
   const open = state.open;

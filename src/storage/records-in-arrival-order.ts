@@ -63,7 +63,7 @@ export async function* recordsInArrivalOrder(state: StoreState, snapshot: Arriva
   for (const segment of snapshot.sealed) {
     const current = state.sealed.get(segment);
     if (current === undefined || current.raw_dropped) continue;
-    const data = state.cache.get(segment)?.data ?? (await state.files.readSegment(segment));
+    const data = state.inMemory(segment)?.data ?? (await state.files.readSegment(segment));
     for (const record of data.records) if (wanted(record, options)) yield record;
   }
   for (const record of snapshot.open) if (wanted(record, options)) yield record;

@@ -20,6 +20,7 @@ export async function dropExpiredSegments(state: StoreState): Promise<{ segments
     state.sealed.set(segment, sealedSegmentOf(next));
     state.ids.remove(segment);
     state.cache.delete(segment);
+    state.deferred.delete(segment);
     dropped.segments += 1;
     dropped.records += summary.record_count;
   }
@@ -31,6 +32,9 @@ export async function dropExpiredSegments(state: StoreState): Promise<{ segments
  * memory describes, else recomputed from the raw records (which are still there).
  */
 async function storedSummary(state: StoreState, sealed: SealedSegment): Promise<SegmentSummary> {
+  // Late labels waiting for the segment's rewrite are in memory only: the summary counts them.
+  const deferred = state.deferred.get(sealed.segment);
+  if (deferred) return state.summarize(deferred.data);
   // An unreadable summary file is recomputed from the records, as start-up would.
   const onDisk = await state.files.readSummary(sealed.segment).catch((): null => null);
   if (onDisk && onDisk.source_revision === sealed.source_revision && onDisk.label_fingerprint === sealed.label_fingerprint && !onDisk.raw_dropped) return onDisk;

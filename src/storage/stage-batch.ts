@@ -1,6 +1,7 @@
 import type { PredictionLog } from '../domain/prediction.js';
 import { toError } from '../logging/to-error.js';
 import type { Operation, WriteOperation } from './commit-queue.js';
+import { rewriteDeferred } from './deferred-labels.js';
 import type { OpenSegment } from './open-segment.js';
 import { indexOfId, isFull, newOpenSegment, stageLine, stageRecord } from './open-segment.js';
 import { sealOpenSegment } from './seal-open-segment.js';
@@ -79,7 +80,12 @@ export async function stageBatch(state: StoreState, batch: WriteOperation[], now
           requeue(batch.slice(position));
           break;
         }
-        // The open segment is unchanged and already on disk: seal it, start the next one.
+        // The open segment is unchanged and already on disk: seal it, start the next one. The
+        // late labels its log holds go into their sealed segments first (deferred-labels.ts).
+        if (!(await rewriteDeferred(state))) {
+          requeue(batch.slice(position));
+          break;
+        }
         sealOpenSegment(state);
         open = stageOpen(state, null, now);
       }

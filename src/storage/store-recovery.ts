@@ -107,6 +107,7 @@ export async function reloadStore(state: StoreState): Promise<void> {
   state.pendingSeals = [];
   state.open = null;
   state.cache.clear();
+  state.deferred.clear();
   state.aggregates.clear();
   await loadStore(state);
   state.needsReload = false;
@@ -150,6 +151,8 @@ async function replayIntents(state: StoreState, intents: LabelIntent[], repaired
     state.sealed.set(segment, sealedSegmentOf(summary));
     repaired.set(segment, summary.groups);
     state.cache.delete(segment);
-    state.options.logger.info('re-applied late labels after an interrupted write', { segment, labels: list.length });
+    // A reader leaves the file as it is: the labels it applied are read from memory.
+    if (state.options.readOnly) state.deferred.set(segment, { data: next, ids });
+    state.options.logger.info(state.options.readOnly ? 'read late labels not yet in their sealed segment' : 'applied late labels logged before the last stop', { segment, labels: list.length });
   }
 }

@@ -20,6 +20,12 @@ export class StoreState {
   readonly options: PredictionStoreOptions;
   readonly files: SegmentFilesOnDisk;
   readonly cache: SegmentCache;
+  /**
+   * Sealed segments with late labels that are on disk only as intent lines in the open segment's
+   * log: their rewrite waits until the open segment seals, more of them wait than the cache holds,
+   * or the store closes (deferred-labels.ts). Readers take them from here, never from their files.
+   */
+  readonly deferred = new Map<number, LoadedSegment>();
   readonly aggregates = new AggregateIndex();
   readonly sealed = new Map<number, SealedSegment>();
   ids = new IdHashIndex();
@@ -41,8 +47,13 @@ export class StoreState {
     this.cache = new SegmentCache(options.storage.segment_cache_size);
   }
 
+  /** A sealed segment as memory holds it (with its deferred labels), or undefined when only its file does. */
+  inMemory(segment: number): LoadedSegment | undefined {
+    return this.deferred.get(segment) ?? this.cache.get(segment);
+  }
+
   async loadSealed(segment: number): Promise<LoadedSegment> {
-    const cached = this.cache.get(segment);
+    const cached = this.inMemory(segment);
     if (cached) return cached;
     const data = await this.files.readSegment(segment);
     const loaded = { data, ids: indexRecords(data.records) };

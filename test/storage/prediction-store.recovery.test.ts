@@ -115,8 +115,9 @@ describe('aggregates rebuild', () => {
     for (let n = 1; n <= 35; n += 1) await tracker.logPrediction(voicePrediction(n, n % 2 === 0 ? { ground_truth: { user_id: n % 3 } } : {}));
     await tracker.recordGroundTruth('p-15', { ground_truth: { user_id: 1 } });
     const performance = await tracker.getPerformance('voice_recognition');
-    const original = await readFile(summaryPath(2), 'utf8');
     await stop(tracker);
+    // Read once stopped: the late label for p-15 reaches sealed segment 2 and its summary at close.
+    const original = await readFile(summaryPath(2), 'utf8');
 
     await rm(summaryPath(2));
     tracker = await start();
@@ -134,9 +135,10 @@ describe('interrupted late label', () => {
     fs.fault = (call) => (call.op === 'rename' && call.path.endsWith(failOn) ? 'EIO' : null);
     const label = tracker.recordGroundTruth('p-3', { ground_truth: { user_id: 0 }, labeled_at: '2024-01-15T11:30:00Z' });
     // Acknowledged: its commit point (the open segment, holding the label in its label log) is on
-    // disk; rewriting sealed segment 1 is derived work, redone at start-up.
+    // disk; rewriting sealed segment 1 is derived work, deferred (to the next seal, or the close),
+    // and redone at start-up when it did not happen.
     await expect(label).resolves.toMatchObject({ prediction_id: 'p-3', correct: true });
-    // The process "dies" here: nothing else is written (close only releases the lock).
+    // The close tries the deferred rewrite, and the fault stops it where a crash would have.
     await stop(tracker);
   }
 
