@@ -8,11 +8,15 @@ interface OpenLog {
   handle: FileHandle;
 }
 
-/** Writes all of `bytes` at the end of the file (a short write is continued, as `writeFile` does). */
+/**
+ * Writes all of `bytes` at the end of the file (a short write is continued, as `writeFile` does).
+ * A write that takes nothing would be continued forever: it fails the append instead.
+ */
 async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) {
     const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    if (bytesWritten <= 0) throw Object.assign(new Error(`EIO: the file system took none of ${bytes.length - offset} bytes`), { code: 'EIO' });
     offset += bytesWritten;
   }
 }

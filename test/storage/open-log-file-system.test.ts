@@ -120,4 +120,25 @@ describe('OpenLogFileSystem', () => {
     await files.appendFileSynced(log, 'three\n');
     expect(await readFile(log, 'utf8')).toBe('one\ntwo\nthree\n');
   });
+
+  it('fails an append the file system takes none of, instead of retrying it forever, and continues a short write', async () => {
+    const log = join(dir.path, 'log.jsonl');
+    await writeFile(log, '');
+    const probe = await fsPromises.open(process.execPath, 'r');
+    const prototype = Object.getPrototypeOf(probe) as FileHandle;
+    await probe.close();
+    const realWrite = prototype.write as (this: FileHandle, buffer: Buffer, offset: number, length: number) => Promise<{ bytesWritten: number; buffer: Buffer }>;
+    const write = vi.spyOn(prototype, 'write');
+    // A short write (2 bytes), then the rest.
+    write.mockImplementationOnce(function (this: FileHandle, buffer: Buffer, offset: number) {
+      return realWrite.call(this, buffer, offset, 2);
+    } as never);
+    await files.appendFileSynced(log, 'one\n');
+    expect(await readFile(log, 'utf8')).toBe('one\n');
+    write.mockResolvedValueOnce({ bytesWritten: 0, buffer: Buffer.alloc(0) } as never);
+    await expect(files.appendFileSynced(log, 'two\n')).rejects.toMatchObject({ code: 'EIO', message: expect.stringContaining('took none of 4 bytes') });
+    expect(files.openPath).toBeNull();
+    await files.appendFileSynced(log, 'three\n');
+    expect(await readFile(log, 'utf8')).toBe('one\nthree\n');
+  });
 });
