@@ -4,8 +4,8 @@
  * Measures, in one run: durable ingest through the tracker API, ingest through the REST API of the
  * spawned service, query latency and start-up time / RSS of the service on a store of 1M
  * predictions (seeded once through the real tracker and cached under .bench/), bytes written per
- * prediction, and a naive lowdb baseline. Prints a table; with --json also one JSON object on the
- * last line. Targets are marks, never assertions; the exit code is 1 only when a phase broke.
+ * prediction (also with labels arriving minutes or a day later), and a naive lowdb baseline.
+ * Prints a table; with --json also one JSON object on the last line. Targets are marks, never assertions; the exit code is 1 only when a phase broke.
  */
 import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -24,6 +24,7 @@ import { installCleanupHandlers, rssMb, stopService } from './service-process.js
 import { benchStartup, type StartupResult } from './startup.js';
 import { describeMachine, machineSnapshot } from './proc-stats.js';
 import { writeCostReport } from './report-write-cost.js';
+import { benchLateLabels, lateLabelRows } from './late-labels.js';
 import { benchWriteCost, requestBodies, type WriteCostResult } from './write-cost.js';
 
 
@@ -162,6 +163,11 @@ async function main(): Promise<number> {
     trickle[target] = await phase(`trickle: ${options.trickle} one at a time, ${target}`, () => benchWriteCost(target, oneAtATime));
   }
   const writeCost = writeCostReport({ http, bare, sqlite, trickle });
+  // Labels that reach predictions whose segment has sealed (feedback minutes later, implicit labels a day later).
+  const lateLabels = [];
+  for (const delayMinutes of [5, 1440]) {
+    lateLabels.push(await phase(`late labels ${delayMinutes} min after (tracker API, fake clock)`, () => benchLateLabels({ predictions: 3000, delayMinutes })));
+  }
 
   // 4. The naive lowdb baseline: from an empty file, and from a file of naiveStart predictions.
   const naiveEmpty = await phase('naive lowdb (empty file)', () =>
@@ -174,7 +180,7 @@ async function main(): Promise<number> {
   const totalS = (performance.now() - startedAt) / 1000;
   const machineAfter = await machineSnapshot();
   const { rows, notes } = buildReport({ options, disk, seed, startup, query, queryFloor, inProcess, rssAfterQueries, ingest, sweep, http, naiveEmpty, naiveFull });
-  rows.push(...writeCost.rows);
+  rows.push(...writeCost.rows, ...lateLabelRows(lateLabels));
   const title = `hap-ml-metrics benchmark — node ${process.version}, ${cpus().length} cores, total ${totalS.toFixed(0)} s`;
   const machine = [`machine at start: ${describeMachine(machineBefore)}`, `machine at end:   ${describeMachine(machineAfter)}`];
   const out: string[] = [title, ...machine, renderTable('', rows), '', ...notes, ...writeCost.notes, ...extraNotes];
@@ -195,6 +201,7 @@ async function main(): Promise<number> {
       bytes_written_per_prediction: round(ingest?.bytesPerPrediction, 0),
       naive_lowdb_ingest_per_s: round(naiveEmpty?.perS, 0),
       ...writeCost.json,
+      late_label_bytes_per_prediction: Object.fromEntries(lateLabels.flatMap((result) => (result ? [[`${result.delayMinutes}m`, round(result.bytesPerPrediction, 0)]] : []))),
       load_average_start: machineBefore.load,
       load_average_end: machineAfter.load,
       iowait_start: round(machineBefore.iowait, 3),
