@@ -5,7 +5,8 @@
  * spawned service, query latency and start-up time / RSS of the service on a store of 1M
  * predictions (seeded once through the real tracker and cached under .bench/), bytes written per
  * prediction (also with labels arriving minutes or a day later), and a naive lowdb baseline.
- * Prints a table; with --json also one JSON object on the last line. Targets are marks, never assertions; the exit code is 1 only when a phase broke.
+ * Prints a table; with --json also one JSON object on the last line. Targets are marks, never
+ * assertions; the exit code is 1 only when a phase broke.
  */
 import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
