@@ -12,7 +12,7 @@ export const StorageConfigSchema = z.strictObject({
   segment_max_age_hours: z.number().min(1).max(24 * 31).default(24),
   /** Raw predictions older than this are dropped, whole segments at a time; aggregates stay. */
   retention_days: z.number().int().min(1).max(36_500).default(365),
-  /** Sealed segments kept parsed in memory for reads and late labels. */
+  /** Sealed segments kept parsed in memory for reads; also how many may wait with late labels for their rewrite (deferred-labels.ts). */
   segment_cache_size: z.number().int().min(1).max(1000).default(8),
   /**
    * Seconds after start-up before the background check of the sealed segments begins: the first
