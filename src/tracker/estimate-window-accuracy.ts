@@ -8,6 +8,7 @@ import { estimateAccuracy } from '../metrics/estimated-accuracy.js';
 import type { OutcomeVisitor } from '../storage/newest-outcomes.js';
 import type { PredictionStore } from '../storage/prediction-store.js';
 import type { ResolvedWindow } from './window.js';
+import { WindowSelection } from './window-selection.js';
 
 /** Collects a window's records into the label-free accuracy estimate's input. */
 export class AccuracyEstimateCollector {
@@ -81,23 +82,15 @@ export async function estimateWindowAccuracy(
 
 /** A visitor adding to `collector` the outcomes `scanWindowRecords` would visit: of the version, in the window, at most `limit`. */
 function windowOutcomes(subject: { model_version: string; window: ResolvedWindow }, limit: number, collector: AccuracyEstimateCollector): OutcomeVisitor {
-  const { model_version, window } = subject;
-  const fromMs = window.kind === 'time' ? window.fromMs : null;
-  const toMs = window.kind === 'time' ? window.toMs : null;
-  const count = window.kind === 'count' ? window.count : null;
-  let read = 0;
-  let labeled = 0;
+  const { model_version } = subject;
+  const selection = new WindowSelection(subject.window, limit);
   return (columns, index) => {
     if (columns.versions[columns.version[index]!] !== model_version) return true;
-    const at = columns.ms[index]!;
-    if (toMs !== null && at >= toMs) return true;
-    if (fromMs !== null && at < fromMs) return false;
-    if (read === limit) return false;
+    const step = selection.step(columns.ms[index]!);
+    if (step !== 'take') return step === 'skip';
     const confidence = columns.confidence[index]!;
     const correct = columns.correct[index]!;
     collector.addOutcome(Number.isNaN(confidence) ? null : confidence, correct === -1 ? null : correct === 1);
-    read += 1;
-    if (correct !== -1) labeled += 1;
-    return count === null || labeled !== count;
+    return selection.took(correct !== -1);
   };
 }
