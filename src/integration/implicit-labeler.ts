@@ -39,13 +39,17 @@ export class ImplicitLabeler {
         (record) => record.model_name === model && record.correct === null && Date.parse(record.timestamp) <= due,
         10_000,
       );
-      for (const record of records) {
-        const label = rule.label === 'correct' ? { correct: true } : { ground_truth: rule.label.ground_truth };
-        try {
-          const result = await tracker.recordGroundTruth(record.prediction_id, { ...label, source: 'implicit' }, { onlyIfUnlabeled: true });
-          if (result.ground_truth_source === 'implicit') labeled += 1;
-        } catch (error) {
-          if (!(error instanceof NotFoundError)) throw error;
+      const label = rule.label === 'correct' ? { correct: true } : { ground_truth: rule.label.ground_truth };
+      // All at once: the store commits them together (one append and one fdatasync for the sweep,
+      // not one per label; a catch-up after downtime can label thousands).
+      const results = await Promise.allSettled(
+        records.map((record) => tracker.recordGroundTruth(record.prediction_id, { ...label, source: 'implicit' }, { onlyIfUnlabeled: true })),
+      );
+      for (const result of results) {
+        if (result.status === 'fulfilled') {
+          if (result.value.ground_truth_source === 'implicit') labeled += 1;
+        } else if (!(result.reason instanceof NotFoundError)) {
+          throw result.reason;
         }
       }
     }
