@@ -1,4 +1,3 @@
-
 /** What `plainJsonObjectCopy` answers when it cannot vouch for a value: zod's own walk decides. */
 export const NOT_PLAIN = Symbol('not plain JSON');
 

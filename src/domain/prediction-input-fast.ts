@@ -7,15 +7,15 @@ import type { ParsedPredictionInput } from './prediction.js';
 const KEYS = new Set(['prediction_id', 'model_name', 'model_version', 'input_data', 'prediction', 'confidence', 'ground_truth', 'context', 'timestamp']);
 
 /**
- * PredictionInputSchema's output for `input`, checked by hand in one walk, or undefined when it cannot vouch for it. Logging a
- * prediction is the hot path of the service (every POST, every captured event), and zod's walk
- * was a tenth of the CPU of a POST. It answers only where the schema accepts, with the same
- * output (same keys in the same order, defaults applied, JSON objects copied): a plain object
- * (prototype Object.prototype or null) with only the schema's keys, its names, id and
- * confidence within the same rules, its JSON objects plain (`plainJsonObjectCopy`), and a
- * timestamp read by TimestampSchema itself. Anything else, and any error while reading (a
- * throwing getter), is undefined: the caller parses with PredictionInputSchema, whose issues are
- * the ones users see.
+ * PredictionInputSchema's output for `input`, checked by hand in one walk, or undefined when it
+ * cannot vouch for it. Logging a prediction is the hot path of the service (every POST, every
+ * captured event), and zod's walk was a twentieth of a POST's profile. It answers only where the
+ * schema accepts, with the same output (same keys in the same order, defaults applied, JSON
+ * objects copied): a plain object (prototype Object.prototype or null) with only the schema's
+ * keys, its names, id and confidence within the same rules, its JSON objects plain
+ * (`plainJsonObjectCopy`), and a timestamp read by TimestampSchema itself. Anything else, and any
+ * error while reading (a throwing getter), is undefined: the caller parses with
+ * PredictionInputSchema, whose issues are the ones users see.
  */
 export function parsePredictionInputFast(input: unknown): ParsedPredictionInput | undefined {
   if (typeof input !== 'object' || input === null) return undefined;

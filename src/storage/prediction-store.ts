@@ -106,7 +106,9 @@ export class PredictionStore {
     if (this.#queue.closed) return;
     // Late labels waiting for their sealed segments' rewrite (deferred-labels.ts) go there now, so
     // that the next start-up has none to apply. If that fails they stay logged: start-up applies them.
-    if (this.#state.deferred.size > 0 && this.#state.options.readOnly !== true) await this.#queue.exclusive(() => rewriteDeferred(this.#state).then(() => undefined)).catch(() => undefined);
+    if (this.#state.deferred.size > 0 && this.#state.options.readOnly !== true) {
+      await this.#queue.exclusive(async () => void (await rewriteDeferred(this.#state))).catch(() => undefined);
+    }
     await this.#queue.close();
     await this.#openLog?.close();
     await this.#releaseLock?.();
