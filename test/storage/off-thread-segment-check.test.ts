@@ -1,7 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTracker } from '../../src/open-tracker.js';
 import { OffThreadSegmentCheck as FromSources, workerLimits } from '../../src/storage/off-thread-segment-check.js';
 import { outcomesOf } from '../../src/storage/outcome-columns.js';
@@ -100,5 +100,23 @@ describe('OffThreadSegmentCheck', () => {
     );
     await check.close();
     expect(await outcome).toMatch(/closed/);
+  });
+
+  it('ends the worker once it has been idle for idleMs, and starts it again for the next request', async () => {
+    await sealedStore(harness.dir.path);
+    const check = built.OffThreadSegmentCheck.open(harness.dir.path, 1024 * 1024, 100)!;
+    try {
+      expect(check.running).toBe(false);
+      await expect(check.verify(1)).resolves.toBeUndefined();
+      expect(check.running).toBe(true);
+      await vi.waitFor(() => expect(check.running).toBe(false), { timeout: 10_000, interval: 20 });
+      // The ended worker's exit does not reject what its successor was asked.
+      const again = [check.verify(1), check.readOutcomes(2)];
+      await expect(Promise.all(again)).resolves.toHaveLength(2);
+      expect(check.running).toBe(true);
+    } finally {
+      await check.close();
+    }
+    expect(check.running).toBe(false);
   });
 });
