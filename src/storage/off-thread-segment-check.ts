@@ -27,13 +27,14 @@ export interface SegmentCheck {
 const WORKER_URL = new URL('./segment-check-worker.js', import.meta.url);
 
 /**
- * How long the worker may stay idle before it is ended: its isolate held ~17 MB of the service's
- * RSS after the label-free estimate's reads (measured at 1,000,000 stored: 128–135 MB after the
- * query phase against 146–148 MB kept alive), and it is needed in bursts (the estimate's reads,
+ * How long the worker may stay idle before it is ended: its isolate held ~18 MB of the service's
+ * RSS after the label-free estimate's reads (measured at 1,000,000 stored: 127–129 MB after the
+ * query phase against 146–147 MB kept alive), and it is needed in bursts (the estimate's reads,
  * about once a minute; the background check, whose pauses between segments are far shorter).
  * Starting it again costs a few tens of milliseconds.
  */
 export const WORKER_IDLE_MS = 1000;
+
 /**
  * The worker's heap limits for segments of at most `segmentMaxBytes` (segment_max_bytes, 1 MiB by
  * default) of JSON. Checking 1 MiB segments one after another its heap stays under ~12 MB (measured
