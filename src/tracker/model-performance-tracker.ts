@@ -30,6 +30,7 @@ import { modelVersions, summarizeModel } from './model-summaries.js';
 import { pairOutcomes } from './paired-outcomes.js';
 import { findRecentPredictions, pagePredictions } from './read-predictions.js';
 import { checkPredictionId, parseInput, parseModelName, parsePredictionInput } from './parse-input.js';
+import { ParsedQueries } from './parsed-queries.js';
 import { throughStore } from './storage-failure.js';
 import type { TrackerConfig } from './tracker-config.js';
 import { PerformanceAnswers } from './performance-answers.js';
@@ -84,6 +85,8 @@ export class ModelPerformanceTracker {
   readonly #estimates = new EstimateCache({ maxAgeMs: 60_000 });
   /** Figures of recent performance answers, reused while what they were computed from is unchanged (performance-answers.ts). */
   readonly #answers: PerformanceAnswers;
+  /** Query parses, kept by the query's text (parsed-queries.ts). */
+  readonly #queries = new ParsedQueries();
   /** Each model's sorted versions, while the aggregates and the training log are unchanged (every query needs them; sorting is the natural order's string work). */
   readonly #versionLists = new Map<string, { changes: number; trained: readonly TrainingLog[]; value: ModelVersions }>();
 
@@ -166,7 +169,7 @@ export class ModelPerformanceTracker {
   /** Newest timestamp first, paged with `cursor` (the seq of the last record of the previous page). */
   async getPredictions(modelName: string, query?: PredictionsQuery | unknown): Promise<PredictionPage> {
     const name = this.#knownModel(modelName);
-    const parsed = parseInput(PredictionsQuerySchema, query, 'query');
+    const parsed = this.#queries.parse(PredictionsQuerySchema, query, 'query');
     return throughStore(() => pagePredictions(this.#store, name, parsed));
   }
 
@@ -201,7 +204,7 @@ export class ModelPerformanceTracker {
   /** Metrics of one model version (default: `current_version`, else the highest) over a window (default: the configured one). */
   async getPerformance(modelName: string, query?: PerformanceQuery | unknown): Promise<ModelPerformance> {
     const name = this.#knownModel(modelName);
-    const parsed = parseInput(PerformanceQuerySchema, query, 'query');
+    const parsed = this.#queries.parse(PerformanceQuerySchema, query, 'query');
     const { versions } = this.#versions(name);
     const version = this.#knownVersion(name, parsed.version);
     const now = this.#now();
@@ -225,7 +228,7 @@ export class ModelPerformanceTracker {
   /** One model version's metrics per hour, day or ISO week, from the hourly aggregates. */
   async getTimeseries(modelName: string, query?: TimeseriesQuery | unknown): Promise<Timeseries> {
     const name = this.#knownModel(modelName);
-    const parsed = parseInput(TimeseriesQuerySchema, query, 'query');
+    const parsed = this.#queries.parse(TimeseriesQuerySchema, query, 'query');
     const version = this.#knownVersion(name, parsed.version);
     return buildTimeseries(this.#store.aggregates, parsed, { model_name: name, model_version: version, versions: this.#versions(name).versions, model: this.#config.models[name], now: this.#now() });
   }
@@ -236,7 +239,7 @@ export class ModelPerformanceTracker {
    */
   async getBreakdown(modelName: string, query?: BreakdownQuery | unknown): Promise<Breakdown> {
     const name = this.#knownModel(modelName);
-    const parsed = parseInput(BreakdownQuerySchema, query, 'query');
+    const parsed = this.#queries.parse(BreakdownQuerySchema, query, 'query');
     const version = this.#knownVersion(name, parsed.version);
     const window = resolveWindow(parsed.window ?? this.#config.default_window, undefined, undefined, this.#now());
     return throughStore(() => buildBreakdown(this.#store.newestFirst({ model: name }), { model_name: name, model_version: version, by: parsed.by, window }));
@@ -285,7 +288,7 @@ export class ModelPerformanceTracker {
   /** Compares two versions, stores the comparison and returns it. */
   async compareVersions(modelName: string, query: CompareQuery | unknown): Promise<ModelComparison> {
     const name = this.#knownModel(modelName);
-    const parsed = parseInput(CompareQuerySchema, query, 'comparison');
+    const parsed = this.#queries.parse(CompareQuerySchema, query, 'comparison');
     const window = parsed.window === undefined ? {} : { window: parsed.window };
     const [a, b] = await Promise.all([
       this.getPerformance(name, { version: parsed.version_a, ...window }),

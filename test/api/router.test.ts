@@ -51,6 +51,24 @@ describe('Router', () => {
     own.add({ method: 'GET', path: '/c', handler: 'added' });
     expect(own.match('GET', '/c')).toMatchObject({ kind: 'matched', route: { handler: 'added' } });
   });
+
+  it('answers a path with parameters the same each time, each with its own params, past the kept matches', () => {
+    const own = new Router<Route<string>>().add({ method: 'GET', path: '/m/{name}', handler: 'one' }).add({ method: 'POST', path: '/m/{name}', handler: 'post' });
+    for (let round = 0; round < 2; round += 1) {
+      const first = own.match('GET', '/m/K%C3%BCche');
+      expect(first).toEqual({ kind: 'matched', route: { method: 'GET', path: '/m/{name}', handler: 'one' }, params: { name: 'Küche' } });
+      if (first.kind === 'matched') first.params.name = 'changed by a caller';
+      expect(own.match('GET', '/m/K%C3%BCche')).toMatchObject({ params: { name: 'Küche' } });
+      expect(own.match('POST', '/m/K%C3%BCche')).toMatchObject({ route: { handler: 'post' }, params: { name: 'Küche' } });
+      expect(own.match('GET', '/m/a/b')).toEqual({ kind: 'not-found' });
+      expect(() => own.match('GET', '/m/%E0%A4%A')).toThrow(HttpError);
+    }
+    // More distinct paths than are kept: the first ones are matched again from the routes.
+    for (let index = 0; index < 600; index += 1) expect(own.match('GET', `/m/n${index}`)).toMatchObject({ params: { name: `n${index}` } });
+    for (let index = 0; index < 600; index += 1) expect(own.match('GET', `/m/n${index}`)).toMatchObject({ params: { name: `n${index}` } });
+    own.add({ method: 'GET', path: '/m/special', handler: 'literal added later' });
+    expect(own.match('GET', '/m/n1')).toMatchObject({ route: { handler: 'one' } });
+  });
 });
 
 describe('parseQuery', () => {
