@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Breakdown, BreakdownQuery } from '../domain/breakdown.js';
-import { BreakdownQuerySchema } from '../domain/breakdown.js';
+import { BreakdownQuerySchema, type Breakdown, type BreakdownQuery } from '../domain/breakdown.js';
 import type { ModelComparison } from '../domain/comparison.js';
 import type { ModelPerformance, ModelSummary } from '../domain/performance.js';
 import type { GroundTruthInput, LoggedPrediction, PredictionInput, PredictionLog } from '../domain/prediction.js';
 import { GroundTruthInputSchema } from '../domain/prediction.js';
-import type { CompareQuery, PerformanceQuery, PredictionsQuery } from '../domain/queries.js';
-import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema } from '../domain/queries.js';
+import { CompareQuerySchema, PerformanceQuerySchema, PredictionsQuerySchema, type CompareQuery, type PerformanceQuery, type PredictionsQuery } from '../domain/queries.js';
 import type { PredictionPage, TrackerHealth } from '../domain/responses.js';
 import { TimeseriesQuerySchema, type Timeseries, type TimeseriesQuery } from '../domain/timeseries.js';
 import type { TrainingInput, TrainingLog } from '../domain/training.js';
