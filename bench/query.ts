@@ -78,6 +78,16 @@ export async function benchQuery(pid: number, baseUrl: string, options: { warmup
   return { all, week, worstP99Ms: Math.max(all.p99Ms, week.p99Ms), answer };
 }
 
+/**
+ * window=all again once the service is warm: after the two measured series and `2 * requests`
+ * more (a few thousand requests after start-up). Not a target: it shows how much of the p99
+ * above is the first few thousand requests after a start (the JIT compiling on its helper
+ * threads, which then hold the CPU the event loop wakes on).
+ */
+export async function benchQueryWarm(pid: number, baseUrl: string, options: { requests: number }): Promise<QuerySeries> {
+  return series(pid, baseUrl, `/api/v1/ml-metrics/models/${QUERY_MODEL}`, 2 * options.requests, options.requests);
+}
+
 export interface QueryFloorResult {
   first: QuerySeries;
   second: QuerySeries;

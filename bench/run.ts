@@ -16,7 +16,7 @@ import { benchIngest, type IngestResult } from './ingest.js';
 import { benchNaiveLowdb } from './naive-lowdb.js';
 import { BENCH_DIR, removeAllScratch, ROOT, SERVICE_ENTRY } from './paths.js';
 import { benchDisk } from './disk.js';
-import { benchQuery, benchQueryFloor, benchQueryInProcess, type QueryFloorResult, type QueryResult } from './query.js';
+import { benchQuery, benchQueryFloor, benchQueryInProcess, benchQueryWarm, type QueryFloorResult, type QueryResult, type QuerySeries } from './query.js';
 import { fmtInt, renderTable } from './report.js';
 import { buildReport } from './report-rows.js';
 import { parseOptions, USAGE } from './options.js';
@@ -110,6 +110,7 @@ async function main(): Promise<number> {
   let query: QueryResult | undefined;
   let queryFloor: QueryFloorResult | undefined;
   let rssAfterQueries: number | undefined;
+  let queryWarm: QuerySeries | undefined;
   if (seed) {
     startup = await phase('start-up on the seeded store', () => benchStartup(seed.dataDir, serviceArgs));
     if (startup && startup.storedPredictions !== options.predictions) {
@@ -121,6 +122,7 @@ async function main(): Promise<number> {
       try {
         query = await phase('queries', () => benchQuery(service.pid, service.baseUrl, { warmup: options.warmup, requests: options.queries }));
         rssAfterQueries = rssMb(service.pid);
+        if (query) queryWarm = await phase('queries once warm', () => benchQueryWarm(service.pid, service.baseUrl, { requests: options.queries }));
       } finally {
         await stopService(service);
       }
@@ -180,7 +182,7 @@ async function main(): Promise<number> {
 
   const totalS = (performance.now() - startedAt) / 1000;
   const machineAfter = await machineSnapshot();
-  const { rows, notes } = buildReport({ options, disk, seed, startup, query, queryFloor, inProcess, rssAfterQueries, ingest, sweep, http, naiveEmpty, naiveFull });
+  const { rows, notes } = buildReport({ options, disk, seed, startup, query, queryWarm, queryFloor, inProcess, rssAfterQueries, ingest, sweep, http, naiveEmpty, naiveFull });
   rows.push(...writeCost.rows, ...lateLabelRows(lateLabels));
   const title = `hap-ml-metrics benchmark — node ${process.version}, ${cpus().length} cores, total ${totalS.toFixed(0)} s`;
   const machine = [`machine at start: ${describeMachine(machineBefore)}`, `machine at end:   ${describeMachine(machineAfter)}`];
@@ -195,6 +197,7 @@ async function main(): Promise<number> {
       ingest_per_s: round(ingest?.perS, 0),
       http_ingest_per_s: round(http?.perS, 0),
       query_p99_ms: round(query?.worstP99Ms, 3),
+      query_warm_p99_ms: round(queryWarm?.p99Ms, 3),
       query_in_process_uncached_p99_ms: inProcess ? { all: round(inProcess.all.p99Ms, 3), week: round(inProcess.week.p99Ms, 3) } : null,
       query_floor_p99_ms: queryFloor ? { first: round(queryFloor.first.p99Ms, 3), second: round(queryFloor.second.p99Ms, 3) } : null,
       startup_s: round(startup?.startupS, 3),
