@@ -45,6 +45,8 @@ export function decodePathSegments(rawPath: string): string[] {
 
 /** How many matched paths a router keeps (the oldest goes first): a home's clients ask a few paths again and again. */
 const KEPT_MATCHES = 256;
+/** Longer paths are matched each time: what a client can make the router keep stays small. */
+const MAX_KEPT_PATH_LENGTH = 512;
 
 /** A small exact-match router: literal segments and `{param}` segments (non-empty). */
 export class Router<R extends Route<unknown>> {
@@ -56,6 +58,11 @@ export class Router<R extends Route<unknown>> {
    * the bench's query series (one model, asked again and again).
    */
   private readonly matches = new Map<string, { route: R; params: Readonly<Record<string, string>> }>();
+
+  /** How many matched paths are kept (for tests and diagnostics). */
+  get keptMatches(): number {
+    return this.matches.size;
+  }
 
   add(route: R): this {
     this.routes.push({ route, segments: parsePattern(route.path) });
@@ -75,8 +82,10 @@ export class Router<R extends Route<unknown>> {
       const params = matchSegments(segments, parts);
       if (params === undefined) continue;
       if (route.method === method) {
-        this.matches.set(key, { route, params: { ...params } });
-        if (this.matches.size > KEPT_MATCHES) this.matches.delete(this.matches.keys().next().value!);
+        if (rawPath.length <= MAX_KEPT_PATH_LENGTH) {
+          this.matches.set(key, { route, params: { ...params } });
+          if (this.matches.size > KEPT_MATCHES) this.matches.delete(this.matches.keys().next().value!);
+        }
         return { kind: 'matched', route, params };
       }
       if (!allow.includes(route.method)) allow.push(route.method);

@@ -3,23 +3,26 @@ import { parseInput } from './parse-input.js';
 
 /** How many distinct queries of one schema are kept (the oldest goes first). */
 const KEPT_PER_SCHEMA = 64;
+/** Longer query texts are parsed each time: what a client can make the tracker keep stays small. */
+const MAX_KEPT_TEXT_LENGTH = 512;
 
 type FlatResult = Record<string, string | number | boolean | undefined>;
 
 /**
  * Query parses, kept by the query's text. A dashboard, the sensors and scripts ask the same few
  * queries again and again, and zod's walk over `{ window: '7d' }` was ~9 % of the main thread's
- * busy time over the bench's query series. Exact: only a query that is text alone (absent, or a
- * plain object whose own values are all strings, as the REST API gives) is kept; the query
- * schemas are pure functions of their input; a refused query is never kept (it is parsed, and
- * refused with the same issues, again); each caller gets its own copy of the flat result.
+ * busy time over the bench's query series. Exact: only a query that is text alone (absent, or
+ * a plain object whose own values are all strings, as the REST API gives), and short, is kept;
+ * the query schemas are pure functions of their input; a refused query is never kept (it is
+ * parsed, and refused with the same issues, again); each caller gets its own copy of the flat
+ * result.
  */
 export class ParsedQueries {
   readonly #kept = new Map<z.ZodType, Map<string, FlatResult>>();
 
   parse<S extends z.ZodType>(schema: S, query: unknown, what: string): z.output<S> {
     const key = textKey(query);
-    if (key === undefined) return parseInput(schema, query, what);
+    if (key === undefined || key.length > MAX_KEPT_TEXT_LENGTH) return parseInput(schema, query, what);
     let kept = this.#kept.get(schema);
     const known = kept?.get(key);
     if (known !== undefined) return { ...known } as z.output<S>;

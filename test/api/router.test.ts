@@ -66,8 +66,14 @@ describe('Router', () => {
     // More distinct paths than are kept: the first ones are matched again from the routes.
     for (let index = 0; index < 600; index += 1) expect(own.match('GET', `/m/n${index}`)).toMatchObject({ params: { name: `n${index}` } });
     for (let index = 0; index < 600; index += 1) expect(own.match('GET', `/m/n${index}`)).toMatchObject({ params: { name: `n${index}` } });
+    expect(own.keptMatches).toBe(256);
     own.add({ method: 'GET', path: '/m/special', handler: 'literal added later' });
+    expect(own.keptMatches).toBe(0);
     expect(own.match('GET', '/m/n1')).toMatchObject({ route: { handler: 'one' } });
+    // A long path is matched, not kept.
+    const long = `/m/${'x'.repeat(600)}`;
+    expect(own.match('GET', long)).toMatchObject({ params: { name: 'x'.repeat(600) } });
+    expect(own.keptMatches).toBe(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { PerformanceQuerySchema } from '../../src/domain/queries.js';
+import { PerformanceQuerySchema, PredictionsQuerySchema } from '../../src/domain/queries.js';
 import { TimeseriesQuerySchema } from '../../src/domain/timeseries.js';
 import { parseInput } from '../../src/tracker/parse-input.js';
 import { ParsedQueries } from '../../src/tracker/parsed-queries.js';
@@ -75,6 +75,18 @@ describe('ParsedQueries', () => {
       expect(parse).toHaveBeenCalledTimes(101);
     } finally {
       parse.mockRestore();
+    }
+    // A long query text is parsed each time, never kept.
+    const pages = vi.spyOn(PredictionsQuerySchema, 'safeParse');
+    try {
+      const long = { cursor: '1'.repeat(600) };
+      for (let round = 0; round < 2; round += 1) expect(queries.parse(PredictionsQuerySchema, long, 'query')).toMatchObject(long);
+      expect(pages).toHaveBeenCalledTimes(2);
+      queries.parse(PredictionsQuerySchema, { cursor: '1' }, 'query');
+      queries.parse(PredictionsQuerySchema, { cursor: '1' }, 'query');
+      expect(pages).toHaveBeenCalledTimes(3);
+    } finally {
+      pages.mockRestore();
     }
   });
 });
