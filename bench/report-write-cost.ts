@@ -24,6 +24,8 @@ export interface WriteCostInput {
 export interface WriteCostJson {
   trickle_bytes_written_per_prediction: number | null;
   trickle_ack_ms: { p50: number; p99: number } | null;
+  /** Bytes at the block device per trickled prediction, the file system's journal included (no target). */
+  trickle_device_bytes_per_prediction: { service: number | null; bare_sink: number | null; sqlite_sink: number | null } | null;
   http_bytes_written_per_prediction: number | null;
   http_vs_bare_sink: number | null;
   bare_sink_per_s: number | null;
@@ -93,6 +95,17 @@ export function writeCostReport(input: WriteCostInput): { rows: Row[]; notes: st
   if (ts && trickle.sqlite && trickle.sqlite.bytesPerPrediction > 0) {
     rows.push({ measure: '  service / SQLite bytes per trickled prediction', value: `${fmt(ts.bytesPerPrediction / trickle.sqlite.bytesPerPrediction, 2)}x` });
   }
+  const atDevice = (result: WriteCostResult | undefined) =>
+    result?.device ? `${fmtInt(result.device.bytesPerPrediction)} B in ${fmt(result.device.writesPerPrediction, 2)} writes` : 'not measured';
+  if (ts) {
+    rows.push({
+      measure: '  same at the block device, file system journal included: service / bare sink / SQLite sink',
+      value: `${atDevice(ts)} / ${atDevice(trickle.bare)} / ${atDevice(trickle.sqlite)} per prediction`,
+    });
+    notes.push(
+      `Trickle at the device: ${ts.device ? `/sys/dev/block/${ts.device.device}/stat` : 'no block device under the scratch directory'}, sectors and write I/Os completed between a \`sync\` before and one after the measured requests: what reached the disk for them, the ext4 journal's commits included (and anything else the machine wrote meanwhile). No target: issue 10's figure is the process's own.`,
+    );
+  }
 
   // 64 connections.
   if (http) {
@@ -145,6 +158,9 @@ export function writeCostReport(input: WriteCostInput): { rows: Row[]; notes: st
     json: {
       trickle_bytes_written_per_prediction: round(ts?.bytesPerPrediction, 0),
       trickle_ack_ms: ts ? { p50: round(ts.latencyP50Ms, 3)!, p99: round(ts.latencyP99Ms, 3)! } : null,
+      trickle_device_bytes_per_prediction: ts
+        ? { service: round(ts.device?.bytesPerPrediction, 0), bare_sink: round(trickle.bare?.device?.bytesPerPrediction, 0), sqlite_sink: round(trickle.sqlite?.device?.bytesPerPrediction, 0) }
+        : null,
       http_bytes_written_per_prediction: round(http?.bytesPerPrediction, 0),
       http_vs_bare_sink: http && bare ? round(http.perS / bare.perS, 3) : null,
       bare_sink_per_s: round(bare?.perS, 0),

@@ -160,7 +160,7 @@ async function main(): Promise<number> {
   const burst = { connections: options.connections, seconds: options.seconds, maxRequests: Number.MAX_SAFE_INTEGER, bodies };
   const bare = await phase(`bare append+fdatasync sink (${options.connections} conns)`, () => benchWriteCost('bare', burst));
   const sqlite = await phase(`SQLite WAL sink (${options.connections} conns)`, () => benchWriteCost('sqlite', burst));
-  const oneAtATime = { connections: 1, seconds: 600, maxRequests: options.trickle, bodies, nodeArgs: serviceArgs };
+  const oneAtATime = { connections: 1, seconds: 600, maxRequests: options.trickle, bodies, nodeArgs: serviceArgs, deviceWrites: true };
   const trickle: Record<'service' | 'sqlite' | 'bare', WriteCostResult | undefined> = { service: undefined, sqlite: undefined, bare: undefined };
   for (const target of ['service', 'sqlite', 'bare'] as const) {
     trickle[target] = await phase(`trickle: ${options.trickle} one at a time, ${target}`, () => benchWriteCost(target, oneAtATime));

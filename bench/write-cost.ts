@@ -3,7 +3,7 @@ import { driveHttp, type DriveResult } from './drive-http.js';
 import { keepAliveAgent, send } from './http-client.js';
 import { bodyPool } from './ingest.js';
 import { removeScratch, scratchDir } from './paths.js';
-import { bytesWrittenBetween, processCpuMs, readProcIo } from './proc-stats.js';
+import { blockDeviceOf, bytesWrittenBetween, processCpuMs, readProcIo, syncedDeviceWrites } from './proc-stats.js';
 import { schedstat, spawnService, stopService, waitHealthy } from './service-process.js';
 import { spawnSink, type SinkKind } from './sinks.js';
 
@@ -26,6 +26,12 @@ export interface WriteCostResult extends DriveResult {
   serverCpuMs: number;
   serverMainCpuMs: number;
   clientMainCpuMs: number;
+  /**
+   * What the block device holding the data reached over the measured requests, the file system's
+   * journal included (`sync` before and after; everything else the machine wrote meanwhile is in
+   * it too): only when asked (`deviceWrites`), null when there is no block device to read.
+   */
+  device: { bytesPerPrediction: number; writesPerPrediction: number; device: string } | null;
   stoppedCleanly: boolean;
 }
 
@@ -61,7 +67,7 @@ async function start(target: Target, dir: string, nodeArgs: string[]): Promise<{
  */
 export async function benchWriteCost(
   target: Target,
-  options: { connections: number; seconds: number; maxRequests: number; bodies: readonly Buffer[]; nodeArgs?: string[] },
+  options: { connections: number; seconds: number; maxRequests: number; bodies: readonly Buffer[]; nodeArgs?: string[]; deviceWrites?: boolean },
 ): Promise<WriteCostResult> {
   const dir = scratchDir(`write-cost-${target}`);
   const agent = keepAliveAgent(options.connections);
@@ -71,15 +77,23 @@ export async function benchWriteCost(
     const { url, warmUrl, pid } = server;
     // Open the connections first (not counted).
     await Promise.all(Array.from({ length: options.connections }, () => send(agent, warmUrl, 'GET')));
+    const device = options.deviceWrites ? blockDeviceOf(dir) : null;
+    const deviceBefore = syncedDeviceWrites(device);
     const ioBefore = readProcIo(pid);
     const cpuBefore = { server: processCpuMs(pid), main: schedstat(pid).cpuMs, client: schedstat('self').cpuMs };
     const result = await driveHttp({ agent, url, bodies: options.bodies, connections: options.connections, seconds: options.seconds, maxRequests: options.maxRequests });
     const bytesWritten = bytesWrittenBetween(ioBefore, readProcIo(pid));
+    const deviceAfter = syncedDeviceWrites(device);
+    const perPrediction = (value: number) => value / Math.max(1, result.created);
+    const deviceUse =
+      deviceBefore && deviceAfter
+        ? { device: deviceAfter.device, bytesPerPrediction: perPrediction(deviceAfter.bytes - deviceBefore.bytes), writesPerPrediction: perPrediction(deviceAfter.ios - deviceBefore.ios) }
+        : null;
     const cpu = { serverCpuMs: processCpuMs(pid) - cpuBefore.server, serverMainCpuMs: schedstat(pid).cpuMs - cpuBefore.main, clientMainCpuMs: schedstat('self').cpuMs - cpuBefore.client };
     agent.destroy();
     const stopped = await server.stop();
     server = undefined;
-    return { ...result, target, connections: options.connections, bytesWritten, bytesPerPrediction: bytesWritten / Math.max(1, result.created), ...cpu, stoppedCleanly: stopped.clean };
+    return { ...result, target, connections: options.connections, bytesWritten, bytesPerPrediction: bytesWritten / Math.max(1, result.created), ...cpu, device: deviceUse, stoppedCleanly: stopped.clean };
   } finally {
     agent.destroy();
     if (server) await server.stop();

@@ -1,5 +1,18 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bytesWrittenBetween, cpuShares, parseProcessCpuMs, parseProcIo, parseProcStatCpu, processCpuMs } from '../../bench/proc-stats.js';
+import {
+  blockDeviceOf,
+  bytesWrittenBetween,
+  cpuShares,
+  parseBlockStat,
+  parseProcessCpuMs,
+  parseProcIo,
+  parseProcStatCpu,
+  processCpuMs,
+  syncedDeviceWrites,
+} from '../../bench/proc-stats.js';
 import { percentile } from '../../bench/http-client.js';
 
 const IO = `rchar: 1685830
@@ -79,3 +92,24 @@ describe('percentile (nearest rank)', () => {
     expect(percentile([], 50)).toBeNaN();
   });
 });
+
+describe('block device writes', () => {
+  it('reads write I/Os and sectors (512 B) from a /sys/block stat line', () => {
+    const line = '  584177    45730 24494690   621522 21503711  2223081 234240864  3795877        0  2742444  6203354  2154562     5254 97103640   487774  6111652  1298179\n';
+    expect(parseBlockStat('254:0', line)).toEqual({ device: '254:0', ios: 21503711, bytes: 234240864 * 512 });
+  });
+
+  it('finds no block device under a file system that has none, and a readable one where it does', () => {
+    expect(blockDeviceOf('/proc/self')).toBeNull();
+    expect(syncedDeviceWrites(null)).toBeNull();
+    const device = blockDeviceOf(tmpdir());
+    if (device !== null) {
+      expect(device).toMatch(/^\d+:\d+$/);
+      const first = syncedDeviceWrites(device)!;
+      writeFileSync(join(tmpdir(), `block-device-${process.pid}`), 'x'.repeat(65536), { flush: true });
+      rmSync(join(tmpdir(), `block-device-${process.pid}`));
+      expect(syncedDeviceWrites(device)!.bytes).toBeGreaterThan(first.bytes);
+    }
+  });
+});
+
