@@ -107,40 +107,41 @@ export function describeMachine(snapshot: MachineSnapshot): string {
   return `load average ${snapshot.load.map((value) => value.toFixed(2)).join(' / ')} (1/5/15 min), CPU busy ${pct(snapshot.busy)}, I/O wait ${pct(snapshot.iowait)}, steal ${pct(snapshot.steal)} (over 1 s)`;
 }
 
-/** Writes a block device has completed (from /sys/dev/block/<major>:<minor>/stat). */
+/** Writes a block device has completed (from its sysfs stat file). */
 export interface DeviceWrites {
-  /** The device, as /sys/dev/block names it (major:minor). */
-  device: string;
+  /** The device's stat file, e.g. /sys/dev/block/254:0/stat or /sys/block/loop0/stat. */
+  statFile: string;
   ios: number;
   bytes: number;
 }
 
 /**
- * The block device (or partition) holding `path`, by its major:minor in /sys/dev/block; null when
- * the file system has no block device there (tmpfs, overlay, network file systems).
+ * The stat file of the block device (or partition) holding `path`, by its major:minor in
+ * /sys/dev/block; null when the file system has no block device there (tmpfs, overlay, network
+ * file systems).
  */
 export function blockDeviceOf(path: string): string | null {
   const dev = statSync(path).dev;
   // Linux's dev_t: major in bits 8-19 (and 32-43), minor in bits 0-7 (and 20-31).
   const major = Math.floor(dev / 256) & 0xfff;
   const minor = (dev & 0xff) | (Math.floor(dev / 4096) & 0xfff00);
-  const device = `${major}:${minor}`;
-  return existsSync(`/sys/dev/block/${device}/stat`) ? device : null;
+  const statFile = `/sys/dev/block/${major}:${minor}/stat`;
+  return existsSync(statFile) ? statFile : null;
 }
 
-/** Parses a /sys/block stat line: fields 5 and 7 are write I/Os completed and sectors written (of 512 B). */
-export function parseBlockStat(device: string, text: string): DeviceWrites {
+/** Parses a block device's stat line: fields 5 and 7 are write I/Os completed and sectors written (of 512 B). */
+export function parseBlockStat(statFile: string, text: string): DeviceWrites {
   const fields = text.trim().split(/\s+/).map(Number);
-  return { device, ios: fields[4] ?? 0, bytes: (fields[6] ?? 0) * 512 };
+  return { statFile, ios: fields[4] ?? 0, bytes: (fields[6] ?? 0) * 512 };
 }
 
 /**
- * What the device holding `path` has written so far, after `sync` (so that what the kernel still
- * holds for it, the ext4 journal's commits included, is counted where it belongs); null when
- * there is no block device to read.
+ * What a block device (its stat file) has written so far, after `sync` (so that what the kernel
+ * still holds, the ext4 journal's commits included, is counted where it belongs); null when
+ * there is no device to read.
  */
-export function syncedDeviceWrites(device: string | null): DeviceWrites | null {
-  if (device === null) return null;
+export function syncedDeviceWrites(statFile: string | null): DeviceWrites | null {
+  if (statFile === null) return null;
   spawnSync('sync', { stdio: 'ignore' });
-  return parseBlockStat(device, readFileSync(`/sys/dev/block/${device}/stat`, 'utf8'));
+  return parseBlockStat(statFile, readFileSync(statFile, 'utf8'));
 }

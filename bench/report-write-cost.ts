@@ -103,7 +103,7 @@ export function writeCostReport(input: WriteCostInput): { rows: Row[]; notes: st
       value: `${atDevice(ts)} / ${atDevice(trickle.bare)} / ${atDevice(trickle.sqlite)} per prediction`,
     });
     notes.push(
-      `Trickle at the device: ${ts.device ? `/sys/dev/block/${ts.device.device}/stat` : 'no block device under the scratch directory'}, sectors and write I/Os completed between a \`sync\` before and one after the measured requests: what reached the disk for them, the ext4 journal's commits included (and anything else the machine wrote meanwhile). No target: issue 10's figure is the process's own.`,
+      `Trickle at the device: ${ts.device ? ts.device.statFile : 'no block device under the scratch directory'}, sectors and write I/Os completed between a \`sync\` before and one after the measured requests: what reached the disk for them, the ext4 journal's commits included (and anything else the machine wrote meanwhile). No target: issue 10's figure is the process's own.`,
     );
   }
 

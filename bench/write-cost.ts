@@ -31,7 +31,7 @@ export interface WriteCostResult extends DriveResult {
    * journal included (`sync` before and after; everything else the machine wrote meanwhile is in
    * it too): only when asked (`deviceWrites`), null when there is no block device to read.
    */
-  device: { bytesPerPrediction: number; writesPerPrediction: number; device: string } | null;
+  device: { bytesPerPrediction: number; writesPerPrediction: number; statFile: string } | null;
   stoppedCleanly: boolean;
 }
 
@@ -87,7 +87,7 @@ export async function benchWriteCost(
     const perPrediction = (value: number) => value / Math.max(1, result.created);
     const deviceUse =
       deviceBefore && deviceAfter
-        ? { device: deviceAfter.device, bytesPerPrediction: perPrediction(deviceAfter.bytes - deviceBefore.bytes), writesPerPrediction: perPrediction(deviceAfter.ios - deviceBefore.ios) }
+        ? { statFile: deviceAfter.statFile, bytesPerPrediction: perPrediction(deviceAfter.bytes - deviceBefore.bytes), writesPerPrediction: perPrediction(deviceAfter.ios - deviceBefore.ios) }
         : null;
     const cpu = { serverCpuMs: processCpuMs(pid) - cpuBefore.server, serverMainCpuMs: schedstat(pid).cpuMs - cpuBefore.main, clientMainCpuMs: schedstat('self').cpuMs - cpuBefore.client };
     agent.destroy();

@@ -13,13 +13,13 @@
  * Uses the shipped configuration (segments of 1,000): the figure includes sealing (one compaction
  * of each full segment into its sealed file, and its summary).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { countingFileSystem } from '../bench/counting-fs.js';
 import { shippedConfig } from '../bench/config.js';
+import { syncedDeviceWrites } from '../bench/proc-stats.js';
 import { openTracker } from '../src/open-tracker.js';
 
 const { values } = parseArgs({
@@ -35,12 +35,9 @@ const device = values.device;
 if (device !== undefined && !/^[a-z0-9]+$/.test(device)) throw new Error('--device takes a block device name such as loop0');
 const dataDir = values['data-dir'] ?? join(mkdtempSync(join(tmpdir(), 'trickle-')), 'data');
 
-/** Bytes written to the device so far (field 7 of /sys/block/<device>/stat: sectors of 512 bytes). */
+/** Bytes written to the device so far (its /sys/block/<device>/stat, after a `sync`). */
 function deviceBytes(): number {
-  if (device === undefined) return 0;
-  execFileSync('sync');
-  const fields = readFileSync(`/sys/block/${device}/stat`, 'utf8').trim().split(/\s+/);
-  return Number(fields[6]) * 512;
+  return device === undefined ? 0 : syncedDeviceWrites(`/sys/block/${device}/stat`)!.bytes;
 }
 
 const { fs, counts } = countingFileSystem();

@@ -96,7 +96,7 @@ describe('percentile (nearest rank)', () => {
 describe('block device writes', () => {
   it('reads write I/Os and sectors (512 B) from a /sys/block stat line', () => {
     const line = '  584177    45730 24494690   621522 21503711  2223081 234240864  3795877        0  2742444  6203354  2154562     5254 97103640   487774  6111652  1298179\n';
-    expect(parseBlockStat('254:0', line)).toEqual({ device: '254:0', ios: 21503711, bytes: 234240864 * 512 });
+    expect(parseBlockStat('/sys/dev/block/254:0/stat', line)).toEqual({ statFile: '/sys/dev/block/254:0/stat', ios: 21503711, bytes: 234240864 * 512 });
   });
 
   it('finds no block device under a file system that has none, and a readable one where it does', () => {
@@ -104,7 +104,7 @@ describe('block device writes', () => {
     expect(syncedDeviceWrites(null)).toBeNull();
     const device = blockDeviceOf(tmpdir());
     if (device !== null) {
-      expect(device).toMatch(/^\d+:\d+$/);
+      expect(device).toMatch(/^\/sys\/dev\/block\/\d+:\d+\/stat$/);
       const first = syncedDeviceWrites(device)!;
       writeFileSync(join(tmpdir(), `block-device-${process.pid}`), 'x'.repeat(65536), { flush: true });
       rmSync(join(tmpdir(), `block-device-${process.pid}`));
