@@ -11,9 +11,8 @@ export const SERVICE_ENTRY = join(ROOT, 'dist', 'bundle', 'main.js');
 
 const scratch = new Set<string>();
 
-/** A fresh directory under .bench/tmp; removed by removeScratch (or at exit). */
-export function scratchDir(prefix: string): string {
-  const parent = join(BENCH_DIR, 'tmp');
+/** A fresh directory under `parent` (default .bench/tmp); removed by removeScratch (or at exit). */
+export function scratchDir(prefix: string, parent = join(BENCH_DIR, 'tmp')): string {
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(join(parent, `${prefix}-${process.pid}-`));
   scratch.add(dir);

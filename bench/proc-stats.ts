@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { loadavg } from 'node:os';
 
 /** Storage I/O a process caused, from /proc/<pid>/io (bytes). */
@@ -127,6 +128,62 @@ export function blockDeviceOf(path: string): string | null {
   const minor = (dev & 0xff) | (Math.floor(dev / 4096) & 0xfff00);
   const statFile = `/sys/dev/block/${major}:${minor}/stat`;
   return existsSync(statFile) ? statFile : null;
+}
+
+/**
+ * The file system type mounted from the device `majorMinor` ("254:0"), from the text of
+ * /proc/self/mountinfo (field 3 is major:minor; the type follows the " - " separator); null when
+ * nothing is mounted from it.
+ */
+export function fileSystemTypeOf(majorMinor: string, mountinfo: string): string | null {
+  for (const line of mountinfo.split('\n')) {
+    const [before, after] = line.split(' - ');
+    if (after === undefined || before!.split(' ')[2] !== majorMinor) continue;
+    return after.split(' ')[0] ?? null;
+  }
+  return null;
+}
+
+/**
+ * Whether an ext3/ext4 file system on `device` (a name such as vda or loop0) journals: jbd2 lists
+ * each journal it runs in /proc/fs/jbd2 as `<device>-<journal inode>` (e.g. loop0-8). `jbd2`
+ * holds those names (empty when the directory is absent). Other file systems: null (unknown here).
+ */
+export function ext4JournalOf(fsType: string | null, device: string, jbd2: readonly string[]): boolean | null {
+  if (fsType !== 'ext4' && fsType !== 'ext3') return null;
+  return jbd2.some((entry) => entry.startsWith(`${device}-`));
+}
+
+/**
+ * Names a device (its stat file, as from blockDeviceOf) and its file system for the bench's notes,
+ * e.g. "vda (ext4 without a journal)": a device figure means little without it, since an ext4
+ * journal adds one or more blocks to every fdatasync that changes a file's size.
+ */
+export function describeDeviceFileSystem(statFile: string): string {
+  const dir = statFile.replace(/\/stat$/, '');
+  let device = basename(dir);
+  let majorMinor = device;
+  try {
+    if (dir.startsWith('/sys/block/')) majorMinor = readFileSync(`${dir}/dev`, 'utf8').trim();
+    else device = basename(readlinkSync(dir));
+  } catch {
+    // Left as named: the description says the file system was not found.
+  }
+  let fsType: string | null = null;
+  try {
+    fsType = fileSystemTypeOf(majorMinor, readFileSync('/proc/self/mountinfo', 'utf8'));
+  } catch {
+    fsType = null;
+  }
+  let jbd2: string[] = [];
+  try {
+    jbd2 = readdirSync('/proc/fs/jbd2');
+  } catch {
+    jbd2 = [];
+  }
+  const journal = ext4JournalOf(fsType, device, jbd2);
+  const kind = fsType === null ? 'file system not found in /proc/self/mountinfo' : journal === null ? fsType : `${fsType} ${journal ? 'with a journal' : 'without a journal'}`;
+  return `${device} (${kind})`;
 }
 
 /** Parses a block device's stat line: fields 5 and 7 are write I/Os completed and sectors written (of 512 B). */

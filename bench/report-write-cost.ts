@@ -19,6 +19,8 @@ export interface WriteCostInput {
   bare: WriteCostResult | undefined;
   sqlite: WriteCostResult | undefined;
   trickle: { service: WriteCostResult | undefined; sqlite: WriteCostResult | undefined; bare: WriteCostResult | undefined };
+  /** Where the trickle ran: a loop-mounted ext4 image with a journal, or the scratch directory (and why not the image). */
+  trickleFileSystem?: { journaledImage: true } | { journaledImage: false; why: string };
 }
 
 export interface WriteCostJson {
@@ -99,11 +101,15 @@ export function writeCostReport(input: WriteCostInput): { rows: Row[]; notes: st
     result?.device ? `${fmtInt(result.device.bytesPerPrediction)} B in ${fmt(result.device.writesPerPrediction, 2)} writes` : 'not measured';
   if (ts) {
     rows.push({
-      measure: '  same at the block device, file system journal included: service / bare sink / SQLite sink',
+      measure: `  same at the block device${input.trickleFileSystem?.journaledImage ? ' (ext4 image with a journal)' : ''}: service / bare sink / SQLite sink`,
       value: `${atDevice(ts)} / ${atDevice(trickle.bare)} / ${atDevice(trickle.sqlite)} per prediction`,
     });
     notes.push(
-      `Trickle at the device: ${ts.device ? ts.device.statFile : 'no block device under the scratch directory'}, sectors and write I/Os completed between a \`sync\` before and one after the measured requests: what reached the disk for them, the ext4 journal's commits included (and anything else the machine wrote meanwhile). No target: issue 10's figure is the process's own.`,
+      `Trickle at the device: ${ts.device ? `${ts.device.statFile}, ${ts.device.fileSystem}` : 'no block device under the scratch directory'}, sectors and write I/Os completed between a \`sync\` before and one after the measured requests: what reached the disk for them, the file system's journal included where it keeps one (and anything else the machine wrote meanwhile). No target: issue 10's figure is the process's own. ${
+        input.trickleFileSystem?.journaledImage
+          ? "The trickle ran on a fresh loop-mounted ext4 image (bench/journaled-image.ts: 4 KiB blocks, mkfs.ext4's defaults, a journal), as a Raspberry Pi's SD card holds; its journal adds three or more blocks to each fdatasync that grows a file."
+          : `The trickle ran in .bench/tmp, not on a journaled ext4 image (${input.trickleFileSystem?.why ?? 'not tried'}): without a journal the device figure is lower than an SD card's.`
+      }`,
     );
   }
 

@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { benchHttpIngest } from './http-ingest.js';
 import { benchIngest, type IngestResult } from './ingest.js';
 import { benchNaiveLowdb } from './naive-lowdb.js';
+import { mountJournaledImage, takeDownJournaledImage } from './journaled-image.js';
 import { BENCH_DIR, removeAllScratch, ROOT, SERVICE_ENTRY } from './paths.js';
 import { benchDisk } from './disk.js';
 import { benchQuery, benchQueryFloor, benchQueryInProcess, benchQueryWarm, type QueryFloorResult, type QueryResult, type QuerySeries } from './query.js';
@@ -76,7 +77,10 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  installCleanupHandlers(removeAllScratch);
+  installCleanupHandlers(() => {
+    removeAllScratch();
+    takeDownJournaledImage();
+  });
   mkdirSync(BENCH_DIR, { recursive: true });
   const startedAt = performance.now();
   const machineBefore = await machineSnapshot();
@@ -160,12 +164,19 @@ async function main(): Promise<number> {
   const burst = { connections: options.connections, seconds: options.seconds, maxRequests: Number.MAX_SAFE_INTEGER, bodies };
   const bare = await phase(`bare append+fdatasync sink (${options.connections} conns)`, () => benchWriteCost('bare', burst));
   const sqlite = await phase(`SQLite WAL sink (${options.connections} conns)`, () => benchWriteCost('sqlite', burst));
-  const oneAtATime = { connections: 1, seconds: 600, maxRequests: options.trickle, bodies, nodeArgs: serviceArgs, deviceWrites: true };
+  // One at a time, on a journaled ext4 image when this process may mount one (as an SD card's file system is).
+  const image = mountJournaledImage();
   const trickle: Record<'service' | 'sqlite' | 'bare', WriteCostResult | undefined> = { service: undefined, sqlite: undefined, bare: undefined };
-  for (const target of ['service', 'sqlite', 'bare'] as const) {
-    trickle[target] = await phase(`trickle: ${options.trickle} one at a time, ${target}`, () => benchWriteCost(target, oneAtATime));
+  try {
+    const scratchParent = 'dir' in image ? image.dir : undefined;
+    const oneAtATime = { connections: 1, seconds: 600, maxRequests: options.trickle, bodies, nodeArgs: serviceArgs, deviceWrites: true, scratchParent };
+    for (const target of ['service', 'sqlite', 'bare'] as const) {
+      trickle[target] = await phase(`trickle: ${options.trickle} one at a time, ${target}`, () => benchWriteCost(target, oneAtATime));
+    }
+  } finally {
+    if ('unmount' in image) image.unmount();
   }
-  const writeCost = writeCostReport({ http, bare, sqlite, trickle });
+  const writeCost = writeCostReport({ http, bare, sqlite, trickle, trickleFileSystem: 'why' in image ? { journaledImage: false, why: image.why } : { journaledImage: true } });
   // Labels that reach predictions whose segment has sealed (feedback minutes later, implicit labels a day later).
   const lateLabels = [];
   for (const delayMinutes of [5, 1440]) {

@@ -3,7 +3,7 @@ import { driveHttp, type DriveResult } from './drive-http.js';
 import { keepAliveAgent, send } from './http-client.js';
 import { bodyPool } from './ingest.js';
 import { removeScratch, scratchDir } from './paths.js';
-import { blockDeviceOf, bytesWrittenBetween, processCpuMs, readProcIo, syncedDeviceWrites } from './proc-stats.js';
+import { blockDeviceOf, bytesWrittenBetween, describeDeviceFileSystem, processCpuMs, readProcIo, syncedDeviceWrites } from './proc-stats.js';
 import { schedstat, spawnService, stopService, waitHealthy } from './service-process.js';
 import { spawnSink, type SinkKind } from './sinks.js';
 
@@ -31,7 +31,7 @@ export interface WriteCostResult extends DriveResult {
    * journal included (`sync` before and after; everything else the machine wrote meanwhile is in
    * it too): only when asked (`deviceWrites`), null when there is no block device to read.
    */
-  device: { bytesPerPrediction: number; writesPerPrediction: number; statFile: string } | null;
+  device: { bytesPerPrediction: number; writesPerPrediction: number; statFile: string; fileSystem: string } | null;
   stoppedCleanly: boolean;
 }
 
@@ -67,9 +67,9 @@ async function start(target: Target, dir: string, nodeArgs: string[]): Promise<{
  */
 export async function benchWriteCost(
   target: Target,
-  options: { connections: number; seconds: number; maxRequests: number; bodies: readonly Buffer[]; nodeArgs?: string[]; deviceWrites?: boolean },
+  options: { connections: number; seconds: number; maxRequests: number; bodies: readonly Buffer[]; nodeArgs?: string[]; deviceWrites?: boolean; scratchParent?: string },
 ): Promise<WriteCostResult> {
-  const dir = scratchDir(`write-cost-${target}`);
+  const dir = scratchDir(`write-cost-${target}`, options.scratchParent);
   const agent = keepAliveAgent(options.connections);
   let server: Awaited<ReturnType<typeof start>> | undefined;
   try {
@@ -87,7 +87,7 @@ export async function benchWriteCost(
     const perPrediction = (value: number) => value / Math.max(1, result.created);
     const deviceUse =
       deviceBefore && deviceAfter
-        ? { statFile: deviceAfter.statFile, bytesPerPrediction: perPrediction(deviceAfter.bytes - deviceBefore.bytes), writesPerPrediction: perPrediction(deviceAfter.ios - deviceBefore.ios) }
+        ? { statFile: deviceAfter.statFile, fileSystem: describeDeviceFileSystem(deviceAfter.statFile), bytesPerPrediction: perPrediction(deviceAfter.bytes - deviceBefore.bytes), writesPerPrediction: perPrediction(deviceAfter.ios - deviceBefore.ios) }
         : null;
     const cpu = { serverCpuMs: processCpuMs(pid) - cpuBefore.server, serverMainCpuMs: schedstat(pid).cpuMs - cpuBefore.main, clientMainCpuMs: schedstat('self').cpuMs - cpuBefore.client };
     agent.destroy();

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   blockDeviceOf,
+  describeDeviceFileSystem,
+  ext4JournalOf,
+  fileSystemTypeOf,
   bytesWrittenBetween,
   cpuShares,
   parseBlockStat,
@@ -113,3 +116,36 @@ describe('block device writes', () => {
   });
 });
 
+describe('the file system on a block device', () => {
+  const mountinfo = [
+    '22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw,discard',
+    '35 22 0:32 / /tmp rw,nosuid shared:15 - tmpfs tmpfs rw,size=1024k',
+    '612 22 7:0 / /mnt/avo rw,relatime shared:300 - ext4 /dev/loop0 rw',
+    '700 22 8:17 / /data rw,relatime - xfs /dev/sdb1 rw,attr2',
+  ].join('\n');
+
+  it('finds the type mounted from a major:minor in /proc/self/mountinfo', () => {
+    expect(fileSystemTypeOf('254:0', mountinfo)).toBe('ext4');
+    expect(fileSystemTypeOf('7:0', mountinfo)).toBe('ext4');
+    expect(fileSystemTypeOf('8:17', mountinfo)).toBe('xfs');
+    expect(fileSystemTypeOf('0:32', mountinfo)).toBe('tmpfs');
+    expect(fileSystemTypeOf('8:1', mountinfo)).toBeNull();
+  });
+
+  it("tells an ext4 with a journal (jbd2 lists it as <device>-<inode>) from one without", () => {
+    expect(ext4JournalOf('ext4', 'loop0', ['loop0-8'])).toBe(true);
+    expect(ext4JournalOf('ext4', 'vda', ['loop0-8'])).toBe(false);
+    expect(ext4JournalOf('ext4', 'vda', [])).toBe(false);
+    // A device whose name another one's starts with is not it.
+    expect(ext4JournalOf('ext4', 'loop1', ['loop10-8'])).toBe(false);
+    expect(ext4JournalOf('ext3', 'sda1', ['sda1-8'])).toBe(true);
+    expect(ext4JournalOf('xfs', 'sdb1', [])).toBeNull();
+    expect(ext4JournalOf(null, 'sdb1', ['sdb1-8'])).toBeNull();
+  });
+
+  it('names the device holding a directory and its file system', () => {
+    const device = blockDeviceOf(tmpdir());
+    if (device === null) return;
+    expect(describeDeviceFileSystem(device)).toMatch(/^\S+ \((.+)\)$/);
+  });
+});

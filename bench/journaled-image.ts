@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH_DIR } from './paths.js';
+
+/** A loop-mounted ext4 file system with a journal, and how to take it down again. */
+export interface JournaledImage {
+  /** Its mount point: a directory to make scratch directories in. */
+  dir: string;
+  /** Unmounts it and removes the image (safe to call twice). */
+  unmount: () => void;
+}
+
+const IMAGE = join(BENCH_DIR, 'journaled.img');
+const MOUNT_POINT = join(BENCH_DIR, 'journaled-mnt');
+/** Sparse: only what is written takes room. Ample for the trickle phase's three stores. */
+const IMAGE_BYTES = 256 * 1024 * 1024;
+
+function isMounted(path: string): boolean {
+  try {
+    return readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .some((line) => line.split(' ')[4] === path);
+  } catch {
+    return false;
+  }
+}
+
+function run(command: string, args: string[]): string | null {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.error) return `${command}: ${result.error.message}`;
+  if (result.status !== 0) return `${command} ${args.join(' ')} exited ${result.status}: ${(result.stderr || result.stdout).trim().split('\n')[0] ?? ''}`;
+  return null;
+}
+
+/** Unmounts and removes the image if one is there (the bench's exit handler calls it too). */
+export function takeDownJournaledImage(): void {
+  if (isMounted(MOUNT_POINT)) run('umount', [MOUNT_POINT]);
+  rmSync(MOUNT_POINT, { recursive: true, force: true });
+  rmSync(IMAGE, { force: true });
+}
+
+/**
+ * Makes and loop-mounts a fresh ext4 image under .bench/ (4 KiB blocks, mkfs.ext4's defaults, a
+ * journal): the file system a Raspberry Pi's SD card holds, so that the bench's device figures
+ * count the journal's blocks as such a card would be sent them. This machine's own disk may not
+ * journal (the bench names the file system it measured either way). Needs root, mkfs.ext4 and a
+ * free loop device; when any is missing, `why` says which, and nothing is left behind. An image
+ * left by an interrupted run is taken down first.
+ */
+export function mountJournaledImage(): JournaledImage | { why: string } {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { why: 'mounting a loop image needs root' };
+  takeDownJournaledImage();
+  mkdirSync(MOUNT_POINT, { recursive: true });
+  const fd = openSync(IMAGE, 'w');
+  try {
+    ftruncateSync(fd, IMAGE_BYTES);
+  } finally {
+    closeSync(fd);
+  }
+  const failed = run('mkfs.ext4', ['-q', '-F', '-b', '4096', IMAGE]) ?? run('mount', ['-o', 'loop', IMAGE, MOUNT_POINT]);
+  if (failed !== null || !isMounted(MOUNT_POINT)) {
+    takeDownJournaledImage();
+    return { why: failed ?? `${MOUNT_POINT} is not mounted after mount returned` };
+  }
+  let down = false;
+  return {
+    dir: MOUNT_POINT,
+    unmount: () => {
+      if (down) return;
+      down = true;
+      takeDownJournaledImage();
+    },
+  };
+}
