@@ -104,12 +104,17 @@ export function writeCostReport(input: WriteCostInput): { rows: Row[]; notes: st
       measure: `  same at the block device${input.trickleFileSystem?.journaledImage ? ' (ext4 image with a journal)' : ''}: service / bare sink / SQLite sink`,
       value: `${atDevice(ts)} / ${atDevice(trickle.bare)} / ${atDevice(trickle.sqlite)} per prediction`,
     });
+    const measuredWhere = ts.device ? `${ts.device.statFile}, ${ts.device.fileSystem}` : 'no block device under the scratch directory';
+    const fileSystem = input.trickleFileSystem;
+    const ranWhere = fileSystem?.journaledImage
+      ? 'The trickle ran on a fresh loop-mounted ext4 image (bench/journaled-image.ts: 4 KiB blocks, the defaults of mkfs.ext4, a journal), as the SD card of a Raspberry Pi holds; its journal adds three or more blocks to each fdatasync that grows a file.'
+      : `The trickle ran in .bench/tmp, not on a journaled ext4 image (${fileSystem && !fileSystem.journaledImage ? fileSystem.why : 'not tried'}): without a journal the device figure is lower than on an SD card.`;
     notes.push(
-      `Trickle at the device: ${ts.device ? `${ts.device.statFile}, ${ts.device.fileSystem}` : 'no block device under the scratch directory'}, sectors and write I/Os completed between a \`sync\` before and one after the measured requests: what reached the disk for them, the file system's journal included where it keeps one (and anything else the machine wrote meanwhile). No target: issue 10's figure is the process's own. ${
-        input.trickleFileSystem?.journaledImage
-          ? "The trickle ran on a fresh loop-mounted ext4 image (bench/journaled-image.ts: 4 KiB blocks, mkfs.ext4's defaults, a journal), as a Raspberry Pi's SD card holds; its journal adds three or more blocks to each fdatasync that grows a file."
-          : `The trickle ran in .bench/tmp, not on a journaled ext4 image (${input.trickleFileSystem?.why ?? 'not tried'}): without a journal the device figure is lower than an SD card's.`
-      }`,
+      [
+        `Trickle at the device: ${measuredWhere}, sectors and write I/Os completed between a sync before and one after the measured requests:`,
+        'what reached the disk for them, the journal of the file system included where it keeps one (and anything else the machine wrote meanwhile).',
+        `No target: the figure of issue 10 is the process's own. ${ranWhere}`,
+      ].join(' '),
     );
   }
 
