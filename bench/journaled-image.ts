@@ -11,8 +11,10 @@ export interface JournaledImage {
   unmount: () => void;
 }
 
-const IMAGE = join(BENCH_DIR, 'journaled.img');
-const MOUNT_POINT = join(BENCH_DIR, 'journaled-mnt');
+/** The image file and mount point of the image called `name` (the bench's is "journaled"). */
+function placesOf(name: string): { image: string; mountPoint: string } {
+  return { image: join(BENCH_DIR, `${name}.img`), mountPoint: join(BENCH_DIR, `${name}-mnt`) };
+}
 /** Sparse: only what is written takes room. Ample for the trickle phase's three stores. */
 const IMAGE_BYTES = 256 * 1024 * 1024;
 
@@ -33,11 +35,12 @@ function run(command: string, args: string[]): string | null {
   return null;
 }
 
-/** Unmounts and removes the image if one is there (the bench's exit handler calls it too). */
-export function takeDownJournaledImage(): void {
-  if (isMounted(MOUNT_POINT)) run('umount', [MOUNT_POINT]);
-  rmSync(MOUNT_POINT, { recursive: true, force: true });
-  rmSync(IMAGE, { force: true });
+/** Unmounts and removes the image `name` if it is there (the bench's exit handler calls it too). */
+export function takeDownJournaledImage(name = 'journaled'): void {
+  const { image, mountPoint } = placesOf(name);
+  if (isMounted(mountPoint)) run('umount', [mountPoint]);
+  rmSync(mountPoint, { recursive: true, force: true });
+  rmSync(image, { force: true });
 }
 
 /**
@@ -46,30 +49,31 @@ export function takeDownJournaledImage(): void {
  * count the journal's blocks as such a card would be sent them. This machine's own disk may not
  * journal (the bench names the file system it measured either way). Needs root, mkfs.ext4 and a
  * free loop device; when any is missing, `why` says which, and nothing is left behind. An image
- * left by an interrupted run is taken down first.
+ * of the same `name` left by an interrupted run is taken down first (a test uses its own name).
  */
-export function mountJournaledImage(): JournaledImage | { why: string } {
+export function mountJournaledImage(name = 'journaled'): JournaledImage | { why: string } {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { why: 'mounting a loop image needs root' };
-  takeDownJournaledImage();
-  mkdirSync(MOUNT_POINT, { recursive: true });
-  const fd = openSync(IMAGE, 'w');
+  takeDownJournaledImage(name);
+  const { image, mountPoint } = placesOf(name);
+  mkdirSync(mountPoint, { recursive: true });
+  const fd = openSync(image, 'w');
   try {
     ftruncateSync(fd, IMAGE_BYTES);
   } finally {
     closeSync(fd);
   }
-  const failed = run('mkfs.ext4', ['-q', '-F', '-b', '4096', IMAGE]) ?? run('mount', ['-o', 'loop', IMAGE, MOUNT_POINT]);
-  if (failed !== null || !isMounted(MOUNT_POINT)) {
-    takeDownJournaledImage();
-    return { why: failed ?? `${MOUNT_POINT} is not mounted after mount returned` };
+  const failed = run('mkfs.ext4', ['-q', '-F', '-b', '4096', image]) ?? run('mount', ['-o', 'loop', image, mountPoint]);
+  if (failed !== null || !isMounted(mountPoint)) {
+    takeDownJournaledImage(name);
+    return { why: failed ?? `${mountPoint} is not mounted after mount returned` };
   }
   let down = false;
   return {
-    dir: MOUNT_POINT,
+    dir: mountPoint,
     unmount: () => {
       if (down) return;
       down = true;
-      takeDownJournaledImage();
+      takeDownJournaledImage(name);
     },
   };
 }

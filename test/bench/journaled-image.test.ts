@@ -13,12 +13,14 @@ function mounted(path: string): boolean {
 
 describe('the journaled ext4 image of the bench', () => {
   it('mounts an ext4 with a journal, or says why not, and leaves nothing behind', () => {
-    const image = mountJournaledImage();
+    // Its own name: a bench running meanwhile keeps its image.
+    const name = `journaled-test-${process.pid}`;
+    const image = mountJournaledImage(name);
     if ('why' in image) {
       // Not root, or no mkfs.ext4 / loop device here: nothing mounted, nothing left.
       expect(image.why.length).toBeGreaterThan(0);
-      expect(existsSync(join(BENCH_DIR, 'journaled.img'))).toBe(false);
-      expect(mounted(join(BENCH_DIR, 'journaled-mnt'))).toBe(false);
+      expect(existsSync(join(BENCH_DIR, `${name}.img`))).toBe(false);
+      expect(mounted(join(BENCH_DIR, `${name}-mnt`))).toBe(false);
       return;
     }
     try {
@@ -31,7 +33,8 @@ describe('the journaled ext4 image of the bench', () => {
       image.unmount();
     }
     expect(mounted(image.dir)).toBe(false);
-    expect(existsSync(join(BENCH_DIR, 'journaled.img'))).toBe(false);
+    expect(existsSync(image.dir)).toBe(false);
+    expect(existsSync(join(BENCH_DIR, `${name}.img`))).toBe(false);
     // A second call is harmless.
     image.unmount();
   });
