@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIR } from './paths.js';
+import { isMountPoint } from './proc-stats.js';
 
 /** A loop-mounted ext4 file system with a journal, and how to take it down again. */
 export interface JournaledImage {
@@ -20,9 +21,7 @@ const IMAGE_BYTES = 256 * 1024 * 1024;
 
 function isMounted(path: string): boolean {
   try {
-    return readFileSync('/proc/self/mountinfo', 'utf8')
-      .split('\n')
-      .some((line) => line.split(' ')[4] === path);
+    return isMountPoint(path, readFileSync('/proc/self/mountinfo', 'utf8'));
   } catch {
     return false;
   }

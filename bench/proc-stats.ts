@@ -131,6 +131,15 @@ export function blockDeviceOf(path: string): string | null {
 }
 
 /**
+ * Whether `path` is a mount point, from the text of /proc/self/mountinfo (field 5 is the mount
+ * point, with spaces, tabs, newlines and backslashes written as octal escapes).
+ */
+export function isMountPoint(path: string, mountinfo: string): boolean {
+  const escaped = path.replace(/[ \t\n\\]/g, (char) => `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`);
+  return mountinfo.split('\n').some((line) => line.split(' ')[4] === escaped);
+}
+
+/**
  * The file system type mounted from the device `majorMinor` ("254:0"), from the text of
  * /proc/self/mountinfo (field 3 is major:minor; the type follows the " - " separator); null when
  * nothing is mounted from it.

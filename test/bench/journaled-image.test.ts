@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mountJournaledImage } from '../../bench/journaled-image.js';
 import { BENCH_DIR } from '../../bench/paths.js';
-import { blockDeviceOf, describeDeviceFileSystem } from '../../bench/proc-stats.js';
+import { blockDeviceOf, describeDeviceFileSystem, isMountPoint } from '../../bench/proc-stats.js';
 
 function mounted(path: string): boolean {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .some((line) => line.split(' ')[4] === path);
+  return isMountPoint(path, readFileSync('/proc/self/mountinfo', 'utf8'));
 }
 
 describe('the journaled ext4 image of the bench', () => {

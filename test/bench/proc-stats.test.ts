@@ -7,6 +7,7 @@ import {
   describeDeviceFileSystem,
   ext4JournalOf,
   fileSystemTypeOf,
+  isMountPoint,
   bytesWrittenBetween,
   cpuShares,
   parseBlockStat,
@@ -130,6 +131,14 @@ describe('the file system on a block device', () => {
     expect(fileSystemTypeOf('8:17', mountinfo)).toBe('xfs');
     expect(fileSystemTypeOf('0:32', mountinfo)).toBe('tmpfs');
     expect(fileSystemTypeOf('8:1', mountinfo)).toBeNull();
+  });
+
+  it('finds a mount point, its spaces written as octal escapes', () => {
+    const withSpace = `${mountinfo}\n800 22 7:2 / /mnt/my\\040disk rw - ext4 /dev/loop2 rw`;
+    expect(isMountPoint('/mnt/avo', withSpace)).toBe(true);
+    expect(isMountPoint('/mnt/my disk', withSpace)).toBe(true);
+    expect(isMountPoint('/mnt/my\\040disk', withSpace)).toBe(false);
+    expect(isMountPoint('/mnt', withSpace)).toBe(false);
   });
 
   it("tells an ext4 with a journal (jbd2 lists it as <device>-<inode>) from one without", () => {
