@@ -32,7 +32,8 @@ export interface QueryResult {
   answer: string;
 }
 
-async function series(pid: number, baseUrl: string, path: string, warmup: number, requests: number): Promise<QuerySeries> {
+/** One series: `warmup` GETs of `path`, then `requests` timed ones, one at a time over one keep-alive connection. */
+export async function querySeries(pid: number, baseUrl: string, path: string, warmup: number, requests: number): Promise<QuerySeries> {
   const agent = keepAliveAgent(1);
   try {
     const url = `${baseUrl}${path}`;
@@ -72,8 +73,8 @@ async function series(pid: number, baseUrl: string, path: string, warmup: number
 /** Sequential GET /models/voice_recognition (window all, then 7d) on one keep-alive connection. */
 export async function benchQuery(pid: number, baseUrl: string, options: { warmup: number; requests: number }): Promise<QueryResult> {
   const base = `/api/v1/ml-metrics/models/${QUERY_MODEL}`;
-  const all = await series(pid, baseUrl, base, options.warmup, options.requests);
-  const week = await series(pid, baseUrl, `${base}?window=7d`, options.warmup, options.requests);
+  const all = await querySeries(pid, baseUrl, base, options.warmup, options.requests);
+  const week = await querySeries(pid, baseUrl, `${base}?window=7d`, options.warmup, options.requests);
   const answer = (await send(keepAliveAgent(1), `${baseUrl}${base}`, 'GET')).body;
   return { all, week, worstP99Ms: Math.max(all.p99Ms, week.p99Ms), answer };
 }
@@ -85,7 +86,7 @@ export async function benchQuery(pid: number, baseUrl: string, options: { warmup
  * threads, which then hold the CPU the event loop wakes on).
  */
 export async function benchQueryWarm(pid: number, baseUrl: string, options: { requests: number }): Promise<QuerySeries> {
-  return series(pid, baseUrl, `/api/v1/ml-metrics/models/${QUERY_MODEL}`, 2 * options.requests, options.requests);
+  return querySeries(pid, baseUrl, `/api/v1/ml-metrics/models/${QUERY_MODEL}`, 2 * options.requests, options.requests);
 }
 
 export interface QueryFloorResult {
@@ -103,8 +104,8 @@ export async function benchQueryFloor(answer: string, options: { warmup: number;
   writeFileSync(file, answer);
   const server = await spawnSink('static', file);
   try {
-    const first = await series(server.pid, server.baseUrl, '/', options.warmup, options.requests);
-    const second = await series(server.pid, server.baseUrl, '/', options.warmup, options.requests);
+    const first = await querySeries(server.pid, server.baseUrl, '/', options.warmup, options.requests);
+    const second = await querySeries(server.pid, server.baseUrl, '/', options.warmup, options.requests);
     return { first, second };
   } finally {
     await server.stop();
